@@ -1,0 +1,461 @@
+"""Pure domain rules for decisions: deadlines, key decisions, numbering, exemptions.
+
+No Django here: every function takes plain values and returns plain values, so
+forms, views, PDFs, exports and imports all get the same answer from one place,
+and the rules are tested without a database.
+
+Rules that a council's constitution sets (key-decision threshold, call-in period,
+decision-number prefix) are arguments, never constants: they are settings per
+authority. Rules that the law sets are the named constants below.
+"""
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+import holidays
+
+# --- Nations and their bank holidays -----------------------------------------
+
+ENGLAND_AND_WALES = "england_and_wales"
+SCOTLAND = "scotland"
+NORTHERN_IRELAND = "northern_ireland"
+NATIONS = (ENGLAND_AND_WALES, SCOTLAND, NORTHERN_IRELAND)
+
+# England and Wales share one set of bank holidays (Banking and Financial Dealings
+# Act 1971 Sch 1), so the English calendar stands for both.
+_HOLIDAY_SUBDIVISIONS = {
+    ENGLAND_AND_WALES: "ENG",
+    SCOTLAND: "SCT",
+    NORTHERN_IRELAND: "NIR",
+}
+
+# --- Governance: SI 2012/2089 (Executive Arrangements) -----------------------
+
+# Reg 9: a key decision must be on the forward plan 28 clear days before.
+FORWARD_PLAN_CLEAR_DAYS = 28
+# Reg 10: under general exception, 5 clear days after the notice.
+GENERAL_EXCEPTION_CLEAR_DAYS = 5
+# Reg 8: significant effect on communities in two or more wards/divisions.
+KEY_DECISION_MIN_WARDS = 2
+
+NOTICE_ON_TIME = "on_time"
+NOTICE_GENERAL_EXCEPTION = "general_exception"
+NOTICE_SPECIAL_URGENCY = "special_urgency"
+NOTICE_NOT_PUBLISHED = "not_published"
+NOTICE_STATUSES = (
+    NOTICE_ON_TIME,
+    NOTICE_GENERAL_EXCEPTION,
+    NOTICE_SPECIAL_URGENCY,
+    NOTICE_NOT_PUBLISHED,
+)
+
+# --- Provider Selection Regime: SI 2023/1348 ---------------------------------
+
+# Reg 12: standstill of 8 working days starting the day after the notice.
+STANDSTILL_WORKING_DAYS = 8
+# Reg 12: a further 5 working days after the decision on representations.
+STANDSTILL_FURTHER_WORKING_DAYS = 5
+
+# --- Decision numbers --------------------------------------------------------
+
+DECISION_YEAR_DIGITS = 2
+DECISION_SEQUENCE_DIGITS = 5
+DECISION_SEQUENCE_MAX = 10**DECISION_SEQUENCE_DIGITS - 1
+
+# A prefix starts with a letter and never ends with a digit, so that in
+# "MD-24/00056" the two digits before the slash are always the year.
+_PREFIX_PATTERN = r"(?:[A-Za-z](?:[A-Za-z0-9 _-]*[A-Za-z _-])?)?"
+_PREFIX_RE = re.compile(_PREFIX_PATTERN)
+_DECISION_NUMBER_RE = re.compile(
+    rf"(?P<prefix>{_PREFIX_PATTERN})"
+    rf"(?P<yy>\d{{{DECISION_YEAR_DIGITS}}})/(?P<sequence>\d{{{DECISION_SEQUENCE_DIGITS}}})"
+)
+
+# --- Schedule 12A to the Local Government Act 1972 (Part 1, England) ---------
+
+EXEMPT_PARAGRAPHS: dict[int, str] = {
+    1: "Information relating to any individual.",
+    2: "Information which is likely to reveal the identity of an individual.",
+    3: (
+        "Information relating to the financial or business affairs of any "
+        "particular person (including the authority holding that information)."
+    ),
+    4: (
+        "Information relating to any consultations or negotiations, or "
+        "contemplated consultations or negotiations, in connection with any "
+        "labour relations matter arising between the authority or a Minister of "
+        "the Crown and employees of, or office holders under, the authority."
+    ),
+    5: (
+        "Information in respect of which a claim to legal professional privilege "
+        "could be maintained in legal proceedings."
+    ),
+    6: (
+        "Information which reveals that the authority proposes (a) to give under "
+        "any enactment a notice under or by virtue of which requirements are "
+        "imposed on a person; or (b) to make an order or direction under any "
+        "enactment."
+    ),
+    7: (
+        "Information relating to any action taken or to be taken in connection "
+        "with the prevention, investigation or prosecution of crime."
+    ),
+}
+
+
+# --- Working days -------------------------------------------------------------
+
+
+def _require_date(value: object, name: str) -> None:
+    # A datetime is a date subclass but never equals a date, so it would slip
+    # past every bank holiday silently.
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise TypeError(f"{name} must be a date, not {type(value).__name__}")
+
+
+def _require_nation(nation: str) -> str:
+    if nation not in _HOLIDAY_SUBDIVISIONS:
+        raise ValueError(
+            f"Unknown nation {nation!r}: expected one of {', '.join(NATIONS)}"
+        )
+    return _HOLIDAY_SUBDIVISIONS[nation]
+
+
+@cache
+def _bank_holidays(nation: str, year: int) -> frozenset[date]:
+    """Bank holidays (with substitute days) for one nation and year, cached.
+
+    Source: Banking and Financial Dealings Act 1971 Sch 1 and royal
+    proclamations for one-off days, as computed offline by the ``holidays``
+    package (UK, subdivision ENG / SCT / NIR).
+    """
+    subdivision = _require_nation(nation)
+    return frozenset(holidays.country_holidays("GB", subdiv=subdivision, years=year))
+
+
+def is_working_day(d: date, *, nation: str = ENGLAND_AND_WALES) -> bool:
+    """Whether ``d`` is a working day: not a Saturday, Sunday or bank holiday.
+
+    Source: "working day" as used by SI 2023/1348 reg 12 and council
+    constitutions; bank holidays under the Banking and Financial Dealings Act
+    1971 Sch 1 for the given nation, including substitute days and one-off
+    proclamations (e.g. 19 Sep 2022, 8 May 2023).
+    """
+    _require_date(d, "d")
+    _require_nation(nation)
+    if d.weekday() >= 5:
+        return False
+    return d not in _bank_holidays(nation, d.year)
+
+
+def working_days_after(start: date, n: int, *, nation: str = ENGLAND_AND_WALES) -> date:
+    """The ``n``th working day after ``start``; ``start`` itself never counts.
+
+    ``n == 0`` returns ``start`` unchanged, even if it is not a working day.
+    Source: the counting rule of SI 2023/1348 reg 12 (the count begins the day
+    after the notice, as NHS England's PSR statutory guidance confirms), used
+    for every working-day period here.
+    """
+    _require_date(start, "start")
+    _require_nation(nation)
+    if n < 0:
+        raise ValueError(f"n must be zero or more working days, not {n}")
+    day = start
+    counted = 0
+    while counted < n:
+        day += timedelta(days=1)
+        if is_working_day(day, nation=nation):
+            counted += 1
+    return day
+
+
+# --- Call-in ------------------------------------------------------------------
+
+
+def call_in_deadline(
+    published: date, working_days: int, *, nation: str = ENGLAND_AND_WALES
+) -> date:
+    """The last day on which a published decision can be called in.
+
+    ``working_days`` is the authority's call-in period from its constitution
+    (3 to 5 working days after publication is usual). Source: Local Government
+    Act 2000 s 9F and the authority's scrutiny procedure rules.
+    """
+    return working_days_after(published, working_days, nation=nation)
+
+
+def takes_effect(
+    published: date,
+    working_days: int,
+    *,
+    urgent: bool,
+    nation: str = ENGLAND_AND_WALES,
+) -> date:
+    """The date a decision may be implemented.
+
+    The day after the call-in deadline; an urgent decision exempt from call-in
+    takes effect on publication. Source: SI 2012/2089 reg 13 (publication of the
+    record) and Local Government Act 2000 s 9F with the authority's call-in
+    rules.
+    """
+    if urgent:
+        _require_date(published, "published")
+        return published
+    deadline = call_in_deadline(published, working_days, nation=nation)
+    return deadline + timedelta(days=1)
+
+
+# --- Provider Selection Regime standstill ------------------------------------
+
+
+def standstill_end(
+    notice: date,
+    further_decision: date | None = None,
+    *,
+    nation: str = ENGLAND_AND_WALES,
+) -> date:
+    """The last day of the standstill period; the contract may be awarded after it.
+
+    8 working days starting the day after the intention-to-award notice. When
+    representations lead to a further decision, the later of that end and 5
+    working days after the further decision. Source: SI 2023/1348 reg 12.
+    """
+    end = working_days_after(notice, STANDSTILL_WORKING_DAYS, nation=nation)
+    if further_decision is None:
+        return end
+    _require_date(further_decision, "further_decision")
+    if further_decision < notice:
+        raise ValueError(
+            f"The further decision ({further_decision}) cannot come before "
+            f"the notice ({notice})"
+        )
+    further_end = working_days_after(
+        further_decision, STANDSTILL_FURTHER_WORKING_DAYS, nation=nation
+    )
+    return max(end, further_end)
+
+
+# --- Forward plan and notice ---------------------------------------------------
+
+
+def _clear_days_before(decision_date: date, clear_days: int) -> date:
+    # Clear days exclude both the day of publication and the day of decision,
+    # hence the extra day.
+    _require_date(decision_date, "decision_date")
+    return decision_date - timedelta(days=clear_days + 1)
+
+
+def forward_plan_deadline(decision_date: date) -> date:
+    """The latest date a key decision may first appear on the forward plan.
+
+    28 clear days, excluding the day of publication and the day of decision,
+    so ``decision_date`` minus 29 days. Source: SI 2012/2089 reg 9.
+    """
+    return _clear_days_before(decision_date, FORWARD_PLAN_CLEAR_DAYS)
+
+
+def general_exception_deadline(decision_date: date) -> date:
+    """The latest date for a general exception notice before a key decision.
+
+    5 clear days, so ``decision_date`` minus 6 days. Source: SI 2012/2089
+    reg 10.
+    """
+    return _clear_days_before(decision_date, GENERAL_EXCEPTION_CLEAR_DAYS)
+
+
+def notice_status(first_published: date | None, decision_date: date) -> str:
+    """How a key decision was notified, from when it first appeared in public.
+
+    One of ``NOTICE_ON_TIME`` (forward plan, reg 9), ``NOTICE_GENERAL_EXCEPTION``
+    (needs a reg 10 notice to the scrutiny chair), ``NOTICE_SPECIAL_URGENCY``
+    (needs reg 11 agreement) or ``NOTICE_NOT_PUBLISHED``. Source: SI 2012/2089
+    regs 9, 10 and 11.
+    """
+    _require_date(decision_date, "decision_date")
+    if first_published is None:
+        return NOTICE_NOT_PUBLISHED
+    _require_date(first_published, "first_published")
+    if first_published <= forward_plan_deadline(decision_date):
+        return NOTICE_ON_TIME
+    if first_published <= general_exception_deadline(decision_date):
+        return NOTICE_GENERAL_EXCEPTION
+    return NOTICE_SPECIAL_URGENCY
+
+
+# --- Key decisions -------------------------------------------------------------
+
+
+def _pounds(amount: Decimal) -> str:
+    rounded = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"£{rounded:,.2f}"
+
+
+def _require_money(value: object, name: str) -> Decimal:
+    # Whole pounds as int are exact; a float never is, so it is refused.
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"{name} must be a Decimal, not {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"{name} cannot be negative: {value}")
+    return Decimal(value)
+
+
+def key_decision_reasons(
+    *,
+    amount: Decimal | int | None,
+    threshold: Decimal | int,
+    wards_affected: int | None,
+    all_wards: bool = False,
+    savings: bool = False,
+) -> list[str]:
+    """Why a decision is a key decision; an empty list means it is not one.
+
+    A key decision is one likely to result in expenditure or savings above the
+    authority's threshold (strictly above: Kent's is "more than £1m"), or to
+    have a significant effect on communities in two or more electoral
+    divisions. ``amount`` is the expenditure, or the savings when ``savings``
+    is true; ``wards_affected`` counts the divisions significantly affected.
+    Source: SI 2012/2089 reg 8.
+    """
+    threshold = _require_money(threshold, "threshold")
+    reasons = []
+    if amount is not None:
+        amount = _require_money(amount, "amount")
+        if amount > threshold:
+            what = "Savings" if savings else "Expenditure"
+            verb = "are" if savings else "is"
+            reasons.append(
+                f"{what} of {_pounds(amount)} {verb} above the "
+                f"{_pounds(threshold)} threshold"
+            )
+    if wards_affected is not None and wards_affected < 0:
+        raise ValueError(f"wards_affected cannot be negative: {wards_affected}")
+    if all_wards:
+        reasons.append("Significant effect on communities in all electoral divisions")
+    elif wards_affected is not None and wards_affected >= KEY_DECISION_MIN_WARDS:
+        reasons.append(
+            f"Significant effect on communities in {wards_affected} electoral divisions"
+        )
+    return reasons
+
+
+def is_key_decision(
+    *,
+    amount: Decimal | int | None,
+    threshold: Decimal | int,
+    wards_affected: int | None,
+    all_wards: bool = False,
+    savings: bool = False,
+) -> bool:
+    """Whether a decision is a key decision. Source: SI 2012/2089 reg 8."""
+    return bool(
+        key_decision_reasons(
+            amount=amount,
+            threshold=threshold,
+            wards_affected=wards_affected,
+            all_wards=all_wards,
+            savings=savings,
+        )
+    )
+
+
+# --- Decision numbers -----------------------------------------------------------
+
+
+def format_decision_number(year: int, sequence: int, prefix: str = "") -> str:
+    """A decision number such as ``24/00056`` or, with a prefix, ``MD-24/00056``.
+
+    ``year`` is the four-digit calendar year, printed as two digits; the
+    sequence is zero-padded to five digits. The prefix is the authority's own
+    and is joined as given. Source: the authority's own numbering scheme, not
+    statute (Kent's record of decision: "24/00056").
+    """
+    if not 1000 <= year <= 9999:
+        raise ValueError(f"year must be a four-digit year such as 2024, not {year}")
+    if not 1 <= sequence <= DECISION_SEQUENCE_MAX:
+        raise ValueError(
+            f"sequence must be between 1 and {DECISION_SEQUENCE_MAX}, not {sequence}"
+        )
+    if not _PREFIX_RE.fullmatch(prefix):
+        raise ValueError(
+            f"prefix {prefix!r} must start with a letter, use only letters, digits, "
+            "spaces, '-' or '_', and not end with a digit"
+        )
+    yy = year % 100
+    return (
+        f"{prefix}{yy:0{DECISION_YEAR_DIGITS}d}/{sequence:0{DECISION_SEQUENCE_DIGITS}d}"
+    )
+
+
+def parse_decision_number(text: str) -> tuple[str, int, int]:
+    """Split a decision number into ``(prefix, yy, sequence)``.
+
+    ``"24/00056"`` gives ``("", 24, 56)``; ``"MD-24/00056"`` gives
+    ``("MD-", 24, 56)``. Surrounding whitespace is ignored; anything else that
+    does not match the format raises ``ValueError``. Source: as for
+    ``format_decision_number``.
+    """
+    match = _DECISION_NUMBER_RE.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(
+            f"{text!r} is not a decision number: expected a two-digit year, '/' and "
+            "a five-digit sequence, e.g. '24/00056', optionally after a prefix "
+            "such as 'MD-'"
+        )
+    sequence = int(match["sequence"])
+    if sequence == 0:
+        raise ValueError(f"{text!r} is not a decision number: sequence 00000 is unused")
+    return match["prefix"], int(match["yy"]), sequence
+
+
+# --- Exempt information ----------------------------------------------------------
+
+
+def exempt_label(paragraph: int) -> str:
+    """The standard label for an exempt report or appendix.
+
+    E.g. "Exempt under paragraph 3 of Schedule 12A to the Local Government Act
+    1972". Source: Local Government Act 1972 s 100I and Sch 12A Part 1
+    (paragraphs 1 to 7, England).
+    """
+    if isinstance(paragraph, bool) or paragraph not in EXEMPT_PARAGRAPHS:
+        raise ValueError(
+            f"Schedule 12A has no exempt paragraph {paragraph!r}: expected 1 to 7"
+        )
+    return (
+        f"Exempt under paragraph {paragraph} of Schedule 12A to the "
+        "Local Government Act 1972"
+    )
+
+
+# --- Report paragraphs -------------------------------------------------------------
+
+
+def number_paragraphs(
+    sections: Sequence[tuple[str, Sequence[str]]],
+) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Number report sections and their paragraphs in council style.
+
+    Given ordered ``(heading, paragraphs)`` pairs, returns
+    ``(section number, heading, [(paragraph number, text), ...])`` with
+    sections numbered "1", "2", ... and paragraphs "1.1", "1.2", ... within
+    each. A section with no paragraphs keeps its number. One level only: no
+    sub-paragraphs. Source: house style of committee reports (e.g. Kent County
+    Council decision reports).
+    """
+    numbered = []
+    for section_index, (heading, paragraphs) in enumerate(sections, start=1):
+        section_number = str(section_index)
+        numbered.append(
+            (
+                section_number,
+                heading,
+                [
+                    (f"{section_number}.{paragraph_index}", text)
+                    for paragraph_index, text in enumerate(paragraphs, start=1)
+                ],
+            )
+        )
+    return numbered
