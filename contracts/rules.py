@@ -1,0 +1,706 @@
+"""Pure domain rules for contracts: terms, values, shares, money and status.
+
+No Django here. Forms, views, PDFs, exports and imports all call these functions so
+each figure is worked out in one place (STYLE.md, "Where rules live"). "DOMAIN" below
+means /work/shared/DOMAIN.md; its section names are quoted.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import TypeVar
+
+K = TypeVar("K")
+
+PENNY = Decimal("0.01")
+ONE_DAY = timedelta(days=1)
+MONTHS_IN_YEAR = 12
+
+# Extension option statuses (DOMAIN "Contract": pending, exercised or declined).
+PENDING = "pending"
+EXERCISED = "exercised"
+DECLINED = "declined"
+OPTION_STATUSES = (PENDING, EXERCISED, DECLINED)
+
+# Contract statuses, derived from dates by derive_status().
+PIPELINE = "pipeline"
+IN_PROCUREMENT = "in_procurement"
+STANDSTILL = "standstill"  # PSR reg 12: no award until the standstill period ends.
+LIVE = "live"
+IN_EXTENSION = "in_extension"
+EXPIRED = "expired"
+TERMINATED = "terminated"
+CONTRACT_STATUSES = (
+    PIPELINE,
+    IN_PROCUREMENT,
+    STANDSTILL,
+    LIVE,
+    IN_EXTENSION,
+    EXPIRED,
+    TERMINATED,
+)
+PROCUREMENT_STAGES = (IN_PROCUREMENT, STANDSTILL)
+
+CORE = "core"
+
+
+# --- Dates and terms -------------------------------------------------------------
+
+
+def _days_in_month(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def is_month_end(d: date) -> bool:
+    """Whether ``d`` is the last day of its month (DOMAIN "Rules: Dates and terms")."""
+    return d.day == _days_in_month(d.year, d.month)
+
+
+def add_months(d: date, months: int) -> date:
+    """``d`` moved by ``months`` calendar months (negative moves back).
+
+    DOMAIN "Rules: Dates and terms": a month-end date lands on the month end of the
+    target month (31 Jan + 1 = 28 or 29 Feb; 28 Feb 2023 + 12 = 29 Feb 2024). Any other
+    day keeps its number, clipped to the length of the target month.
+    """
+    year, month_index = divmod(d.year * 12 + d.month - 1 + months, 12)
+    month = month_index + 1
+    last = _days_in_month(year, month)
+    return date(year, month, last if is_month_end(d) else min(d.day, last))
+
+
+def term_end(start: date, months: int) -> date:
+    """Last day of a term of ``months`` months from ``start``.
+
+    DOMAIN "Rules: Dates and terms": the term ends the day before the same date
+    ``months`` on (1 Feb 2025 + 24 ends 31 Jan 2027; 1 Apr 2024 + 10 ends 31 Jan 2025).
+    """
+    if months < 1:
+        raise ValueError("A term must be at least one month long.")
+    return add_months(start, months) - ONE_DAY
+
+
+def extend_end(end: date, months: int) -> date:
+    """End date after an extension of ``months`` starting the day after ``end``.
+
+    DOMAIN "Contract: Term" and Kent decision 23/00032 (a contract ending 31 Mar 2024
+    extended by 10 months runs 1 Apr 2024 to 31 Jan 2025).
+    """
+    return term_end(end + ONE_DAY, months)
+
+
+def current_end(initial_end: date, exercised_months: Sequence[int]) -> date:
+    """Current end date: initial end plus the exercised options, in order.
+
+    DOMAIN "Contract: Term" (*Current end date*).
+    """
+    end = initial_end
+    for months in exercised_months:
+        end = extend_end(end, months)
+    return end
+
+
+def maximum_end(initial_end: date, option_months: Sequence[int]) -> date:
+    """Latest possible end: initial end plus every option given, in order.
+
+    DOMAIN "Contract: Term" (*Maximum end date*); OCDS 1.1.5
+    ``contracts[].period.maxExtentDate``. Callers leave out declined options, which can
+    no longer be taken (see :func:`available_option_months`).
+    """
+    return current_end(initial_end, option_months)
+
+
+def whole_months(start: date, end: date) -> int | None:
+    """Number of whole months from ``start`` to ``end`` inclusive, else None.
+
+    A span is whole months when it is exactly a term (``term_end(start, n) == end``,
+    DOMAIN "Rules: Dates and terms"); used for part years (DOMAIN "Rules: Money").
+    """
+    approx = (end.year - start.year) * 12 + end.month - start.month
+    # term_end(start, n) falls in month n or n - 1 after start, so n is approx or +1.
+    for n in (approx, approx + 1):
+        if n >= 1 and term_end(start, n) == end:
+            return n
+    return None
+
+
+def months_and_days_between(start: date, end: date) -> tuple[int, int]:
+    """Whole months then days from ``start`` to ``end`` (``add_months`` rules).
+
+    DOMAIN "Rules: Dates and terms". Raises ValueError when ``end`` is before ``start``.
+    """
+    if end < start:
+        raise ValueError("The end date is before the start date.")
+    months = (end.year - start.year) * 12 + end.month - start.month
+    while months > 0 and add_months(start, months) > end:
+        months -= 1
+    return months, (end - add_months(start, months)).days
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def time_remaining(today: date, end: date) -> str:
+    """Time left on a term that ends at the close of ``end``, for people to read.
+
+    "ended" once ``end`` has passed. The last day counts, so on the end date itself
+    "1 day" is left. A year or more shows years and months ("1 year 2 months"); less
+    shows months and days ("3 months 4 days") or days ("15 days"). DOMAIN "Contract".
+    """
+    if today > end:
+        return "ended"
+    months, days = months_and_days_between(today, end + ONE_DAY)
+    years, months = divmod(months, MONTHS_IN_YEAR)
+    if years:
+        parts = [_plural(years, "year")] + ([_plural(months, "month")] if months else [])
+    elif months:
+        parts = [_plural(months, "month")] + ([_plural(days, "day")] if days else [])
+    else:
+        parts = [_plural(days, "day")]
+    return " ".join(parts)
+
+
+# --- Extension options -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    """An extension option: its length, an optional price for the whole option period,
+    and whether it is pending, exercised or declined (DOMAIN "Contract: Term")."""
+
+    months: int
+    price: Decimal | None = None
+    status: str = PENDING
+
+    def __post_init__(self) -> None:
+        if self.status not in OPTION_STATUSES:
+            raise ValueError(f"Unknown option status {self.status!r}.")
+        if self.months < 1:
+            raise ValueError("An extension option must be at least one month long.")
+
+
+def available_option_months(options: Sequence[Option]) -> list[int]:
+    """Lengths of the options that can still run: all but the declined ones.
+
+    DOMAIN "Contract: Term"; these give the maximum end (OCDS ``maxExtentDate``).
+    """
+    return [option.months for option in options if option.status != DECLINED]
+
+
+def exercised_option_months(options: Sequence[Option]) -> list[int]:
+    """Lengths of the exercised options, which give the current end (DOMAIN "Term")."""
+    return [option.months for option in options if option.status == EXERCISED]
+
+
+@dataclass(frozen=True)
+class OptionNotice:
+    """An option (numbered from 1, in contract order) and the last day to give notice
+    of exercising it. Input to :func:`next_option_deadline`."""
+
+    number: int
+    deadline: date
+    status: str = PENDING
+
+
+def next_option_deadline(notices: Iterable[OptionNotice], today: date) -> OptionNotice | None:
+    """The pending option whose notice deadline comes first on or after ``today``.
+
+    Decided options and missed deadlines are skipped; None when nothing is due.
+    DOMAIN "Contract: Term" (exercising an option needs authority, so it needs notice).
+    """
+    due = [n for n in notices if n.status == PENDING and n.deadline >= today]
+    return min(due, key=lambda n: (n.deadline, n.number), default=None)
+
+
+# --- Contract value ----------------------------------------------------------------
+
+
+def _exact(value: Decimal | int) -> Fraction:
+    # Floats would carry binary error into money (DOMAIN "Rules: Money").
+    if isinstance(value, float):
+        raise TypeError("Money must be a Decimal, never a float.")
+    return Fraction(value)
+
+
+def _to_penny(value: Fraction) -> Decimal:
+    """``value`` rounded to the penny, half away from zero (ROUND_HALF_UP)."""
+    pence = abs(value) * 100
+    rounded = math.floor(pence + Fraction(1, 2))
+    return (Decimal(-rounded if value < 0 else rounded) / 100).quantize(PENNY)
+
+
+def _to_decimal(value: Fraction) -> Decimal:
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+@dataclass(frozen=True)
+class ContractYear:
+    """One row of the value schedule: contract year ``number`` (from 1) or the part of
+    it in one period. ``fraction`` is the share of a full contract year the row covers;
+    ``amount`` is rounded to the penny; ``source`` is "core" or "option N"."""
+
+    number: int
+    start: date
+    end: date
+    fraction: Decimal
+    amount: Decimal
+    source: str
+
+
+@dataclass(frozen=True)
+class _Period:
+    start: date
+    end: date
+    source: str
+    price: Decimal | None
+    months: int | None
+
+
+def _periods(start: date, initial_end: date, options: Sequence[Option]) -> list[_Period]:
+    if initial_end < start:
+        raise ValueError("The initial end date is before the start date.")
+    periods = [_Period(start, initial_end, CORE, None, None)]
+    end = initial_end
+    for number, option in enumerate(options, start=1):
+        if option.status == DECLINED:
+            continue
+        period_start, end = end + ONE_DAY, extend_end(end, option.months)
+        periods.append(_Period(period_start, end, f"option {number}", option.price, option.months))
+    return periods
+
+
+def _share(start: date, end: date, whole: int, whole_days: int) -> Fraction:
+    """Share of a span that is ``whole`` months or ``whole_days`` days long taken by
+    ``start``..``end``: by months when ``start``..``end`` is whole months, else days."""
+    months = whole_months(start, end)
+    if months is not None:
+        return Fraction(months, whole)
+    return Fraction((end - start).days + 1, whole_days)
+
+
+def contract_years(
+    start: date,
+    initial_end: date,
+    annual_value: Decimal,
+    uplift_percent: Decimal = Decimal(0),
+    uplift_from_year: int = 2,
+    options: Sequence[Option] = (),
+    to: date | None = None,
+) -> list[ContractYear]:
+    """Year-by-year value schedule from ``start`` to ``to``.
+
+    DOMAIN "Rules: Money". Contract year k runs from ``add_months(start, 12(k-1))``.
+    It costs ``annual_value`` before year ``uplift_from_year`` (f) and
+    ``annual_value * (1 + uplift_percent/100) ** (k - f + 1)`` from then on, compounding
+    (the Kent report's 1% a year from year two). A part year costs its share of the
+    full year: whole months / 12, or else days / days in that contract year.
+
+    Options run in order after the initial end. Declined options are left out: they can
+    no longer be taken, and later options follow on from the last one that can. An
+    option with a ``price`` is costed at that price for its whole period, spread pro
+    rata by the same months-or-days rule over the option's own length rather than
+    the annual value, so a contract year straddling two periods gives one row per
+    period. Each row is rounded to the penny half up; totals are sums of rows.
+
+    ``to`` defaults to the maximum end (all options except declined ones); a later
+    date is cut back to it, and one before ``start`` gives no rows.
+    """
+    annual, uplift = _exact(annual_value), 1 + _exact(uplift_percent) / 100
+    if uplift_from_year < 1:
+        raise ValueError("The uplift must start from year one or later.")
+    periods = _periods(start, initial_end, options)
+    last = periods[-1].end if to is None else min(to, periods[-1].end)
+    rows: list[ContractYear] = []
+    number = 1
+    while (year_start := add_months(start, 12 * (number - 1))) <= last:
+        year_end = add_months(start, 12 * number) - ONE_DAY
+        year_days = (year_end - year_start).days + 1
+        exponent = number - uplift_from_year + 1
+        year_cost = annual * uplift**exponent if exponent > 0 else annual
+        for period in periods:
+            row_start = max(year_start, period.start)
+            row_end = min(year_end, period.end, last)
+            if row_start > row_end:
+                continue
+            fraction = _share(row_start, row_end, MONTHS_IN_YEAR, year_days)
+            if period.price is None or period.months is None:
+                cost = year_cost * fraction
+            else:
+                period_days = (period.end - period.start).days + 1
+                share = _share(row_start, row_end, period.months, period_days)
+                cost = _exact(period.price) * share
+            rows.append(
+                ContractYear(
+                    number=number,
+                    start=row_start,
+                    end=row_end,
+                    fraction=_to_decimal(fraction),
+                    amount=_to_penny(cost),
+                    source=period.source,
+                )
+            )
+        number += 1
+    return rows
+
+
+def _total(rows: Iterable[ContractYear]) -> Decimal:
+    return sum((row.amount for row in rows), Decimal("0.00"))
+
+
+def whole_life_value(
+    start: date,
+    initial_end: date,
+    annual_value: Decimal,
+    uplift_percent: Decimal = Decimal(0),
+    uplift_from_year: int = 2,
+    options: Sequence[Option] = (),
+) -> Decimal:
+    """Whole-life value: the sum of the rounded rows to the maximum end.
+
+    DOMAIN "Contract: Value" and "Rules: Money" (Kent seed: £4,099,533.88). Takes the
+    arguments of :func:`contract_years` except ``to``; declined options are left out.
+    """
+    return _total(
+        contract_years(start, initial_end, annual_value, uplift_percent, uplift_from_year, options)
+    )
+
+
+def value_to(
+    to: date,
+    start: date,
+    initial_end: date,
+    annual_value: Decimal,
+    uplift_percent: Decimal = Decimal(0),
+    uplift_from_year: int = 2,
+    options: Sequence[Option] = (),
+) -> Decimal:
+    """Value of the contract from its start to ``to`` inclusive (e.g. spent to date).
+
+    DOMAIN "Rules: Money"; ``to`` first, then the arguments of :func:`contract_years`.
+    """
+    rows = contract_years(
+        start, initial_end, annual_value, uplift_percent, uplift_from_year, options, to
+    )
+    return _total(rows)
+
+
+def value_to_current_end(
+    start: date,
+    initial_end: date,
+    annual_value: Decimal,
+    uplift_percent: Decimal = Decimal(0),
+    uplift_from_year: int = 2,
+    options: Sequence[Option] = (),
+) -> Decimal:
+    """Value to the current end: the core term plus exercised options only.
+
+    DOMAIN "Contract: Term" (*Current end date*) and "Rules: Money". Same arguments as
+    :func:`whole_life_value`.
+    """
+    end = current_end(initial_end, exercised_option_months(options))
+    return value_to(
+        end, start, initial_end, annual_value, uplift_percent, uplift_from_year, options
+    )
+
+
+# --- Cost shares -------------------------------------------------------------------
+
+
+def split_by_shares(amount: Decimal, weights: Mapping[K, Decimal]) -> dict[K, Decimal]:
+    """Split ``amount`` in proportion to ``weights`` so the parts add up exactly.
+
+    DOMAIN "Rules: Money" (shares, largest remainder to the penny). Weights may be
+    percentages (48.6 / 51.4) or fixed amounts. Each part gets its whole pence; the
+    pence left over go one each to the largest remainders, ties going to the key given
+    first. A negative amount is split as its size and negated.
+    """
+    if not weights:
+        raise ValueError("There are no shares to split the amount between.")
+    exact_weights = {key: _exact(weight) for key, weight in weights.items()}
+    if any(weight < 0 for weight in exact_weights.values()):
+        raise ValueError("A share cannot be negative.")
+    total_weight = sum(exact_weights.values())
+    if total_weight == 0:
+        raise ValueError("The shares add up to nothing.")
+    pence = _exact(amount) * 100
+    if pence.denominator != 1:
+        raise ValueError(f"{amount} is not a whole number of pence.")
+    sign, whole = (-1 if pence < 0 else 1), abs(int(pence))
+    exact = {key: whole * weight / total_weight for key, weight in exact_weights.items()}
+    parts = {key: math.floor(value) for key, value in exact.items()}
+    left_over = whole - sum(parts.values())
+    keys = list(exact)
+    by_remainder = sorted(range(len(keys)), key=lambda i: (-(exact[keys[i]] - parts[keys[i]]), i))
+    for i in by_remainder[:left_over]:
+        parts[keys[i]] += 1
+    return {key: (Decimal(sign * parts[key]) / 100).quantize(PENNY) for key in keys}
+
+
+def _plain_number(value: Decimal) -> str:
+    return f"{value.normalize():f}"  # 99.90 -> "99.9", 100.00 -> "100"
+
+
+def format_money(value: Decimal) -> str:
+    """``value`` as people read it: "£1,234,567.89" ("-£5.00" when negative)."""
+    rounded = value.quantize(PENNY, rounding=ROUND_HALF_UP)
+    sign = "-" if rounded < 0 else ""
+    return f"{sign}£{abs(rounded):,.2f}"
+
+
+def validate_percentage_shares(percentages: Mapping[str, Decimal]) -> list[str]:
+    """Errors in percentage cost shares, keyed by who pays (usually the authority).
+
+    DOMAIN "Rules: Money": percentages must total exactly 100; STYLE.md: each share is
+    between 0 and 100. An empty list means the shares are valid.
+    """
+    if not percentages:
+        return ["Enter at least one share."]
+    errors = [
+        f"The share for {name} must be between 0% and 100%."
+        for name, percent in percentages.items()
+        if not 0 <= percent <= 100
+    ]
+    total = sum(percentages.values(), Decimal(0))
+    if total != 100:
+        errors.append(
+            f"The shares add up to {_plain_number(total)}%. They must add up to exactly 100%."
+        )
+    return errors
+
+
+def validate_fixed_shares(amounts: Mapping[str, Decimal], annual_value: Decimal) -> list[str]:
+    """Errors in fixed-amount cost shares, keyed by who pays.
+
+    DOMAIN "Rules: Money": fixed amounts must total the figure they share, here the
+    annual value. An empty list means the shares are valid.
+    """
+    if not amounts:
+        return ["Enter at least one amount."]
+    errors = []
+    for name, amount in amounts.items():
+        if amount < 0:
+            errors.append(f"The amount for {name} cannot be negative.")
+        elif amount != amount.quantize(PENNY):
+            errors.append(f"The amount for {name} must be in pounds and pence.")
+    total = sum(amounts.values(), Decimal(0))
+    if total != annual_value:
+        errors.append(
+            f"The amounts add up to {format_money(total)}. They must add up to "
+            f"the annual value of {format_money(annual_value)}."
+        )
+    return errors
+
+
+# --- Money as written in council papers ---------------------------------------------
+
+
+class MoneyError(ValueError):
+    """A figure that cannot be read as money without guessing (DOMAIN "Rules: Money")."""
+
+    def __init__(self, value: str, reason: str) -> None:
+        self.value = value
+        super().__init__(f'Cannot read "{value}" as an amount of money: {reason}.')
+
+
+MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
+_EXAMPLES = "write it like £1,234,567.89, 1234567.89, £1.2m or £800k"
+_MONEY = re.compile(
+    r"(?P<minus>-)?\s*£?\s*(?P<minus_after>-)?\s*"
+    r"(?P<whole>\d[\d,]*)(?:\.(?P<decimals>\d+))?"
+    r"\s*(?P<suffix>bn|k|m)?",
+    re.IGNORECASE,
+)
+_GROUPED = re.compile(r"\d{1,3}(,\d{3})+")
+
+
+def _read_money(text: str) -> tuple[Decimal, Decimal]:
+    """The value of ``text`` and the unit of its last written digit."""
+    cleaned = text.strip().replace("\u2212", "-")  # a typographic minus sign
+    if not cleaned:
+        raise MoneyError(text, "it is empty")
+    match = _MONEY.fullmatch(cleaned)
+    if match is None or (match["minus"] and match["minus_after"]):
+        raise MoneyError(text, _EXAMPLES)
+    whole, decimals = match["whole"], match["decimals"] or ""
+    suffix = (match["suffix"] or "").lower()
+    if "," in whole and not _GROUPED.fullmatch(whole):
+        raise MoneyError(text, "the commas do not mark thousands, so the amount is unclear")
+    if not suffix and len(decimals) > 2:
+        raise MoneyError(text, "it has more than two decimal places")
+    multiplier = MULTIPLIERS[suffix]
+    value = Decimal(f"{whole.replace(',', '')}.{decimals or '0'}") * multiplier
+    if value != value.quantize(PENNY):
+        raise MoneyError(text, "it is more precise than a penny")
+    if (match["minus"] or match["minus_after"]) and value:
+        value = -value
+    unit = Decimal(1).scaleb(-len(decimals)) * multiplier
+    return value.quantize(PENNY), unit
+
+
+def parse_money(text: str) -> Decimal:
+    """Read an amount of money as written in council papers and spreadsheets.
+
+    DOMAIN "Rules: Money": accepts "£1,234,567.89", "1234567.89", "1,234", "£1.2m",
+    "£800k", "£2.5bn" (k, m and bn in either case; decimals allowed with a suffix) and
+    a leading minus. Refuses anything that needs a guess ("£35,368,00", "£2,45M",
+    "1.234,56", "12,34", more than two decimal places) with a :class:`MoneyError`
+    naming the value. Returns an exact Decimal in pence.
+    """
+    return _read_money(text)[0]
+
+
+def stated_tolerance(text: str) -> Decimal:
+    """How far a stated figure may be from the true one: half its last written digit.
+
+    "£4.1m" -> 50000; "£800k" -> 500; "£1,686,448" -> 0.5; "£4,099,533.88" -> 0.005.
+    Used to reconcile figures in reports with computed ones (DOMAIN "Rules: Money").
+    """
+    return _read_money(text)[1] / 2
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """A figure stated in a report checked against the computed one."""
+
+    stated: Decimal
+    computed: Decimal
+    tolerance: Decimal
+    ok: bool
+
+    @property
+    def label(self) -> str:
+        """ "ok", or "mismatch: stated 4100000.00, computed 4099533.88"."""
+        if self.ok:
+            return "ok"
+
+        def plain(value: Decimal) -> str:
+            return f"{value.quantize(PENNY, rounding=ROUND_HALF_UP):f}"
+
+        return f"mismatch: stated {plain(self.stated)}, computed {plain(self.computed)}"
+
+
+def reconcile(stated_text: str, computed: Decimal) -> Reconciliation:
+    """Check a figure as written ("£4.1m") against a computed value.
+
+    They agree when they differ by no more than :func:`stated_tolerance`, so a rounded
+    figure in a report is not flagged for its rounding (DOMAIN "Rules: Money", seed
+    check). Raises :class:`MoneyError` when the stated figure cannot be read.
+    """
+    stated, unit = _read_money(stated_text)
+    tolerance = unit / 2
+    return Reconciliation(
+        stated=stated,
+        computed=computed,
+        tolerance=tolerance,
+        ok=abs(stated - computed) <= tolerance,
+    )
+
+
+# --- Status ------------------------------------------------------------------------
+
+
+def derive_status(
+    today: date,
+    *,
+    start: date | None,
+    initial_end: date | None,
+    current_end: date | None = None,
+    procurement_stage: str | None = None,
+    terminated: bool = False,
+) -> str:
+    """The contract's status on ``today``, one of ``CONTRACT_STATUSES``.
+
+    DOMAIN "Contract: Term" and PSR 2023 reg 12 (standstill). Termination wins. Before
+    the start (or with no start yet) the procurement stage if one is given, else
+    pipeline. After the current end (which defaults to the initial end): expired. On
+    or before it: in_extension when past the initial end, that is, in an exercised
+    option, else live. With no end date at all (a rolling SLA) a started contract is
+    live. An exercised option is implied by ``current_end`` being after
+    ``initial_end``, so no separate flag is needed.
+    """
+    if terminated:
+        return TERMINATED
+    if start is None or today < start:
+        if procurement_stage is None:
+            return PIPELINE
+        if procurement_stage not in PROCUREMENT_STAGES:
+            raise ValueError(f"Unknown procurement stage {procurement_stage!r}.")
+        return procurement_stage
+    end = current_end or initial_end
+    if end is not None and today > end:
+        return EXPIRED
+    if initial_end is not None and today > initial_end:
+        return IN_EXTENSION
+    return LIVE
+
+
+# --- Financial years ---------------------------------------------------------------
+
+_FINANCIAL_YEAR = re.compile(r"(?P<start>\d{4})/(?P<end>\d{2})")
+
+
+def financial_year(d: date) -> str:
+    """Financial year of ``d``, written "2024/25" (1 April 2024 to 31 March 2025).
+
+    DOMAIN "Rules: Dates and terms".
+    """
+    first = d.year if d.month >= 4 else d.year - 1
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
+def financial_year_bounds(label: str) -> tuple[date, date]:
+    """First and last day of the financial year written ``label`` ("2024/25").
+
+    DOMAIN "Rules: Dates and terms". Raises ValueError for a label that is not two
+    consecutive years.
+    """
+    match = _FINANCIAL_YEAR.fullmatch(label.strip())
+    if match is None or (int(match["start"]) + 1) % 100 != int(match["end"]):
+        raise ValueError(f'"{label}" is not a financial year like 2024/25.')
+    first = int(match["start"])
+    return date(first, 4, 1), date(first + 1, 3, 31)
+
+
+def _calendar_months(start: date, end: date) -> int | None:
+    """Months in ``start``..``end`` when it runs from a 1st to a month end."""
+    if start.day != 1 or not is_month_end(end):
+        return None
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def _weights(pieces: Mapping[str, tuple[date, date]]) -> dict[str, Decimal]:
+    """Whole calendar months of each piece if all are whole months, else days."""
+    months = [_calendar_months(start, end) for start, end in pieces.values()]
+    if None not in months:
+        return {label: Decimal(count or 0) for label, count in zip(pieces, months, strict=True)}
+    return {label: Decimal((end - start).days + 1) for label, (start, end) in pieces.items()}
+
+
+def financial_year_profile(years: Sequence[ContractYear]) -> dict[str, Decimal]:
+    """Value per financial year, in order, from contract-year rows.
+
+    DOMAIN "Rules: Dates and terms" and "Rules: Money". Each row is split across the
+    financial years it touches: by whole months when every piece is whole calendar
+    months (so the row starts on the 1st), otherwise by days. The pieces of each row add
+    up exactly to the row (largest remainder), so the profile totals the schedule.
+    """
+    profile: dict[str, Decimal] = {}
+    for row in years:
+        pieces: dict[str, tuple[date, date]] = {}
+        piece_start = row.start
+        while piece_start <= row.end:
+            label = financial_year(piece_start)
+            piece_end = min(row.end, financial_year_bounds(label)[1])
+            pieces[label] = (piece_start, piece_end)
+            piece_start = piece_end + ONE_DAY
+        for label, part in split_by_shares(row.amount, _weights(pieces)).items():
+            profile[label] = profile.get(label, Decimal("0.00")) + part
+    return dict(sorted(profile.items()))
