@@ -118,9 +118,7 @@ def _require_date(value: object, name: str) -> None:
 
 def _require_nation(nation: str) -> str:
     if nation not in _HOLIDAY_SUBDIVISIONS:
-        raise ValueError(
-            f"Unknown nation {nation!r}: expected one of {', '.join(NATIONS)}"
-        )
+        raise ValueError(f"Unknown nation {nation!r}: expected one of {', '.join(NATIONS)}")
     return _HOLIDAY_SUBDIVISIONS[nation]
 
 
@@ -229,8 +227,7 @@ def standstill_end(
     _require_date(further_decision, "further_decision")
     if further_decision < notice:
         raise ValueError(
-            f"The further decision ({further_decision}) cannot come before "
-            f"the notice ({notice})"
+            f"The further decision ({further_decision}) cannot come before the notice ({notice})"
         )
     further_end = working_days_after(
         further_decision, STANDSTILL_FURTHER_WORKING_DAYS, nation=nation
@@ -327,17 +324,14 @@ def key_decision_reasons(
             what = "Savings" if savings else "Expenditure"
             verb = "are" if savings else "is"
             reasons.append(
-                f"{what} of {_pounds(amount)} {verb} above the "
-                f"{_pounds(threshold)} threshold"
+                f"{what} of {_pounds(amount)} {verb} above the {_pounds(threshold)} threshold"
             )
     if wards_affected is not None and wards_affected < 0:
         raise ValueError(f"wards_affected cannot be negative: {wards_affected}")
     if all_wards:
         reasons.append("Significant effect on communities in all electoral divisions")
     elif wards_affected is not None and wards_affected >= KEY_DECISION_MIN_WARDS:
-        reasons.append(
-            f"Significant effect on communities in {wards_affected} electoral divisions"
-        )
+        reasons.append(f"Significant effect on communities in {wards_affected} electoral divisions")
     return reasons
 
 
@@ -375,18 +369,14 @@ def format_decision_number(year: int, sequence: int, prefix: str = "") -> str:
     if not 1000 <= year <= 9999:
         raise ValueError(f"year must be a four-digit year such as 2024, not {year}")
     if not 1 <= sequence <= DECISION_SEQUENCE_MAX:
-        raise ValueError(
-            f"sequence must be between 1 and {DECISION_SEQUENCE_MAX}, not {sequence}"
-        )
+        raise ValueError(f"sequence must be between 1 and {DECISION_SEQUENCE_MAX}, not {sequence}")
     if not _PREFIX_RE.fullmatch(prefix):
         raise ValueError(
             f"prefix {prefix!r} must start with a letter, use only letters, digits, "
             "spaces, '-' or '_', and not end with a digit"
         )
     yy = year % 100
-    return (
-        f"{prefix}{yy:0{DECISION_YEAR_DIGITS}d}/{sequence:0{DECISION_SEQUENCE_DIGITS}d}"
-    )
+    return f"{prefix}{yy:0{DECISION_YEAR_DIGITS}d}/{sequence:0{DECISION_SEQUENCE_DIGITS}d}"
 
 
 def parse_decision_number(text: str) -> tuple[str, int, int]:
@@ -421,13 +411,8 @@ def exempt_label(paragraph: int) -> str:
     (paragraphs 1 to 7, England).
     """
     if isinstance(paragraph, bool) or paragraph not in EXEMPT_PARAGRAPHS:
-        raise ValueError(
-            f"Schedule 12A has no exempt paragraph {paragraph!r}: expected 1 to 7"
-        )
-    return (
-        f"Exempt under paragraph {paragraph} of Schedule 12A to the "
-        "Local Government Act 1972"
-    )
+        raise ValueError(f"Schedule 12A has no exempt paragraph {paragraph!r}: expected 1 to 7")
+    return f"Exempt under paragraph {paragraph} of Schedule 12A to the Local Government Act 1972"
 
 
 # --- Report paragraphs -------------------------------------------------------------

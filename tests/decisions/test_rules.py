@@ -144,15 +144,11 @@ def test_a_datetime_is_refused_because_it_never_equals_a_bank_holiday():
         (date(2025, 3, 14), 1, NORTHERN_IRELAND, date(2025, 3, 18)),
     ],
 )
-def test_working_days_after_skips_weekends_and_bank_holidays(
-    start, n, nation, expected
-):
+def test_working_days_after_skips_weekends_and_bank_holidays(start, n, nation, expected):
     assert working_days_after(start, n, nation=nation) == expected
 
 
-@pytest.mark.parametrize(
-    "start", [date(2025, 6, 2), date(2025, 12, 25), date(2025, 6, 7)]
-)
+@pytest.mark.parametrize("start", [date(2025, 6, 2), date(2025, 12, 25), date(2025, 6, 7)])
 def test_zero_working_days_after_is_the_start_itself_even_on_a_holiday(start):
     assert working_days_after(start, 0) == start
 
@@ -215,9 +211,7 @@ def test_a_decision_takes_effect_the_day_after_the_call_in_period_ends(
     published, working_days, nation, deadline, effective
 ):
     assert call_in_deadline(published, working_days, nation=nation) == deadline
-    assert (
-        takes_effect(published, working_days, urgent=False, nation=nation) == effective
-    )
+    assert takes_effect(published, working_days, urgent=False, nation=nation) == effective
 
 
 def test_an_urgent_decision_exempt_from_call_in_takes_effect_on_publication():
@@ -386,9 +380,7 @@ def test_key_decision_threshold_is_the_authoritys_own():
     assert key_decision_reasons(
         amount=Decimal("50000.01"), threshold=Decimal(50000), wards_affected=None
     ) == ["Expenditure of £50,000.01 is above the £50,000.00 threshold"]
-    assert not is_key_decision(
-        amount=Decimal("50000.01"), threshold=KENT, wards_affected=None
-    )
+    assert not is_key_decision(amount=Decimal("50000.01"), threshold=KENT, wards_affected=None)
 
 
 @pytest.mark.parametrize(
@@ -423,9 +415,7 @@ def test_key_decision_inputs_that_cannot_be_right_are_refused(kwargs, error, mes
         (2024, 56, "KCC ", "KCC 24/00056"),
     ],
 )
-def test_decision_numbers_are_formatted_and_parsed_back(
-    year, sequence, prefix, expected
-):
+def test_decision_numbers_are_formatted_and_parsed_back(year, sequence, prefix, expected):
     assert format_decision_number(year, sequence, prefix) == expected
     assert parse_decision_number(expected) == (prefix, year % 100, sequence)
 

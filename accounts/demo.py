@@ -1,0 +1,31 @@
+"""Demo users, one per role. Their passwords are printed by ``make run``."""
+
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from accounts.roles import ADMINISTRATOR, AUDITOR, CLERK, COMMISSIONER, ensure_roles
+
+DEMO_PASSWORD = "demo-password-2026"
+DEMO_USERS = (
+    # username, first, last, role, job title, cleared for exempt information
+    ("commissioner", "Priya", "Shah", COMMISSIONER, "Public Health Commissioning Manager", False),
+    ("clerk", "Tom", "Baker", CLERK, "Democratic Services Officer", True),
+    ("auditor", "Ann", "Okafor", AUDITOR, "Senior Internal Auditor", False),
+    ("admin", "Sam", "Reid", ADMINISTRATOR, "Systems Administrator", True),
+)
+
+
+def load_users() -> list[tuple[str, str, str]]:
+    """Create or reset the demo users; return (username, password, role) rows."""
+    ensure_roles()
+    rows = []
+    for username, first, last, role, job, cleared in DEMO_USERS:
+        user, _ = User.objects.get_or_create(username=username)
+        user.first_name, user.last_name, user.job_title = first, last, job
+        user.cleared_for_exempt = cleared
+        user.is_staff = user.is_superuser = role == ADMINISTRATOR
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.set([Group.objects.get(name=role)])
+        rows.append((username, DEMO_PASSWORD, role))
+    return rows

@@ -1,0 +1,80 @@
+"""Roles are groups with permissions.
+
+Who may do what:
+- Commissioner: edits contracts, providers, authorities and grants; reads decisions.
+- Committee clerk: edits decisions and their pathway, makes the PDFs; reads the rest.
+- Auditor: reads everything, including history, and changes nothing.
+- Administrator: everything, including users (staff, with the admin site).
+"""
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+
+COMMISSIONER = "Commissioner"
+CLERK = "Committee clerk"
+AUDITOR = "Auditor"
+ADMINISTRATOR = "Administrator"
+ROLES = (COMMISSIONER, CLERK, AUDITOR, ADMINISTRATOR)
+
+# Apps whose every model a role may edit; every role may view every domain app.
+DOMAIN_APPS = ("contracts", "decisions", "grants")
+EDITS = {
+    COMMISSIONER: ("contracts", "grants"),
+    CLERK: ("decisions",),
+    AUDITOR: (),
+    ADMINISTRATOR: DOMAIN_APPS,
+}
+# Custom permissions (declared in each model's Meta) granted beyond add/change/delete.
+EXTRA = {
+    CLERK: ("decisions.generate_pdf",),
+    ADMINISTRATOR: ("decisions.generate_pdf",),
+}
+
+
+def _codenames_for(app_label: str, actions: tuple[str, ...]) -> list[Permission]:
+    perms = []
+    for model in apps.get_app_config(app_label).get_models():
+        if model._meta.auto_created or model.__name__.startswith("Historical"):
+            continue
+        for action in actions:
+            perms.append(f"{action}_{model._meta.model_name}")
+    return list(Permission.objects.filter(content_type__app_label=app_label, codename__in=perms))
+
+
+def ensure_roles() -> None:
+    """Create the role groups and set their permissions (idempotent)."""
+    for role in ROLES:
+        group, _ = Group.objects.get_or_create(name=role)
+        perms: list[Permission] = []
+        for app_label in DOMAIN_APPS:
+            if not apps.is_installed(app_label):
+                continue
+            actions = ("view",)
+            if app_label in EDITS[role]:
+                actions = ("view", "add", "change", "delete")
+            perms += _codenames_for(app_label, actions)
+        for dotted in EXTRA.get(role, ()):
+            app_label, codename = dotted.split(".")
+            perms += list(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(perms)
+
+
+def role_of(user) -> str:
+    """The user's role name, for display: the first role group they belong to."""
+    if not user.is_authenticated:
+        return ""
+    if user.is_superuser:
+        return ADMINISTRATOR
+    cached = getattr(user, "_role_cache", None)
+    if cached is None:
+        names = {g.name for g in user.groups.all()}
+        cached = next((role for role in ROLES if role in names), "No role")
+        user._role_cache = cached
+    return cached
+
+
+def is_read_only(user) -> bool:
+    """Auditors, and users with no role, change nothing."""
+    return role_of(user) in (AUDITOR, "No role")

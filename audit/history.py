@@ -1,0 +1,78 @@
+"""History as users read it: one row per change, with old → new per field."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+
+from audit.feed import ACTIONS
+
+REDACTED = "Exempt information: you are not cleared to read the changes."
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    when: datetime
+    who: str
+    action: str
+    reason: str
+    changes: list[tuple[str, str | None, str | None]]
+    redacted: bool
+    record_label: str = ""
+
+
+def redact_for(user, entry) -> bool:
+    """Changes to an exempt record are hidden from users not cleared for them."""
+    restricted = entry["restricted"] if isinstance(entry, dict) else entry.restricted
+    return bool(restricted) and not getattr(user, "cleared_for_exempt", False)
+
+
+def user_names(user_ids) -> dict[int, str]:
+    """Display names for a set of user ids, in one query."""
+    ids = {i for i in user_ids if i}
+    if not ids:
+        return {}
+    users = get_user_model().objects.filter(pk__in=ids)
+    return {u.pk: (u.get_full_name() or u.username) for u in users}
+
+
+def history_rows(history_qs, user, limit: int | None = None) -> list[HistoryRow]:
+    """A record's (or several records') history, newest first, ready for a template."""
+    entries = list(
+        history_qs.order_by("-history_date", "-history_id").values(
+            "history_date",
+            "history_user_id",
+            "history_type",
+            "history_change_reason",
+            "changes",
+            "restricted",
+            "record_label",
+        )[:limit]
+    )
+    names = user_names(e["history_user_id"] for e in entries)
+    rows = []
+    for e in entries:
+        redacted = redact_for(user, e)
+        rows.append(
+            HistoryRow(
+                when=e["history_date"],
+                who=names.get(e["history_user_id"], "System (no signed-in user)"),
+                action=ACTIONS.get(e["history_type"], e["history_type"]),
+                reason="" if redacted else (e["history_change_reason"] or ""),
+                changes=[]
+                if redacted
+                else [(label, old, new) for label, (old, new) in e["changes"].items()],
+                redacted=redacted,
+                record_label=e["record_label"],
+            )
+        )
+    return rows
+
+
+def combined_history(*history_querysets, user, limit: int = 200) -> list[HistoryRow]:
+    """History of a record and its parts (e.g. a contract with its options and shares)."""
+    rows: list[HistoryRow] = []
+    for qs in history_querysets:
+        rows += history_rows(qs, user, limit=limit)
+    rows.sort(key=lambda r: r.when, reverse=True)
+    return rows[:limit]

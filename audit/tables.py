@@ -1,0 +1,78 @@
+import django_tables2 as tables
+from django.contrib.auth import get_user_model
+from django.utils.html import format_html, format_html_join
+
+from audit.feed import ACTIONS, record_url
+from audit.history import REDACTED, redact_for, user_names
+
+
+class ChangesTable(tables.Table):
+    history_date = tables.DateTimeColumn(verbose_name="When", format="j M Y, H:i")
+    record_type = tables.Column(verbose_name="Record type")
+    record_label = tables.Column(verbose_name="Record")
+    history_type = tables.Column(verbose_name="Action")
+    history_user_id = tables.Column(verbose_name="Changed by", orderable=False)
+    changes = tables.Column(verbose_name="Changes (old → new)", orderable=False)
+    history_change_reason = tables.Column(verbose_name="Reason", orderable=False)
+
+    class Meta:
+        attrs = {"class": "govuk-table app-table--changes"}
+        empty_text = "No changes match these filters."
+        order_by = ("-history_date",)
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self._names: dict[int, str] | None = None
+
+    def _name(self, user_id) -> str:
+        if self._names is None:
+            # One query for every user's name (a council has hundreds, not millions),
+            # rather than one per row, whether the table is paged or exported.
+            self._names = user_names(get_user_model().objects.values_list("pk", flat=True))
+        return self._names.get(user_id, "System")
+
+    def render_record_type(self, value):
+        from django.apps import apps
+
+        return str(apps.get_model(value)._meta.verbose_name).capitalize()
+
+    def render_record_label(self, value, record):
+        url = record_url(record["record_type"], record["record_id"])
+        if url and record["history_type"] != "-":
+            return format_html('<a class="govuk-link" href="{}">{}</a>', url, value)
+        return value
+
+    def render_history_type(self, value):
+        return ACTIONS.get(value, value)
+
+    def render_history_user_id(self, value, record):
+        return self._name(value)
+
+    def render_changes(self, value, record):
+        if redact_for(self.user, record):
+            return REDACTED
+        if not value:
+            return "—"
+        return format_html(
+            '<ul class="govuk-list govuk-body-s">{}</ul>',
+            format_html_join(
+                "",
+                "<li><strong>{}</strong>: {} → {}</li>",
+                ((label, old or "blank", new or "blank") for label, (old, new) in value.items()),
+            ),
+        )
+
+    def render_history_change_reason(self, value, record):
+        return "" if redact_for(self.user, record) else value
+
+    def value_changes(self, value, record):
+        if redact_for(self.user, record):
+            return REDACTED
+        return "; ".join(f"{k}: {o or ''} -> {n or ''}" for k, (o, n) in (value or {}).items())
+
+    def value_history_user_id(self, value, record):
+        return self._name(value)
+
+    def value_record_label(self, value, record):
+        return value

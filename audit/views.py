@@ -1,0 +1,133 @@
+from datetime import datetime, time
+
+from django import forms
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
+from audit.feed import ACTIONS, FeedFilter, changes_feed, record_type_choices
+from audit.history import history_rows, redact_for
+from audit.tables import ChangesTable
+
+
+class ChangesFilterForm(forms.Form):
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    user = forms.ModelChoiceField(
+        label="Changed by", required=False, queryset=get_user_model().objects.order_by("username")
+    )
+    record_type = forms.ChoiceField(label="Record type", required=False)
+    action = forms.ChoiceField(
+        label="Action", required=False, choices=[("", "Any")] + list(ACTIONS.items())
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["record_type"].choices = [("", "Any")] + record_type_choices()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The end date must be on or after the start date.")
+        return cleaned
+
+
+@login_required
+def changes(request):
+    """Recent changes across every record, for auditors (and anyone who asks)."""
+    form = ChangesFilterForm(request.GET or None)
+    flt = FeedFilter()
+    if form.is_valid():
+        data = form.cleaned_data
+        flt = FeedFilter(
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            user_id=data["user"].pk if data["user"] else None,
+            record_type=data["record_type"] or None,
+            action=data["action"] or None,
+        )
+    table = ChangesTable(changes_feed(flt), user=request.user)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    export_format = request.GET.get("_export")
+    if TableExport.is_valid_format(export_format):
+        exporter = TableExport(export_format, table)
+        return exporter.response(f"changes.{export_format}")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/changes.html",
+        {"form": form, "table": table, "export_query": query.urlencode()},
+    )
+
+
+def _audited_model(label: str):
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        raise Http404("No such record type.") from None
+    if not hasattr(model, "history"):
+        raise Http404("That record type has no history.")
+    return model
+
+
+@login_required
+def record_history(request, label: str, pk: int):
+    """A record's whole history, and the record as it stood on a chosen date."""
+    model = _audited_model(label)
+    if not request.user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"):
+        raise PermissionDenied
+    history = model.history.filter(**{model._meta.pk.attname: pk})
+    if not history.exists():
+        raise Http404("No history for that record.")
+    as_of = None
+    as_of_rows = None
+    raw = request.GET.get("as_of")
+    as_of_error = None
+    if raw:
+        try:
+            as_of = datetime.strptime(raw, "%Y-%m-%d").date()
+        except ValueError:
+            as_of_error = "Enter a real date, for example 2025-02-01."
+    if as_of:
+        moment = timezone.make_aware(datetime.combine(as_of, time.max))
+        snapshot = history.filter(history_date__lte=moment).order_by("-history_date").first()
+        as_of_rows = _snapshot_rows(snapshot, request.user) if snapshot else []
+    latest = history.order_by("-history_date").first()
+    return render(
+        request,
+        "audit/record_history.html",
+        {
+            "record_label": latest.record_label,
+            "model_name": model._meta.verbose_name,
+            "rows": history_rows(history, request.user),
+            "as_of": as_of,
+            "as_of_raw": raw or "",
+            "as_of_rows": as_of_rows,
+            "as_of_error": as_of_error,
+        },
+    )
+
+
+def _snapshot_rows(snapshot, user) -> list[tuple[str, str]]:
+    from audit.recording import _tracked_fields, _value
+
+    if snapshot.history_type == "-":
+        return [("Status", "Deleted on this date")]
+    if redact_for(user, snapshot):
+        return [("Record", snapshot.record_label), ("Details", "Exempt information")]
+    return [
+        (str(f.verbose_name).capitalize(), _value(snapshot, f) or "–")
+        for f in _tracked_fields(snapshot)
+    ]

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from ui import views as ui_views
+
+urlpatterns = [
+    path("", ui_views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="accounts/login.html"),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("contracts.urls")),
+    path("decisions/", include("decisions.urls")),
+    path("grants/", include("grants.urls")),
+    path("history/", include("audit.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "ui.views.error_403"
+handler404 = "ui.views.error_404"
+handler500 = "ui.views.error_500"

@@ -1,0 +1,374 @@
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from audit.models import AuditedModel, AuditedQuerySet, audited_history
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Authority(AuditedModel):
+    """A council that commissions services and takes decisions."""
+
+    class Nation(models.TextChoices):
+        ENGLAND_AND_WALES = "england_and_wales", "England and Wales"
+        SCOTLAND = "scotland", "Scotland"
+        NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="Used in tables where space is short, for example “KCC” or “WNC”.",
+    )
+    key_decision_threshold = models.DecimalField(
+        "key decision threshold (£)",
+        **MONEY,
+        default=Decimal("500000.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=(
+            "Expenditure or savings above this amount make a key decision "
+            "(set by the constitution; Kent uses £1,000,000)."
+        ),
+    )
+    call_in_working_days = models.PositiveSmallIntegerField(
+        "call-in period (working days)",
+        default=5,
+        validators=[MinValueValidator(0), MaxValueValidator(30)],
+        help_text="Working days after publication during which scrutiny can call a decision in.",
+    )
+    decision_number_prefix = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Printed before decision numbers, for example “KCC ” – leave blank for none.",
+    )
+    nation = models.CharField(
+        "nation for bank holidays",
+        max_length=20,
+        choices=Nation.choices,
+        default=Nation.ENGLAND_AND_WALES,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = audited_history()
+    history_url_name = "contracts:authority_detail"
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "authorities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(key_decision_threshold__gte=0),
+                name="authority_threshold_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("contracts:authority_detail", args=[self.pk])
+
+
+class Provider(AuditedModel):
+    """An organisation that delivers services under contract."""
+
+    class Type(models.TextChoices):
+        VCSE = "vcse", "Voluntary, community or social enterprise (charity)"
+        NHS = "nhs", "NHS body"
+        COMPANY = "company", "Company"
+        LOCAL_AUTHORITY = "local_authority", "Local authority or in-house"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    provider_type = models.CharField("type", max_length=20, choices=Type.choices, default=Type.VCSE)
+    charity_number = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Charity Commission registration number, for example 1166577.",
+    )
+    company_number = models.CharField(
+        max_length=8,
+        blank=True,
+        help_text="Companies House number: 8 characters, for example 02580377 or SC123456.",
+    )
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    is_sme = models.BooleanField(
+        "small or medium-sized enterprise",
+        default=False,
+        help_text="Published in the Transparency Code contracts list.",
+    )
+    is_vcse = models.BooleanField(
+        "voluntary, community or social enterprise",
+        default=False,
+        help_text="Published in the Transparency Code contracts list.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = audited_history()
+    history_url_name = "contracts:provider_detail"
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["charity_number"]), models.Index(fields=["company_number"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("contracts:provider_detail", args=[self.pk])
+
+
+class StrategicPriority(AuditedModel):
+    """A priority from a strategy (e.g. Kent's Drug and Alcohol Strategy 2023-2028)
+    that contracts and decisions can be tagged against."""
+
+    strategy = models.CharField(max_length=200)
+    area = models.CharField(max_length=200, blank=True)
+    number = models.PositiveSmallIntegerField(null=True, blank=True)
+    name = models.CharField(max_length=300)
+
+    history = audited_history()
+
+    class Meta:
+        ordering = ["strategy", "number", "name"]
+        verbose_name_plural = "strategic priorities"
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "name"], name="priority_unique_in_strategy")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}" if self.number else self.name
+
+
+class ContractQuerySet(AuditedQuerySet):
+    def with_related(self):
+        return self.select_related("provider", "lead_authority").prefetch_related(
+            "options", "shares__authority"
+        )
+
+
+class Contract(AuditedModel):
+    """A service delivered by a provider for one or more authorities."""
+
+    class ServiceArea(models.TextChoices):
+        DRUG_AND_ALCOHOL = "drug_alcohol", "Drug and alcohol"
+        SEXUAL_HEALTH = "sexual_health", "Sexual health"
+        EARLY_HELP = "early_help", "Early help and prevention"
+        HEALTH_VISITING = "health_visiting", "Health visiting and school nursing"
+        OTHER = "other", "Other public health"
+
+    class Route(models.TextChoices):
+        PSR_DIRECT_A = "psr_direct_a", "PSR Direct Award A"
+        PSR_DIRECT_B = "psr_direct_b", "PSR Direct Award B"
+        PSR_DIRECT_C = "psr_direct_c", "PSR Direct Award C"
+        PSR_MOST_SUITABLE = "psr_most_suitable", "PSR Most Suitable Provider"
+        PSR_COMPETITIVE = "psr_competitive", "PSR Competitive Process"
+        OPEN = "open", "Open tender"
+        RESTRICTED = "restricted", "Restricted tender"
+        NEGOTIATED = "negotiated", "Negotiated procedure"
+        FRAMEWORK = "framework", "Framework call-off"
+        DPS = "dps", "Dynamic purchasing system"
+        WAIVER = "waiver", "Waiver of contract standing orders"
+        S75 = "s75", "Section 75 agreement"
+        IN_HOUSE = "in_house", "In-house service level agreement"
+        GRANT = "grant", "Grant agreement"
+        OTHER = "other", "Other"
+
+    class ProcurementStage(models.TextChoices):
+        PIPELINE = "pipeline", "Pipeline"
+        IN_PROCUREMENT = "in_procurement", "In procurement"
+        STANDSTILL = "standstill", "Standstill"
+        AWARDED = "awarded", "Awarded"
+
+    reference = models.CharField(
+        max_length=50,
+        unique=True,
+        help_text="The council's contract reference, for example KCC-PH-0123.",
+    )
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    service_area = models.CharField(
+        max_length=20, choices=ServiceArea.choices, default=ServiceArea.DRUG_AND_ALCOHOL
+    )
+    strategic_priorities = models.ManyToManyField(
+        StrategicPriority, blank=True, related_name="contracts"
+    )
+    # PROTECT: a contract's record depends on who delivered it.
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contracts")
+    subcontractors = models.ManyToManyField(
+        Provider,
+        blank=True,
+        related_name="subcontracts",
+        help_text="Alliance partners delivering part of the service.",
+    )
+    lead_authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, related_name="led_contracts"
+    )
+    start_date = models.DateField()
+    initial_end_date = models.DateField(help_text="End of the initial term, before any extension.")
+    annual_value = models.DecimalField(
+        "annual value (£)", **MONEY, validators=[MinValueValidator(Decimal("0"))]
+    )
+    annual_uplift_percent = models.DecimalField(
+        "annual uplift (%)",
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="Compounding yearly increase, for example 1 for 1% a year.",
+    )
+    uplift_from_year = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(2)],
+        help_text="The first contract year the uplift applies to (usually year 2).",
+    )
+    procurement_route = models.CharField(max_length=20, choices=Route.choices, default=Route.OPEN)
+    procurement_stage = models.CharField(
+        max_length=20,
+        choices=ProcurementStage.choices,
+        default=ProcurementStage.AWARDED,
+        help_text="Where the procurement stands before the contract starts.",
+    )
+    terminated_on = models.DateField(null=True, blank=True)
+    lot = models.CharField(max_length=100, blank=True)
+    notes = models.TextField(blank=True)
+    stated_whole_life_value = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The whole-life value as a report printed it, for example “£4.1m”.",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = models.Manager.from_queryset(ContractQuerySet)()
+    history = audited_history(m2m_fields=[strategic_priorities, subcontractors])
+    history_url_name = "contracts:detail"
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(initial_end_date__gte=models.F("start_date")),
+                name="contract_end_on_or_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_value__gte=0), name="contract_value_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("contracts:detail", args=[self.pk])
+
+
+class CostShare(AuditedModel):
+    """An authority's share of a contract's cost: a percentage or a fixed annual amount."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="shares")
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="cost_shares")
+    percentage = models.DecimalField(
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    fixed_amount = models.DecimalField(
+        "fixed annual amount (£)",
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    history = audited_history()
+
+    class Meta:
+        ordering = ["contract", "authority__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "authority"], name="one_share_per_authority"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(percentage__isnull=False, fixed_amount__isnull=True)
+                    | Q(percentage__isnull=True, fixed_amount__isnull=False)
+                ),
+                name="share_is_percentage_or_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(percentage__isnull=True) | Q(percentage__gte=0, percentage__lte=100),
+                name="share_percentage_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(fixed_amount__isnull=True) | Q(fixed_amount__gte=0),
+                name="share_amount_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.percentage is not None:
+            return f"{self.authority}: {self.percentage.normalize()}%"
+        return f"{self.authority}: £{self.fixed_amount:,.2f} a year"
+
+
+class ExtensionOption(AuditedModel):
+    """An option to extend a contract, taken in order."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        EXERCISED = "exercised", "Exercised"
+        DECLINED = "declined", "Declined"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="options")
+    sequence = models.PositiveSmallIntegerField()
+    months = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    price = models.DecimalField(
+        "price for the whole option period (£)",
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Leave blank to cost the option at the annual value with uplift.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    notice_deadline = models.DateField(
+        null=True, blank=True, help_text="The last day to give the provider notice of the decision."
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    # PROTECT: an exercised option's authority must not vanish from under it.
+    authorising_decision = models.ForeignKey(
+        "decisions.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="authorised_options",
+    )
+
+    history = audited_history()
+
+    class Meta:
+        ordering = ["contract", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "sequence"], name="option_sequence_unique"),
+            models.CheckConstraint(condition=Q(months__gte=1), name="option_months_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Option {self.sequence} ({self.months} months, {self.get_status_display().lower()})"

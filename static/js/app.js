@@ -1,0 +1,12 @@
+import { initAll } from "/static/govuk/govuk-frontend.min.js";
+
+initAll();
+
+// Ask before anything destructive: forms marked data-confirm need a second thought.
+document.querySelectorAll("form[data-confirm]").forEach((form) => {
+  form.addEventListener("submit", (event) => {
+    if (!window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+});

@@ -1,0 +1,74 @@
+"""Shared fixtures. Role fixtures say what each user may do:
+
+- commissioner: edits contracts, providers, authorities and grants; reads decisions.
+- clerk: edits decisions and makes their PDFs; reads contracts and grants.
+  Cleared for exempt information.
+- auditor: reads everything and its history; every change is refused (403).
+- outsider: signed in but has no role: reads nothing, changes nothing.
+"""
+
+import pytest
+from django.test import Client
+
+from accounts.roles import AUDITOR, CLERK, COMMISSIONER, ensure_roles
+from tests.accounts.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """Production hashes static files at collectstatic; tests read them from the source."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def roles(db):
+    ensure_roles()
+
+
+@pytest.fixture
+def commissioner(roles):
+    return UserFactory(username="commissioner", role=COMMISSIONER)
+
+
+@pytest.fixture
+def clerk(roles):
+    return UserFactory(username="clerk", role=CLERK, cleared_for_exempt=True)
+
+
+@pytest.fixture
+def auditor(roles):
+    return UserFactory(username="auditor", role=AUDITOR)
+
+
+@pytest.fixture
+def outsider(roles):
+    return UserFactory(username="outsider")
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def commissioner_client(commissioner):
+    return _client_for(commissioner)
+
+
+@pytest.fixture
+def clerk_client(clerk):
+    return _client_for(clerk)
+
+
+@pytest.fixture
+def auditor_client(auditor):
+    return _client_for(auditor)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    return _client_for(outsider)

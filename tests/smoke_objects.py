@@ -1,0 +1,67 @@
+"""What the smoke walk needs to know about each route: its arguments and permission.
+
+Each app adds its routes in ``tests/<app>/smoke.py`` with a function
+``routes() -> dict[url_name, (args, permission)]``, called after sample objects are made.
+A permission of None means any signed-in user may open the page.
+"""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.contrib.auth import get_user_model
+
+from contracts.models import Authority, Provider
+
+APP_SMOKE_MODULES = ("tests.contracts.smoke", "tests.decisions.smoke", "tests.grants.smoke")
+
+# Pages with a fixed answer whatever the role (by client fixture name).
+FIXED = {
+    "login": {"client": {200}, "*": {200}},
+    # Sign-out is POST only; anonymous visitors are sent to sign in first.
+    "logout": {"client": {302}, "*": {405}},
+}
+
+
+class SampleRoutes(dict):
+    """url_name → (args, permission)."""
+
+    def get(self, name, default=None):
+        entry = super().get(name)
+        return entry[0] if entry else default
+
+    def expectation(self, name: str, role_fixture: str) -> set[int]:
+        if name in FIXED:
+            fixed = FIXED[name]
+            return fixed.get(role_fixture, fixed["*"])
+        if role_fixture == "client":
+            return {302}
+        permission = super().get(name, (None, None))[1]
+        if permission is None:
+            return {200}
+        username = role_fixture.removesuffix("_client")
+        user = get_user_model().objects.get(username=username)
+        return {200} if user.has_perm(permission) else {403}
+
+
+def make_sample_objects() -> SampleRoutes:
+    authority = Authority.objects.first()
+    provider = Provider.objects.first()
+    routes = SampleRoutes(
+        {
+            "home": ((), None),
+            "audit:changes": ((), None),
+            "audit:record": (("contracts.provider", provider.pk), "contracts.view_provider"),
+            "contracts:authority_list": ((), "contracts.view_authority"),
+            "contracts:authority_create": ((), "contracts.add_authority"),
+            "contracts:authority_detail": ((authority.pk,), "contracts.view_authority"),
+            "contracts:authority_edit": ((authority.pk,), "contracts.change_authority"),
+            "contracts:provider_list": ((), "contracts.view_provider"),
+            "contracts:provider_create": ((), "contracts.add_provider"),
+            "contracts:provider_detail": ((provider.pk,), "contracts.view_provider"),
+            "contracts:provider_edit": ((provider.pk,), "contracts.change_provider"),
+        }
+    )
+    for name in APP_SMOKE_MODULES:
+        if find_spec(name) is not None:
+            routes.update(import_module(name).routes())
+    return routes

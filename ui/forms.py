@@ -1,0 +1,38 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Submit
+from django import forms
+
+
+class GovukForm(forms.Form):
+    """A form rendered with the GOV.UK template pack (see templates/includes/form.html)."""
+
+    submit_label = "Save"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class GovukModelForm(forms.ModelForm):
+    submit_label = "Save"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class ReasonField(forms.CharField):
+    """The optional reason for a change, kept in the record's history."""
+
+    def __init__(self, required: bool = False, **kwargs):
+        kwargs.setdefault("label", "Reason for the change" + ("" if required else " (optional)"))
+        kwargs.setdefault(
+            "help_text", "Recorded in the history, for example the decision that authorises it."
+        )
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2}))
+        kwargs.setdefault("max_length", 1000)
+        super().__init__(required=required, **kwargs)

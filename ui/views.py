@@ -1,0 +1,60 @@
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.shortcuts import render
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export.views import ExportMixin
+
+from accounts.roles import AUDITOR, role_of
+
+
+class RegisterView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+    """A sortable, filterable, paginated list with CSV and XLSX export of the filtered rows."""
+
+    template_name = "includes/register.html"
+    paginate_by = 25
+    export_formats = ("csv", "xlsx")
+    title = ""
+    create_url_name: str | None = None
+    create_permission: str | None = None
+    empty_text = "No records match."
+    filter_hint = ""
+
+    def get_export_filename(self, export_format):
+        return f"{self.export_name}.{export_format}"
+
+    def get_table_kwargs(self):
+        return {"empty_text": self.empty_text}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title
+        if self.create_url_name and self.request.user.has_perm(self.create_permission):
+            context["create_url_name"] = self.create_url_name
+        context["filter_hint"] = self.filter_hint
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["export_query"] = query.urlencode()
+        return context
+
+
+def home(request):
+    """Each role lands on the work it does most."""
+    if role_of(request.user) == AUDITOR:
+        from audit.views import changes
+
+        return changes(request)
+    from ui.dashboard import dashboard_context
+
+    return render(request, "ui/home.html", dashboard_context(request.user))
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)
