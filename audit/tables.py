@@ -6,6 +6,10 @@ from audit.feed import ACTIONS, record_url
 from audit.history import REDACTED, redact_for, user_names
 
 
+# A new record lists every field; the feed shows the first few, the record page all.
+FEED_CHANGES_SHOWN = 4
+
+
 class ChangesTable(tables.Table):
     history_date = tables.DateTimeColumn(verbose_name="When", format="j M Y, H:i")
     record_type = tables.Column(verbose_name="Record type")
@@ -54,13 +58,17 @@ class ChangesTable(tables.Table):
             return REDACTED
         if not value:
             return "—"
+        items = list(value.items())
+        shown = items[:FEED_CHANGES_SHOWN]
+        more = len(items) - len(shown)
         return format_html(
-            '<ul class="govuk-list govuk-body-s">{}</ul>',
+            '<ul class="govuk-list govuk-body-s">{}{}</ul>',
             format_html_join(
                 "",
                 "<li><strong>{}</strong>: {} → {}</li>",
-                ((label, old or "blank", new or "blank") for label, (old, new) in value.items()),
+                ((label, old or "blank", new or "blank") for label, (old, new) in shown),
             ),
+            format_html("<li>and {} more (see the record's history)</li>", more) if more else "",
         )
 
     def render_history_change_reason(self, value, record):
