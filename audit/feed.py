@@ -23,8 +23,20 @@ def audited_models() -> list:
     )
 
 
-def record_type_choices() -> list[tuple[str, str]]:
-    return [(m._meta.label_lower, str(m._meta.verbose_name).capitalize()) for m in audited_models()]
+def readable_models(user) -> list:
+    """The audited models whose records the user may view: the feed shows only those."""
+    return [
+        m
+        for m in audited_models()
+        if user.has_perm(f"{m._meta.app_label}.view_{m._meta.model_name}")
+    ]
+
+
+def record_type_choices(user) -> list[tuple[str, str]]:
+    return [
+        (m._meta.label_lower, str(m._meta.verbose_name).capitalize())
+        for m in readable_models(user)
+    ]
 
 
 @dataclass(frozen=True)
@@ -36,10 +48,10 @@ class FeedFilter:
     action: str | None = None
 
 
-def changes_feed(flt: FeedFilter):
-    """One queryset of dict rows, newest first, over every audited model."""
+def changes_feed(flt: FeedFilter, user):
+    """One queryset of dict rows, newest first, over every audited model the user may view."""
     parts = []
-    for model in audited_models():
+    for model in readable_models(user):
         label = model._meta.label_lower
         if flt.record_type and flt.record_type != label:
             continue

@@ -31,9 +31,9 @@ class ChangesFilterForm(forms.Form):
         label="Action", required=False, choices=[("", "Any")] + list(ACTIONS.items())
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["record_type"].choices = [("", "Any")] + record_type_choices()
+        self.fields["record_type"].choices = [("", "Any")] + record_type_choices(user)
 
     def clean(self):
         cleaned = super().clean()
@@ -46,7 +46,7 @@ class ChangesFilterForm(forms.Form):
 @login_required
 def changes(request):
     """Recent changes across every record, for auditors (and anyone who asks)."""
-    form = ChangesFilterForm(request.GET or None)
+    form = ChangesFilterForm(request.GET or None, user=request.user)
     flt = FeedFilter()
     if form.is_valid():
         data = form.cleaned_data
@@ -57,7 +57,7 @@ def changes(request):
             record_type=data["record_type"] or None,
             action=data["action"] or None,
         )
-    table = ChangesTable(changes_feed(flt), user=request.user)
+    table = ChangesTable(changes_feed(flt, request.user), user=request.user)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     export_format = request.GET.get("_export")
     if TableExport.is_valid_format(export_format):

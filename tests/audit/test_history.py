@@ -122,3 +122,11 @@ def test_history_cannot_be_changed_through_the_admin(admin_client):
 
     registered = {m.__name__ for m in admin.site._registry}
     assert not any(name.startswith("Historical") for name in registered)
+
+
+def test_the_feed_shows_nothing_to_a_user_without_a_role(outsider_client):
+    ProviderFactory(name="Secretive Ltd")
+    response = outsider_client.get(reverse("audit:changes"))
+    assert response.status_code == 200
+    assert b"Secretive Ltd" not in response.content
+    assert len(response.context["table"].rows) == 0
