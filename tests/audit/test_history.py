@@ -130,3 +130,16 @@ def test_the_feed_shows_nothing_to_a_user_without_a_role(outsider_client):
     assert response.status_code == 200
     assert b"Secretive Ltd" not in response.content
     assert len(response.context["table"].rows) == 0
+
+
+def test_a_past_version_cannot_be_restored_through_the_admin(admin_client):
+    provider = ProviderFactory(name="First")
+    provider.name = "Second"
+    provider.save()
+    first = provider.history.earliest()
+    url = reverse("admin:contracts_provider_simple_history", args=[provider.pk, first.history_id])
+    assert admin_client.get(url).status_code == 200
+    response = admin_client.post(url, {"name": "First", "provider_type": "vcse"})
+    assert response.status_code == 403
+    provider.refresh_from_db()
+    assert provider.name == "Second"
