@@ -1,17 +1,50 @@
 from django.contrib import admin
-from audit.admin import HistoryAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
-from contracts.models import Authority, Provider
+from contracts.models import (
+    Authority,
+    Contract,
+    CostShare,
+    ExtensionOption,
+    Provider,
+    StrategicPriority,
+)
 
 
 @admin.register(Authority)
-class AuthorityAdmin(HistoryAdmin):
+class AuthorityAdmin(SimpleHistoryAdmin):
     list_display = ("name", "short_name", "key_decision_threshold", "call_in_working_days")
     search_fields = ("name", "short_name")
 
 
 @admin.register(Provider)
-class ProviderAdmin(HistoryAdmin):
+class ProviderAdmin(SimpleHistoryAdmin):
     list_display = ("name", "provider_type", "charity_number", "company_number")
     search_fields = ("name", "charity_number", "company_number")
     list_filter = ("provider_type", "is_sme", "is_vcse")
+
+
+@admin.register(StrategicPriority)
+class StrategicPriorityAdmin(SimpleHistoryAdmin):
+    list_display = ("strategy", "area", "number", "name")
+    search_fields = ("name", "strategy")
+
+
+class OptionInline(admin.TabularInline):
+    model = ExtensionOption
+    extra = 0
+    raw_id_fields = ("authorising_decision",)
+
+
+class ShareInline(admin.TabularInline):
+    model = CostShare
+    extra = 0
+
+
+@admin.register(Contract)
+class ContractAdmin(SimpleHistoryAdmin):
+    list_display = ("reference", "title", "provider", "lead_authority", "start_date")
+    search_fields = ("reference", "title", "provider__name")
+    list_filter = ("service_area", "procurement_route")
+    raw_id_fields = ("provider", "lead_authority", "subcontractors")
+    inlines = [OptionInline, ShareInline]

@@ -54,18 +54,20 @@ def _share_figures(contract, years, whole_life: Decimal) -> list[ShareFigure]:
     shares = list(contract.shares.all())
     if not shares:
         # No shares recorded: the lead authority pays it all.
-        return [
-            ShareFigure(contract.lead_authority, "100%", contract.annual_value, whole_life)
-        ]
+        return [ShareFigure(contract.lead_authority, "100%", contract.annual_value, whole_life)]
+    # Keyed by position, so unsaved rows (an import preview) split the same way.
     if all(s.percentage is not None for s in shares):
-        weights = {s.pk: s.percentage for s in shares}
-        labels = {s.pk: f"{s.percentage.normalize():f}%" for s in shares}
+        weights = {i: s.percentage for i, s in enumerate(shares)}
+        labels = {i: f"{s.percentage.normalize():f}%" for i, s in enumerate(shares)}
     else:
-        weights = {s.pk: (s.fixed_amount or Decimal(0)) for s in shares}
-        labels = {s.pk: f"{rules.format_money(s.fixed_amount or Decimal(0))} a year" for s in shares}
+        weights = {i: (s.fixed_amount or Decimal(0)) for i, s in enumerate(shares)}
+        labels = {
+            i: f"{rules.format_money(s.fixed_amount or Decimal(0))} a year"
+            for i, s in enumerate(shares)
+        }
     annual = rules.split_by_shares(contract.annual_value, weights)
     whole = rules.split_by_shares(whole_life, weights)
-    return [ShareFigure(s.authority, labels[s.pk], annual[s.pk], whole[s.pk]) for s in shares]
+    return [ShareFigure(s.authority, labels[i], annual[i], whole[i]) for i, s in enumerate(shares)]
 
 
 def figures_for(contract, today: date | None = None) -> ContractFigures:
@@ -73,7 +75,8 @@ def figures_for(contract, today: date | None = None) -> ContractFigures:
     options = rule_options(contract)
     exercised = rules.exercised_option_months(options)
     current_end = rules.current_end(contract.initial_end_date, exercised)
-    maximum_end = rules.maximum_end(contract.initial_end_date, rules.available_option_months(options))
+    available = rules.available_option_months(options)
+    maximum_end = rules.maximum_end(contract.initial_end_date, available)
     args = (
         contract.start_date,
         contract.initial_end_date,
@@ -117,3 +120,21 @@ def figures_for(contract, today: date | None = None) -> ContractFigures:
         shares=_share_figures(contract, years, whole_life),
         financial_years=rules.financial_year_profile(years),
     )
+
+
+@dataclass(frozen=True)
+class ContractRow:
+    """A register row: the contract and its figures, computed once."""
+
+    contract: object
+    figures: ContractFigures
+
+    @property
+    def reconciliation_label(self) -> str:
+        """ "ok", "mismatch: stated X, computed Y", or "" when nothing was stated."""
+        return self.figures.reconciliation.label if self.figures.reconciliation else ""
+
+
+def rows_for(contracts, today: date | None = None) -> list[ContractRow]:
+    today = today or timezone.localdate()
+    return [ContractRow(c, figures_for(c, today=today)) for c in contracts]

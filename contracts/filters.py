@@ -1,8 +1,13 @@
 import django_filters
 from django import forms
+from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
-from contracts.models import Authority, Provider
+from contracts import rules
+from contracts.figures import figures_for
+from contracts.forms import DATE_FORMATS
+from contracts.models import Authority, Contract, Provider
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -42,3 +47,87 @@ class ProviderFilter(SearchFilterSet):
     class Meta:
         model = Provider
         fields = ["q", "provider_type", "is_sme", "is_vcse"]
+
+
+STATUS_CHOICES = [(s, s.replace("_", " ").capitalize()) for s in rules.CONTRACT_STATUSES]
+
+
+def _with_figures(queryset, keep) -> models.QuerySet:
+    """Filter on a computed figure: computed once for the candidates by figures_for,
+    so the register filters on the same number it shows."""
+    today = timezone.localdate()
+    ids = [c.pk for c in queryset.with_related() if keep(figures_for(c, today=today))]
+    return queryset.filter(pk__in=ids)
+
+
+class ContractFilter(SearchFilterSet):
+    search_fields = ("reference", "title", "description", "lot", "notes")
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, empty_label="Any", method="filter_status"
+    )
+    # Text, not a <select>: there may be thousands of providers.
+    provider = django_filters.CharFilter(
+        label="Provider", method="filter_provider", help_text="Part of the name."
+    )
+    authority = django_filters.CharFilter(
+        label="Authority", method="filter_authority", help_text="Lead or sharing the cost."
+    )
+    service_area = django_filters.ChoiceFilter(
+        choices=Contract.ServiceArea.choices, empty_label="Any"
+    )
+    procurement_route = django_filters.ChoiceFilter(
+        label="Route", choices=Contract.Route.choices, empty_label="Any"
+    )
+    ends_from = django_filters.DateFilter(
+        label="Ends on or after",
+        method="filter_ends_from",
+        input_formats=DATE_FORMATS,
+        help_text="The current end. For example 01/04/2026.",
+    )
+    ends_to = django_filters.DateFilter(
+        label="Ends on or before",
+        method="filter_ends_to",
+        input_formats=DATE_FORMATS,
+        help_text="For example 31/03/2027.",
+    )
+
+    class Meta:
+        model = Contract
+        fields = [
+            "q",
+            "status",
+            "provider",
+            "authority",
+            "service_area",
+            "procurement_route",
+            "ends_from",
+            "ends_to",
+        ]
+
+    def search(self, queryset, name, value):
+        return super().search(queryset, name, value) | queryset.filter(
+            provider__name__icontains=value.strip()
+        )
+
+    def filter_status(self, queryset, name, value):
+        return _with_figures(queryset, lambda f: f.status == value)
+
+    def filter_provider(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(provider__name__icontains=value) | Q(subcontractors__name__icontains=value)
+        ).distinct()
+
+    def filter_authority(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(lead_authority__name__icontains=value)
+            | Q(lead_authority__short_name__iexact=value)
+            | Q(shares__authority__name__icontains=value)
+        ).distinct()
+
+    def filter_ends_from(self, queryset, name, value):
+        return _with_figures(queryset, lambda f: f.current_end >= value)
+
+    def filter_ends_to(self, queryset, name, value):
+        return _with_figures(queryset, lambda f: f.current_end <= value)

@@ -1,9 +1,13 @@
 import re
+from decimal import Decimal
 
+from crispy_forms_gds.helper import FormHelper
 from django import forms
 
-from contracts.models import Authority, Provider
-from ui.forms import GovukModelForm, ReasonField
+from contracts import rules
+from contracts.models import Authority, Contract, CostShare, ExtensionOption, Provider
+from decisions.models import Decision
+from ui.forms import GovukForm, GovukModelForm, ReasonField
 
 CHARITY_NUMBER = re.compile(r"^\d{6,8}(-\d{1,2})?$")
 COMPANY_NUMBER = re.compile(r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$")
@@ -61,3 +65,429 @@ class ProviderForm(GovukModelForm):
 
     def clean_postcode(self) -> str:
         return self.cleaned_data["postcode"].strip().upper()
+
+
+# --- Contracts -----------------------------------------------------------------------
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"]
+DATE_HINT = "For example 01/02/2025."
+
+
+def _date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "govuk-input--width-10"}),
+        help_text=" ".join(filter(None, [help_text, DATE_HINT])),
+        error_messages={"invalid": f"Enter a real date. {DATE_HINT}"},
+    )
+
+
+class MoneyField(forms.CharField):
+    """An amount as councils write it (£1,234,567.89, £1.2m, £800k), read by
+    contracts.rules.parse_money so that forms and imports agree on what a figure means."""
+
+    def __init__(self, *, required: bool = True, allow_negative: bool = False, **kwargs):
+        self.allow_negative = allow_negative
+        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "govuk-input--width-10"}))
+        super().__init__(required=required, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return f"{value:.2f}"
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            amount = rules.parse_money(text)
+        except rules.MoneyError as error:
+            raise forms.ValidationError(
+                f"Enter {self.label.lower()} as an amount, for example £803,671.80 or £1.2m "
+                f"(“{text}” is unclear)."
+            ) from error
+        if amount < 0 and not self.allow_negative:
+            raise forms.ValidationError(f"Enter {self.label.lower()} of £0 or more.")
+        return amount
+
+
+class NamedChoiceField(forms.ModelChoiceField):
+    """A record chosen by typing its name, so the field works with thousands of rows
+    and without JavaScript. An unknown name is refused with the name quoted."""
+
+    def __init__(self, queryset, *, kind: str, **kwargs):
+        self.kind = kind
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off"}))
+        super().__init__(queryset, to_field_name="name", **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            found = self.queryset.filter(pk=value).first()
+            return found.name if found else value
+        if hasattr(value, "name"):
+            return value.name
+        return value
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        found = self.queryset.filter(name__iexact=value).first()
+        if found is None:
+            raise forms.ValidationError(
+                f"There is no {self.kind} called “{value}”. Check the spelling, or add the "
+                f"{self.kind} first."
+            )
+        return found
+
+
+class ContractForm(GovukModelForm):
+    provider = NamedChoiceField(
+        Provider.objects.all(),
+        kind="provider",
+        required=False,
+        help_text="Type the provider's name as it appears on the providers page. "
+        "Leave blank until the contract is awarded.",
+    )
+    subcontractor_names = forms.CharField(
+        label="Alliance partners or subcontractors (optional)",
+        required=False,
+        help_text="Providers' names, separated by semicolons.",
+    )
+    lead_authority = NamedChoiceField(
+        Authority.objects.all(),
+        kind="authority",
+        help_text="Type the council's name, for example Kent County Council.",
+        error_messages={"required": "Enter the lead authority."},
+    )
+    start_date = _date_field("Start date")
+    initial_end_date = _date_field(
+        "End of the initial term", help_text="Before any extension option."
+    )
+    terminated_on = _date_field("Terminated on (optional)", required=False)
+    annual_value = MoneyField(label="Annual value", help_text="For example £803,671.80.")
+    stated_whole_life_value = forms.CharField(
+        label="Stated whole-life value (optional)",
+        required=False,
+        max_length=40,
+        help_text="As the report printed it, for example £4,099,533.88 or £4.1m. It is "
+        "checked against the computed value to the precision it was written.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = ReasonField()
+
+    class Meta:
+        model = Contract
+        fields = [
+            "reference",
+            "title",
+            "description",
+            "service_area",
+            "strategic_priorities",
+            "provider",
+            "lead_authority",
+            "lot",
+            "procurement_route",
+            "procurement_stage",
+            "start_date",
+            "initial_end_date",
+            "terminated_on",
+            "annual_value",
+            "annual_uplift_percent",
+            "uplift_from_year",
+            "stated_whole_life_value",
+            "notes",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "strategic_priorities": forms.CheckboxSelectMultiple,
+        }
+        error_messages = {
+            "reference": {
+                "required": "Enter the contract reference.",
+                "unique": "Another contract already has this reference.",
+            },
+            "title": {"required": "Enter the contract title."},
+            "annual_uplift_percent": {
+                "min_value": "Enter an uplift of 0% or more.",
+                "max_value": "Enter an uplift of 100% or less.",
+                "invalid": "Enter the uplift as a number, for example 1 for 1% a year.",
+            },
+            "uplift_from_year": {
+                "min_value": "Enter year 2 or later: the uplift cannot apply to year 1.",
+            },
+        }
+
+    field_order = [
+        "reference",
+        "title",
+        "description",
+        "service_area",
+        "strategic_priorities",
+        "provider",
+        "subcontractor_names",
+        "lead_authority",
+        "lot",
+        "procurement_route",
+        "procurement_stage",
+        "start_date",
+        "initial_end_date",
+        "terminated_on",
+        "annual_value",
+        "annual_uplift_percent",
+        "uplift_from_year",
+        "stated_whole_life_value",
+        "notes",
+        "reason",
+        "version",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.inputs = []  # the page has one submit button below the formsets
+        self.fields["strategic_priorities"].required = False
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["subcontractor_names"].initial = "; ".join(
+                p.name for p in self.instance.subcontractors.all()
+            )
+
+    def clean_subcontractor_names(self) -> list:
+        names = [n.strip() for n in self.cleaned_data["subcontractor_names"].split(";")]
+        found = {n: Provider.objects.filter(name__iexact=n).first() for n in names if n}
+        missing = [n for n, provider in found.items() if provider is None]
+        if missing:
+            raise forms.ValidationError(
+                "There is no provider called "
+                + ", ".join(f"“{n}”" for n in missing)
+                + ". Check the spelling, or add the provider first."
+            )
+        return list(found.values())
+
+    def clean_stated_whole_life_value(self) -> str:
+        text = self.cleaned_data["stated_whole_life_value"].strip()
+        if text:
+            try:
+                value = rules.parse_money(text)
+            except rules.MoneyError:
+                raise forms.ValidationError(
+                    f"Enter the stated whole-life value as the report wrote it, for example "
+                    f"£4,099,533.88 or £4.1m (“{text}” is unclear)."
+                ) from None
+            if value < 0:
+                raise forms.ValidationError("Enter a stated whole-life value of £0 or more.")
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("initial_end_date")
+        if start and end and end < start:
+            self.add_error("initial_end_date", "Enter an end date on or after the start date.")
+        terminated = cleaned.get("terminated_on")
+        if start and terminated and terminated < start:
+            self.add_error("terminated_on", "Enter a termination date on or after the start date.")
+        provider = cleaned.get("provider")
+        if provider and provider in cleaned.get("subcontractor_names", []):
+            self.add_error(
+                "subcontractor_names",
+                f"{provider} is the lead provider, so it cannot also be a subcontractor.",
+            )
+        return cleaned
+
+
+class SubForm(forms.ModelForm):
+    """A row of an inline formset, rendered inside the contract form (no submit)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class OptionForm(SubForm):
+    months = forms.IntegerField(
+        label="Length in months",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
+        error_messages={"invalid": "Enter the option's length as a whole number of months."},
+    )
+    price = MoneyField(
+        label="Price for the whole option period (optional)",
+        required=False,
+        help_text="Leave blank to cost it at the annual value with uplift.",
+    )
+    notice_deadline = _date_field("Notice deadline (optional)", required=False)
+
+    class Meta:
+        model = ExtensionOption
+        fields = ["months", "price", "notice_deadline"]
+
+    def clean_months(self) -> int:
+        months = self.cleaned_data["months"]
+        if months is not None and months <= 0:
+            raise forms.ValidationError("Enter an option length of at least 1 month.")
+        if months is not None and months > 240:
+            raise forms.ValidationError("Enter an option length of 240 months or fewer.")
+        return months
+
+
+class ShareForm(SubForm):
+    authority = NamedChoiceField(
+        Authority.objects.all(),
+        kind="authority",
+        label="Authority",
+        error_messages={"required": "Enter the authority that pays this share."},
+    )
+    percentage = forms.DecimalField(
+        label="Percentage (or leave blank)",
+        required=False,
+        max_digits=7,
+        decimal_places=4,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
+        error_messages={"invalid": "Enter the percentage as a number, for example 48.6."},
+    )
+    fixed_amount = MoneyField(label="Or a fixed annual amount", required=False)
+
+    class Meta:
+        model = CostShare
+        fields = ["authority", "percentage", "fixed_amount"]
+
+    def clean(self):
+        cleaned = super().clean()
+        percentage, amount = cleaned.get("percentage"), cleaned.get("fixed_amount")
+        if self.errors:
+            return cleaned
+        if percentage is None and amount is None:
+            self.add_error("percentage", "Enter a percentage or a fixed annual amount.")
+        elif percentage is not None and amount is not None:
+            self.add_error("fixed_amount", "Enter a percentage or a fixed amount, not both.")
+        elif percentage is not None and not 0 < percentage <= 100:
+            self.add_error("percentage", "Enter a percentage more than 0 and up to 100.")
+        return cleaned
+
+
+class OptionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.instance.pk:
+                continue
+            if form.cleaned_data.get("DELETE") and form.instance.status != "pending":
+                raise forms.ValidationError(
+                    f"Option {form.instance.sequence} has been "
+                    f"{form.instance.get_status_display().lower()}, so it cannot be removed."
+                )
+
+
+class ShareFormSet(forms.BaseInlineFormSet):
+    annual_value: Decimal | None = None
+
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        kept = [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        if not kept:
+            return  # no shares: the lead authority pays it all
+        names = [c["authority"].name for c in kept]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise forms.ValidationError(
+                f"{', '.join(duplicates)} has more than one share. Enter one share per authority."
+            )
+        with_percent = [c for c in kept if c.get("percentage") is not None]
+        if with_percent and len(with_percent) != len(kept):
+            raise forms.ValidationError(
+                "Use percentages for every share, or fixed annual amounts for every share."
+            )
+        if with_percent:
+            errors = rules.validate_percentage_shares(
+                {c["authority"].name: c["percentage"] for c in kept}
+            )
+        elif self.annual_value is None:
+            return
+        else:
+            errors = rules.validate_fixed_shares(
+                {c["authority"].name: c["fixed_amount"] for c in kept}, self.annual_value
+            )
+        if errors:
+            raise forms.ValidationError(errors)
+
+
+OptionFormSetFactory = forms.inlineformset_factory(
+    Contract,
+    ExtensionOption,
+    form=OptionForm,
+    formset=OptionFormSet,
+    extra=1,
+    can_delete=True,
+)
+ShareFormSetFactory = forms.inlineformset_factory(
+    Contract,
+    CostShare,
+    form=ShareForm,
+    formset=ShareFormSet,
+    extra=2,
+    can_delete=True,
+)
+
+
+class OptionDecisionForm(GovukForm):
+    submit_label = "Record the decision"
+
+    class Outcome:
+        EXERCISE = "exercise"
+        DECLINE = "decline"
+
+    outcome = forms.ChoiceField(
+        label="Decision",
+        choices=[(Outcome.EXERCISE, "Exercise the option"), (Outcome.DECLINE, "Decline it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to exercise or decline the option."},
+    )
+    decided_on = _date_field("Date of the decision")
+    authorising_decision = forms.ModelChoiceField(
+        queryset=Decision.objects.all(),
+        required=False,
+        label="Authorising decision (optional)",
+        help_text="The decision, or delegation under it, that authorises this.",
+        empty_label="None recorded",
+    )
+    reason = ReasonField(required=True, label="Reason")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["authorising_decision"].queryset = Decision.objects.select_related("authority")
+        self.fields["reason"].error_messages["required"] = "Enter the reason for the decision."
+
+
+class ImportForm(GovukForm):
+    submit_label = "Upload and preview"
+    MAX_BYTES = 5 * 1024 * 1024
+
+    file = forms.FileField(
+        label="CSV file",
+        help_text="In the contracts CSV format, with the header row first. Nothing is "
+        "saved until you confirm the preview.",
+        error_messages={"required": "Choose a CSV file to upload."},
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The file must be smaller than 5 MB.")
+        raw = upload.read()
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        raise forms.ValidationError("The file must be a CSV saved as text (UTF-8).")

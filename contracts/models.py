@@ -1,8 +1,10 @@
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from audit.models import AuditedModel, AuditedQuerySet, audited_history
 
@@ -152,9 +154,43 @@ class StrategicPriority(AuditedModel):
 
 class ContractQuerySet(AuditedQuerySet):
     def with_related(self):
+        """Everything ``figures_for`` and the register read, so no query runs per row."""
         return self.select_related("provider", "lead_authority").prefetch_related(
-            "options", "shares__authority"
+            models.Prefetch(
+                "options",
+                queryset=ExtensionOption.objects.select_related("authorising_decision"),
+            ),
+            "shares__authority",
+            "subcontractors",
+            "strategic_priorities",
         )
+
+    def not_terminated(self):
+        return self.filter(terminated_on__isnull=True)
+
+    def ending_within(self, *, days: int, today: date | None = None):
+        """Contracts whose current end (after exercised options) falls in the next
+        ``days`` days. The current end comes from contracts.figures, so it is computed
+        for the candidates: the current end is never before the initial end, so only
+        contracts whose initial end is within the window can qualify."""
+        from contracts.figures import figures_for
+
+        today = today or timezone.localdate()
+        horizon = today + timedelta(days=days)
+        candidates = self.not_terminated().filter(initial_end_date__lte=horizon).with_related()
+        ids = [
+            c.pk for c in candidates if today <= figures_for(c, today=today).current_end <= horizon
+        ]
+        return self.filter(pk__in=ids)
+
+    def with_option_notice_within(self, *, days: int, today: date | None = None):
+        """Contracts with a pending option whose notice deadline is in the next ``days``."""
+        today = today or timezone.localdate()
+        return self.filter(
+            options__status=ExtensionOption.Status.PENDING,
+            options__notice_deadline__gte=today,
+            options__notice_deadline__lte=today + timedelta(days=days),
+        ).distinct()
 
 
 class Contract(AuditedModel):
@@ -203,8 +239,16 @@ class Contract(AuditedModel):
     strategic_priorities = models.ManyToManyField(
         StrategicPriority, blank=True, related_name="contracts"
     )
-    # PROTECT: a contract's record depends on who delivered it.
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contracts")
+    # PROTECT: a contract's record depends on who delivered it. Blank until awarded,
+    # or when the source papers do not name the provider.
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        null=True,
+        blank=True,
+        help_text="Leave blank until the contract is awarded.",
+    )
     subcontractors = models.ManyToManyField(
         Provider,
         blank=True,
@@ -274,6 +318,11 @@ class Contract(AuditedModel):
         from django.urls import reverse
 
         return reverse("contracts:detail", args=[self.pk])
+
+    def next_pending_option(self):
+        """The option to decide next: options are taken in order (DOMAIN "Term")."""
+        pending = [o for o in self.options.all() if o.status == ExtensionOption.Status.PENDING]
+        return min(pending, key=lambda o: o.sequence, default=None)
 
 
 class CostShare(AuditedModel):

@@ -1,5 +1,7 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 
+from contracts import rules
 from contracts.models import Authority, Provider
 
 # Tables have no room for the full labels.
@@ -62,3 +64,72 @@ class ProviderTable(tables.Table):
             "is_vcse",
         )
         attrs = {"class": "govuk-table"}
+
+
+class MoneyColumn(tables.Column):
+    """Money right-aligned as £1,234.56 on the page, a plain 1234.56 in exports."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"th": {"class": "app-num"}, "td": {"class": "app-num"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return rules.format_money(value)
+
+    def value(self, value):
+        return f"{value:.2f}"
+
+
+class DateColumn(tables.Column):
+    def render(self, value):
+        return f"{value.day} {value:%B %Y}"
+
+    def value(self, value):
+        return value.isoformat()
+
+
+class ContractTable(tables.Table):
+    """The register. Rows are ContractRow (a contract and its figures), so computed
+    columns sort like stored ones and every figure comes from contracts.figures."""
+
+    reference = tables.Column(
+        accessor="contract__reference",
+        linkify=lambda record: record.contract.get_absolute_url(),
+        attrs={"td": {"class": "app-nowrap"}},
+    )
+    title = tables.Column(accessor="contract__title")
+    provider = tables.Column(accessor="contract__provider__name", verbose_name="Provider")
+    lead_authority = tables.Column(
+        accessor="contract__lead_authority__name", verbose_name="Lead authority"
+    )
+    service_area = tables.Column(
+        accessor="contract__get_service_area_display", verbose_name="Service area"
+    )
+    procurement_route = tables.Column(
+        accessor="contract__get_procurement_route_display", verbose_name="Route"
+    )
+    status = tables.Column(accessor="figures__status_label", verbose_name="Status")
+    start_date = DateColumn(accessor="contract__start_date", verbose_name="Start")
+    current_end = DateColumn(accessor="figures__current_end", verbose_name="Current end")
+    maximum_end = DateColumn(accessor="figures__maximum_end", verbose_name="Maximum end")
+    annual_value = MoneyColumn(accessor="contract__annual_value", verbose_name="Annual value")
+    whole_life_value = MoneyColumn(
+        accessor="figures__whole_life_value", verbose_name="Whole-life value"
+    )
+    reconciliation = tables.Column(
+        accessor="reconciliation_label", verbose_name="Stated value check", default=""
+    )
+
+    class Meta:
+        attrs = {"class": "govuk-table app-register"}
+        order_by = "reference"
+
+    def render_reconciliation(self, value, record):
+        if value == "ok":
+            return "Agrees"
+        return format_html(
+            '<strong class="govuk-tag govuk-tag--red">Mismatch</strong> '
+            '<span class="govuk-body-s">stated {}, computed {}</span>',
+            rules.format_money(record.figures.reconciliation.stated),
+            rules.format_money(record.figures.reconciliation.computed),
+        )

@@ -5,6 +5,14 @@ from contracts import views
 app_name = "contracts"
 
 urlpatterns = [
+    path("contracts/", views.ContractList.as_view(), name="list"),
+    path("contracts/new/", views.contract_create, name="create"),
+    path("contracts/import/", views.contract_import, name="import"),
+    path("contracts/export.csv", views.contract_export, name="export"),
+    path("contracts/<int:pk>/", views.contract_detail, name="detail"),
+    path("contracts/<int:pk>/edit/", views.contract_edit, name="edit"),
+    path("contracts/<int:pk>/option/", views.option_decide, name="option_decide"),
+    path("contracts/<int:pk>/delete/", views.contract_delete, name="delete"),
     path("authorities/", views.AuthorityList.as_view(), name="authority_list"),
     path("authorities/new/", views.authority_create, name="authority_create"),
     path("authorities/<int:pk>/", views.authority_detail, name="authority_detail"),

@@ -1,12 +1,31 @@
-from django.contrib.auth.decorators import permission_required
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+import secrets
+from importlib import import_module
+from importlib.util import find_spec
 
-from audit.history import history_rows
-from contracts.filters import AuthorityFilter, ProviderFilter
-from contracts.forms import AuthorityForm, ProviderForm
-from contracts.models import Authority, Provider
-from contracts.tables import AuthorityTable, ProviderTable
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.db.models import ProtectedError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.history import combined_history, history_rows
+from contracts import csv_format, services
+from contracts.figures import figures_for, rows_for
+from contracts.filters import AuthorityFilter, ContractFilter, ProviderFilter
+from contracts.forms import (
+    AuthorityForm,
+    ContractForm,
+    ImportForm,
+    OptionDecisionForm,
+    OptionFormSetFactory,
+    ProviderForm,
+    ShareFormSetFactory,
+)
+from contracts.models import Authority, Contract, CostShare, ExtensionOption, Provider
+from contracts.tables import AuthorityTable, ContractTable, ProviderTable
+from contracts.timeline import timeline_svg
 from ui.edit import edit_view
 from ui.views import RegisterView
 
@@ -102,3 +121,301 @@ def provider_edit(request, pk: int):
         title=f"Edit {provider}",
         cancel_url=provider.get_absolute_url(),
     )
+
+
+# --- Contracts -----------------------------------------------------------------------
+
+# Other apps add a section to the contract page: ``contract_panel(contract, user)``
+# returns None or a dict with "template" and its context (see contract_detail).
+PANEL_MODULES = ("decisions.panels", "grants.panels")
+
+
+class ContractList(RegisterView):
+    permission_required = "contracts.view_contract"
+    model = Contract
+    table_class = ContractTable
+    filterset_class = ContractFilter
+    template_name = "contracts/contract_list.html"
+    title = "Contracts"
+    export_name = "contracts-register"
+    create_url_name = "contracts:create"
+    create_permission = "contracts.add_contract"
+    empty_text = "No contracts match. Clear the filters, or add a contract."
+    filter_hint = "Search by reference, title, lot, notes or provider."
+
+    def get_queryset(self):
+        return Contract.objects.all()
+
+    def get_table_data(self):
+        # Figures for every filtered row, from prefetched options and shares: the
+        # number of queries does not grow with the rows, and computed columns sort.
+        return rows_for(self.object_list.with_related())
+
+
+def _contract_or_404(pk: int) -> Contract:
+    return get_object_or_404(Contract.objects.with_related(), pk=pk)
+
+
+def _panels(contract: Contract, user) -> list[dict]:
+    panels = []
+    for name in PANEL_MODULES:
+        if find_spec(name.split(".")[0]) is None or find_spec(name) is None:
+            continue
+        panel = import_module(name).contract_panel(contract, user)
+        if isinstance(panel, dict):
+            panels.append(panel)
+    return panels
+
+
+@permission_required("contracts.view_contract", raise_exception=True)
+def contract_detail(request, pk: int):
+    contract = _contract_or_404(pk)
+    today = timezone.localdate()
+    figures = figures_for(contract, today=today)
+    history = combined_history(
+        contract.history.all(),
+        ExtensionOption.history.filter(contract_id=pk),
+        CostShare.history.filter(contract_id=pk),
+        user=request.user,
+    )
+    options = sorted(contract.options.all(), key=lambda o: o.sequence)
+    return render(
+        request,
+        "contracts/contract_detail.html",
+        {
+            "contract": contract,
+            "figures": figures,
+            "options": options,
+            "next_option": contract.next_pending_option(),
+            "timeline": timeline_svg(contract, figures, today),
+            "history": history,
+            "panels": _panels(contract, request.user),
+        },
+    )
+
+
+def _errors(form, *formsets) -> list[tuple[str, str]]:
+    """(link, message) for the error summary: the form's and every formset row's."""
+    found = [("#main-content", e) for e in form.non_field_errors()]
+    found += [
+        (f"#{form[name].auto_id}", e)
+        for name in form.errors
+        if name != "__all__"
+        for e in form.errors[name]
+    ]
+    for formset in formsets:
+        found += [(f"#{formset.prefix}", e) for e in formset.non_form_errors()]
+        for row in formset.forms:
+            for name, errors in row.errors.items():
+                link = f"#{row[name].auto_id}" if name in row.fields else f"#{formset.prefix}"
+                found += [(link, e) for e in errors]
+    return found
+
+
+def _contract_form_page(request, *, contract: Contract | None):
+    data = request.POST if request.method == "POST" else None
+    form = ContractForm(data, instance=contract)
+    options = OptionFormSetFactory(data, instance=contract, prefix="options")
+    shares = ShareFormSetFactory(data, instance=contract, prefix="shares")
+    conflict = None
+    if request.method == "POST":
+        form_ok = form.is_valid()
+        shares.annual_value = form.cleaned_data.get("annual_value") if form_ok else None
+        if form_ok & options.is_valid() & shares.is_valid():
+            try:
+                saved = services.save_contract(
+                    form=form,
+                    options=options,
+                    shares=shares,
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            except services.EditConflict as error:
+                conflict = error
+                # Keep what the user typed; saving again now means "keep mine".
+                data = request.POST.copy()
+                data["version"] = error.current_version
+                form = ContractForm(data, instance=contract)
+                form.is_valid()
+                form.add_error(
+                    None,
+                    "Someone else saved this contract while you were editing it. Check "
+                    "their changes below; save again to keep yours.",
+                )
+                options = OptionFormSetFactory(data, instance=contract, prefix="options")
+                shares = ShareFormSetFactory(data, instance=contract, prefix="shares")
+            else:
+                messages.success(
+                    request, f"Contract {saved.reference} {'updated' if contract else 'added'}."
+                )
+                return redirect(saved.get_absolute_url())
+    cancel = contract.get_absolute_url() if contract else reverse("contracts:list")
+    return render(
+        request,
+        "contracts/contract_form.html",
+        {
+            "form": form,
+            "options": options,
+            "shares": shares,
+            "conflict": conflict,
+            "errors": _errors(form, options, shares) if request.method == "POST" else [],
+            "contract": contract,
+            "title": f"Edit contract {contract.reference}" if contract else "Add a contract",
+            "cancel_url": cancel,
+        },
+        status=409 if conflict else 200,
+    )
+
+
+@permission_required("contracts.add_contract", raise_exception=True)
+def contract_create(request):
+    return _contract_form_page(request, contract=None)
+
+
+@permission_required("contracts.change_contract", raise_exception=True)
+def contract_edit(request, pk: int):
+    return _contract_form_page(request, contract=_contract_or_404(pk))
+
+
+@permission_required("contracts.change_contract", raise_exception=True)
+def option_decide(request, pk: int):
+    contract = _contract_or_404(pk)
+    option = contract.next_pending_option()
+    if option is None:
+        messages.info(request, "This contract has no pending extension options to decide.")
+        return redirect(contract.get_absolute_url())
+    form = OptionDecisionForm(
+        request.POST or None, initial={"decided_on": timezone.localdate().strftime("%d/%m/%Y")}
+    )
+    if request.method == "POST" and form.is_valid():
+        posted_option = request.POST.get("option", "")
+        try:
+            decided = services.decide_option(
+                contract_id=contract.pk,
+                option_id=int(posted_option) if posted_option.isdigit() else -1,
+                exercise=form.cleaned_data["outcome"] == form.Outcome.EXERCISE,
+                decided_on=form.cleaned_data["decided_on"],
+                reason=form.cleaned_data["reason"],
+                decision=form.cleaned_data["authorising_decision"],
+            )
+        except services.OptionOutOfTurn:
+            messages.error(
+                request,
+                "That option was decided by someone else meanwhile. Check the contract "
+                "before deciding the next one.",
+            )
+            return redirect(contract.get_absolute_url())
+        messages.success(
+            request, f"Option {decided.sequence} {decided.get_status_display().lower()}."
+        )
+        return redirect(contract.get_absolute_url())
+    figures = figures_for(contract)
+    return render(
+        request,
+        "contracts/option_decide.html",
+        {
+            "form": form,
+            "contract": contract,
+            "option": option,
+            "figures": figures,
+            "title": f"Decide option {option.sequence} of {contract.reference}",
+            "cancel_url": contract.get_absolute_url(),
+        },
+    )
+
+
+@permission_required("contracts.delete_contract", raise_exception=True)
+def contract_delete(request, pk: int):
+    contract = _contract_or_404(pk)
+    if request.method == "POST":
+        return _delete_contract(request, contract)
+    return render(
+        request,
+        "contracts/contract_confirm_delete.html",
+        {"contract": contract, "figures": figures_for(contract)},
+    )
+
+
+def _delete_contract(request, contract: Contract):
+    reference = contract.reference
+    try:
+        services.delete_contract(contract=contract, reason=request.POST.get("reason", ""))
+    except ProtectedError:
+        messages.error(
+            request,
+            f"Contract {reference} cannot be deleted because other records depend on it.",
+        )
+        return redirect(contract.get_absolute_url())
+    messages.success(request, f"Contract {reference} deleted.")
+    return redirect("contracts:list")
+
+
+IMPORT_SESSION_KEY = "contracts_import"
+
+
+@permission_required("contracts.add_contract", raise_exception=True)
+def contract_import(request):
+    """Upload, preview, then confirm: nothing is written until the user confirms, and
+    then the whole file is written or none of it."""
+    errors: list[str] = []
+    if request.method == "POST" and "confirm" in request.POST:
+        pending = request.session.get(IMPORT_SESSION_KEY)
+        if not pending or pending["token"] != request.POST.get("token"):
+            messages.error(request, "That preview has expired. Upload the file again.")
+            return redirect("contracts:import")
+        try:
+            counts = csv_format.apply(
+                csv_format.parse(pending["text"]), reason=f"Imported from {pending['name']}"
+            )
+        except csv_format.ImportErrors as error:
+            errors = error.errors
+        else:
+            del request.session[IMPORT_SESSION_KEY]
+            messages.success(
+                request,
+                f"Imported {pending['name']}: {counts['added']} added, "
+                f"{counts['updated']} updated, {counts['unchanged']} unchanged.",
+            )
+            return redirect("contracts:list")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and "confirm" not in request.POST and form.is_valid():
+        text = form.cleaned_data["file"]
+        try:
+            rows = csv_format.parse(text)
+        except csv_format.ImportErrors as error:
+            errors = error.errors
+        else:
+            token = secrets.token_urlsafe(16)
+            name = request.FILES["file"].name
+            request.session[IMPORT_SESSION_KEY] = {"token": token, "text": text, "name": name}
+            return render(
+                request,
+                "contracts/contract_import_preview.html",
+                {
+                    "rows": csv_format.preview(rows),
+                    "token": token,
+                    "name": name,
+                    "title": "Check the import",
+                },
+            )
+    return render(
+        request,
+        "contracts/contract_import.html",
+        {
+            "form": form,
+            "errors": errors,
+            "title": "Import contracts",
+            "cancel_url": reverse("contracts:list"),
+        },
+    )
+
+
+@permission_required("contracts.view_contract", raise_exception=True)
+def contract_export(request):
+    """The register's filtered rows in the documented CSV format."""
+    filtered = ContractFilter(request.GET or None, queryset=Contract.objects.all())
+    contracts = filtered.qs if filtered.is_valid() else Contract.objects.all()
+    response = HttpResponse(
+        csv_format.export(contracts.with_related()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="contracts.csv"'
+    return response

@@ -1,0 +1,556 @@
+"""The contracts CSV: one documented format for import and export (docs/contracts-csv.md).
+
+Reading is pure (text in, parsed rows or ``line N: reason`` errors out); writing the
+parsed rows to the database is :func:`apply`, all or nothing. Every computed column in
+the export comes from contracts.figures, like the pages.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from audit.utils import upsert
+from contracts import rules
+from contracts.figures import figures_for
+from contracts.models import Authority, Contract, CostShare, ExtensionOption, Provider
+
+COLUMNS = (
+    "reference",
+    "title",
+    "description",
+    "service_area",
+    "provider",
+    "lead_authority",
+    "cost_shares",
+    "start_date",
+    "end_date",
+    "extension_options",
+    "extensions_exercised",
+    "annual_value",
+    "annual_uplift_percent",
+    "uplift_from_year",
+    "procurement_route",
+    "stated_whole_life_value",
+)
+COMPUTED_COLUMNS = (
+    "current_end_date",
+    "max_end_date",
+    "whole_life_value",
+    "value_to_current_end",
+    "reconciliation",
+)
+REQUIRED = ("reference", "title", "lead_authority", "start_date", "end_date", "annual_value")
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+MAX_ROWS = 10_000
+_OPTION = re.compile(r"^\s*(?P<months>-?\d+)\s*(?::\s*(?P<price>.+?))?\s*$")
+_SHARE = re.compile(r"^\s*(?P<name>[^=]+?)\s*=\s*(?P<value>.+?)\s*$")
+
+
+class ImportErrors(Exception):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("; ".join(errors))
+
+
+@dataclass
+class ParsedOption:
+    months: int
+    price: Decimal | None
+
+
+@dataclass
+class ParsedShare:
+    authority: str
+    percentage: Decimal | None = None
+    fixed_amount: Decimal | None = None
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    reference: str
+    title: str
+    description: str
+    service_area: str
+    provider: str
+    lead_authority: str
+    start_date: date
+    initial_end_date: date
+    annual_value: Decimal
+    annual_uplift_percent: Decimal
+    uplift_from_year: int
+    procurement_route: str
+    stated_whole_life_value: str
+    options: list[ParsedOption] = field(default_factory=list)
+    exercised: int = 0
+    shares: list[ParsedShare] = field(default_factory=list)
+
+
+# --- Reading -------------------------------------------------------------------------
+
+
+def _date(text: str, column: str) -> date:
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f'{column} "{text}" is not a date: write it as YYYY-MM-DD or DD/MM/YYYY')
+
+
+def _money(text: str, column: str) -> Decimal:
+    try:
+        value = rules.parse_money(text)
+    except rules.MoneyError as error:
+        raise ValueError(f"{column}: {error}") from None
+    if value < 0:
+        raise ValueError(f'{column} "{text}" is negative: enter £0 or more')
+    return value
+
+
+def _choice(text: str, column: str, choices) -> str:
+    value = text.strip()
+    for code, label in choices:
+        if value.lower() in (code, str(label).lower()):
+            return code
+    codes = ", ".join(code for code, _ in choices)
+    raise ValueError(f'{column} "{text}" is not one of: {codes}')
+
+
+def parse_options(text: str) -> list[ParsedOption]:
+    """ "24+12" or "24:680353+12": months of each option, each with an optional price."""
+    if not text.strip():
+        return []
+    options = []
+    for part in text.split("+"):
+        match = _OPTION.match(part)
+        if match is None:
+            raise ValueError(
+                f'extension_options "{text}" cannot be read: write months joined with +, '
+                f"each optionally followed by : and a price, for example 24+12 or 24:680353"
+            )
+        months = int(match["months"])
+        if months <= 0:
+            raise ValueError(f'extension_options "{text}": each option must be at least 1 month')
+        price = _money(match["price"], "extension_options price") if match["price"] else None
+        options.append(ParsedOption(months, price))
+    return options
+
+
+def parse_shares(text: str, annual_value: Decimal) -> list[ParsedShare]:
+    """ "A=48.6%;B=51.4%" or "A=1517000;B=4000000"; empty means 100% to the lead."""
+    if not text.strip():
+        return []
+    shares = []
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        match = _SHARE.match(part)
+        if match is None:
+            raise ValueError(
+                f'cost_shares "{text}" cannot be read: write Authority=48.6%;Other=51.4% '
+                f"or Authority=1517000;Other=4000000"
+            )
+        name, value = match["name"], match["value"]
+        if value.endswith("%"):
+            try:
+                shares.append(ParsedShare(name, percentage=Decimal(value[:-1].strip())))
+            except InvalidOperation:
+                raise ValueError(f'cost_shares: "{value}" for {name} is not a percentage') from None
+        else:
+            shares.append(ParsedShare(name, fixed_amount=_money(value, f"cost_shares for {name}")))
+    names = [s.authority.lower() for s in shares]
+    if len(set(names)) != len(names):
+        raise ValueError(f'cost_shares "{text}" names an authority twice')
+    percent = [s for s in shares if s.percentage is not None]
+    if percent and len(percent) != len(shares):
+        raise ValueError(
+            f'cost_shares "{text}" mixes percentages and amounts: use one or the other'
+        )
+    if percent:
+        errors = rules.validate_percentage_shares({s.authority: s.percentage for s in shares})
+    else:
+        errors = rules.validate_fixed_shares(
+            {s.authority: s.fixed_amount for s in shares}, annual_value
+        )
+    if errors:
+        raise ValueError(f'cost_shares "{text}": ' + " ".join(errors))
+    return shares
+
+
+def _parse_row(line: int, raw: dict[str, str]) -> ParsedRow:
+    """One data row, or ValueError naming the first problem and its value."""
+    value = {k: (raw.get(k) or "").strip() for k in COLUMNS}
+    for column in REQUIRED:
+        if not value[column]:
+            raise ValueError(f"{column} is empty")
+    start = _date(value["start_date"], "start_date")
+    end = _date(value["end_date"], "end_date")
+    if end < start:
+        raise ValueError(f'end_date "{value["end_date"]}" is before start_date')
+    annual = _money(value["annual_value"], "annual_value")
+    uplift_text = value["annual_uplift_percent"].rstrip("%").strip() or "0"
+    try:
+        uplift = Decimal(uplift_text)
+    except InvalidOperation:
+        raise ValueError(
+            f'annual_uplift_percent "{value["annual_uplift_percent"]}" is not a number'
+        ) from None
+    if not 0 <= uplift <= 100:
+        raise ValueError(f'annual_uplift_percent "{uplift_text}" must be between 0 and 100')
+    from_year_text = value["uplift_from_year"] or "2"
+    if not from_year_text.isdigit() or int(from_year_text) < 2:
+        raise ValueError(f'uplift_from_year "{from_year_text}" must be a whole number, 2 or more')
+    options = parse_options(value["extension_options"])
+    exercised_text = value["extensions_exercised"] or "0"
+    if not exercised_text.isdigit() or int(exercised_text) > len(options):
+        raise ValueError(
+            f'extensions_exercised "{exercised_text}" must be a whole number from 0 to '
+            f"{len(options)}, the number of extension options"
+        )
+    stated = value["stated_whole_life_value"]
+    if stated:
+        _money(stated, "stated_whole_life_value")
+    if len(value["reference"]) > 50:
+        raise ValueError(f'reference "{value["reference"]}" is longer than 50 characters')
+    return ParsedRow(
+        line=line,
+        reference=value["reference"],
+        title=value["title"],
+        description=value["description"],
+        service_area=_choice(
+            value["service_area"] or Contract.ServiceArea.OTHER,
+            "service_area",
+            Contract.ServiceArea.choices,
+        ),
+        provider=value["provider"],
+        lead_authority=value["lead_authority"],
+        start_date=start,
+        initial_end_date=end,
+        annual_value=annual,
+        annual_uplift_percent=uplift,
+        uplift_from_year=int(from_year_text),
+        procurement_route=_choice(
+            value["procurement_route"] or Contract.Route.OTHER,
+            "procurement_route",
+            Contract.Route.choices,
+        ),
+        stated_whole_life_value=stated,
+        options=options,
+        exercised=int(exercised_text),
+        shares=parse_shares(value["cost_shares"], annual),
+    )
+
+
+def parse(text: str) -> list[ParsedRow]:
+    """Every row of a CSV, or :class:`ImportErrors` listing every bad line.
+
+    Lines are numbered as a spreadsheet shows them: the header is line 1.
+    """
+    text = text.lstrip("\ufeff")  # Excel's byte-order mark
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if not header:
+        raise ImportErrors(["line 1: the file is empty; it needs the header row first"])
+    header = [h.strip().lower() for h in header]
+    known = set(COLUMNS) | set(COMPUTED_COLUMNS)
+    errors = [f'line 1: unknown column "{h}"' for h in header if h not in known]
+    errors += [f'line 1: the column "{c}" is missing' for c in COLUMNS if c not in header]
+    if errors:
+        raise ImportErrors(errors)
+    rows, seen = [], {}
+    for index, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if index > MAX_ROWS + 1:
+            errors.append(f"line {index}: the file has more than {MAX_ROWS} rows; split it")
+            break
+        if len(cells) > len(header):
+            errors.append(f"line {index}: {len(cells)} cells but the header has {len(header)}")
+            continue
+        raw = dict(zip(header, cells, strict=False))
+        try:
+            row = _parse_row(index, raw)
+        except ValueError as error:
+            errors.append(f"line {index}: {error}")
+            continue
+        if row.reference in seen:
+            errors.append(
+                f'line {index}: reference "{row.reference}" is also on line {seen[row.reference]}'
+            )
+            continue
+        seen[row.reference] = index
+        rows.append(row)
+    if errors:
+        raise ImportErrors(errors)
+    return rows
+
+
+# --- Previewing ----------------------------------------------------------------------
+
+
+class _Rows(list):
+    """Stands in for a related manager: ``.all()`` on unsaved rows."""
+
+    def all(self):
+        return self
+
+
+def _contract_values(row: ParsedRow) -> dict:
+    return {
+        "title": row.title,
+        "description": row.description,
+        "service_area": row.service_area,
+        "start_date": row.start_date,
+        "initial_end_date": row.initial_end_date,
+        "annual_value": row.annual_value,
+        "annual_uplift_percent": row.annual_uplift_percent,
+        "uplift_from_year": row.uplift_from_year,
+        "procurement_route": row.procurement_route,
+        "stated_whole_life_value": row.stated_whole_life_value,
+    }
+
+
+def _option_statuses(row: ParsedRow, existing: list[ExtensionOption]) -> list[str]:
+    """The first ``exercised`` options are exercised. A later option keeps "declined"
+    when the same option was declined before, since the CSV cannot say so."""
+    statuses = []
+    for n, option in enumerate(row.options):
+        if n < row.exercised:
+            statuses.append(ExtensionOption.Status.EXERCISED)
+            continue
+        old = existing[n] if n < len(existing) else None
+        if old and old.months == option.months and old.status == ExtensionOption.Status.DECLINED:
+            statuses.append(ExtensionOption.Status.DECLINED)
+        else:
+            statuses.append(ExtensionOption.Status.PENDING)
+    return statuses
+
+
+@dataclass
+class PreviewRow:
+    line: int
+    reference: str
+    title: str
+    action: str  # "add", "update" or "no change"
+    figures: object
+
+
+class _PreviewContract:
+    """An unsaved contract with its options and shares, for figures_for."""
+
+    def __init__(self, contract: Contract, options: _Rows, shares: _Rows):
+        self._contract = contract
+        self.options = options
+        self.shares = shares
+
+    def __getattr__(self, name):
+        return getattr(self._contract, name)
+
+
+def _differs(current: Contract, row: ParsedRow, statuses: list[str]) -> bool:
+    if any(getattr(current, k) != v for k, v in _contract_values(row).items()):
+        return True
+    if (current.provider.name.lower() if current.provider else "") != row.provider.lower():
+        return True
+    if current.lead_authority.name.lower() != row.lead_authority.lower():
+        return True
+    ordered = sorted(current.options.all(), key=lambda o: o.sequence)
+    old_options = [(o.months, o.price, o.status) for o in ordered]
+    new_options = [(o.months, o.price, statuses[n]) for n, o in enumerate(row.options)]
+    old_shares = {
+        (s.authority.name.lower(), s.percentage, s.fixed_amount) for s in current.shares.all()
+    }
+    new_shares = {(s.authority.lower(), s.percentage, s.fixed_amount) for s in row.shares}
+    return old_options != new_options or old_shares != new_shares
+
+
+def preview(rows: list[ParsedRow]) -> list[PreviewRow]:
+    """What an import would do, with each contract's figures from figures_for."""
+    existing = {
+        c.reference: c
+        for c in Contract.objects.with_related().filter(reference__in=[r.reference for r in rows])
+    }
+    authorities = {a.name.lower(): a for a in Authority.objects.all()}
+
+    def authority(name: str) -> Authority:
+        return authorities.get(name.lower()) or Authority(name=name)
+
+    result = []
+    for row in rows:
+        current = existing.get(row.reference)
+        stand_in = Contract(reference=row.reference, **_contract_values(row))
+        stand_in.lead_authority = authority(row.lead_authority)
+        if current is not None:
+            stand_in.procurement_stage = current.procurement_stage
+            stand_in.terminated_on = current.terminated_on
+        old_options = sorted(current.options.all(), key=lambda o: o.sequence) if current else []
+        statuses = _option_statuses(row, old_options)
+        options = _Rows(
+            ExtensionOption(sequence=n, months=o.months, price=o.price, status=statuses[n - 1])
+            for n, o in enumerate(row.options, start=1)
+        )
+        shares = _Rows(
+            CostShare(
+                authority=authority(s.authority),
+                percentage=s.percentage,
+                fixed_amount=s.fixed_amount,
+            )
+            for s in row.shares
+        )
+        figures = figures_for(_PreviewContract(stand_in, options, shares))
+        if current is None:
+            action = "add"
+        elif _differs(current, row, statuses):
+            action = "update"
+        else:
+            action = "no change"
+        result.append(PreviewRow(row.line, row.reference, row.title, action, figures))
+    return result
+
+
+# --- Writing -------------------------------------------------------------------------
+
+
+def _authority(name: str, reason: str) -> Authority:
+    found = Authority.objects.filter(name__iexact=name).first()
+    return found or upsert(Authority, {"name": name}, {}, reason=reason)[0]
+
+
+def _provider(name: str, reason: str) -> Provider | None:
+    if not name:
+        return None
+    found = Provider.objects.filter(name__iexact=name).first()
+    return found or upsert(Provider, {"name": name}, {}, reason=reason)[0]
+
+
+def _sync_options(contract: Contract, row: ParsedRow, reason: str) -> bool:
+    existing = sorted(contract.options.all(), key=lambda o: o.sequence)
+    statuses = _option_statuses(row, existing)
+    changed = False
+    for old in existing[len(row.options) :]:
+        old._change_reason = reason
+        old.delete()
+        changed = True
+    for n, parsed in enumerate(row.options, start=1):
+        values = {"months": parsed.months, "price": parsed.price, "status": statuses[n - 1]}
+        _, what = upsert(
+            ExtensionOption, {"contract": contract, "sequence": n}, values, reason=reason
+        )
+        changed = changed or what != "unchanged"
+    return changed
+
+
+def _sync_shares(contract: Contract, row: ParsedRow, reason: str) -> bool:
+    wanted = {}
+    for parsed in row.shares:
+        wanted[_authority(parsed.authority, reason).pk] = parsed
+    changed = False
+    for old in contract.shares.all():
+        if old.authority_id not in wanted:
+            old._change_reason = reason
+            old.delete()
+            changed = True
+    for authority_id, parsed in wanted.items():
+        _, what = upsert(
+            CostShare,
+            {"contract": contract, "authority_id": authority_id},
+            {"percentage": parsed.percentage, "fixed_amount": parsed.fixed_amount},
+            reason=reason,
+        )
+        changed = changed or what != "unchanged"
+    return changed
+
+
+def apply(rows: list[ParsedRow], *, reason: str) -> dict[str, int]:
+    """Write every parsed row, all or nothing. Rows are matched by reference; a
+    contract that changes gets a new version, so open edit forms see the change."""
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
+    with transaction.atomic():
+        for row in rows:
+            values = _contract_values(row)
+            values["lead_authority"] = _authority(row.lead_authority, reason)
+            values["provider"] = _provider(row.provider, reason)
+            contract = Contract.objects.filter(reference=row.reference).first()
+            if contract is None:
+                contract = Contract(reference=row.reference, **values)
+                contract._change_reason = reason
+                contract.save()
+                _sync_options(contract, row, reason)
+                _sync_shares(contract, row, reason)
+                counts["added"] += 1
+                continue
+            # Lock the row: an edit saved at the same time must not be overwritten.
+            contract = Contract.objects.select_for_update().get(pk=contract.pk)
+            parts_changed = _sync_options(contract, row, reason)
+            parts_changed = _sync_shares(contract, row, reason) or parts_changed
+            fields_changed = any(getattr(contract, k) != v for k, v in values.items())
+            if fields_changed or parts_changed:
+                for k, v in values.items():
+                    setattr(contract, k, v)
+                contract.version += 1
+                contract._change_reason = reason
+                contract.save()
+                counts["updated"] += 1
+            else:
+                counts["unchanged"] += 1
+    return counts
+
+
+# --- Exporting -----------------------------------------------------------------------
+
+
+def _plain(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def export_line(contract, figures) -> list[str]:
+    """One contract as CSV cells: the documented columns, then the computed ones."""
+    options = sorted(contract.options.all(), key=lambda o: o.sequence)
+    shares = list(contract.shares.all())
+    return [
+        contract.reference,
+        contract.title,
+        contract.description,
+        contract.service_area,
+        contract.provider.name if contract.provider else "",
+        contract.lead_authority.name,
+        ";".join(
+            f"{s.authority.name}={s.percentage.normalize():f}%"
+            if s.percentage is not None
+            else f"{s.authority.name}={_plain(s.fixed_amount)}"
+            for s in shares
+        ),
+        contract.start_date.isoformat(),
+        contract.initial_end_date.isoformat(),
+        "+".join(
+            f"{o.months}:{_plain(o.price)}" if o.price is not None else str(o.months)
+            for o in options
+        ),
+        str(sum(1 for o in options if o.status == ExtensionOption.Status.EXERCISED)),
+        _plain(contract.annual_value),
+        f"{Decimal(contract.annual_uplift_percent).normalize():f}",
+        str(contract.uplift_from_year),
+        contract.procurement_route,
+        contract.stated_whole_life_value,
+        figures.current_end.isoformat(),
+        figures.maximum_end.isoformat(),
+        _plain(figures.whole_life_value),
+        _plain(figures.value_to_current_end),
+        figures.reconciliation.label if figures.reconciliation else "",
+    ]
+
+
+def export(contracts) -> str:
+    """The CSV text for ``contracts`` (pass Contract.objects.with_related())."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS + COMPUTED_COLUMNS)
+    for contract in contracts:
+        writer.writerow(export_line(contract, figures_for(contract)))
+    return out.getvalue()

@@ -1,0 +1,150 @@
+"""A contract's term as a chart: server-rendered SVG for pages and PDFs.
+
+Self-contained (presentation attributes only, no CSS classes, no script) so that it
+renders the same in a browser and in WeasyPrint. Every bar carries a text label, so
+status is never told by colour alone (WCAG 1.4.1), and the rows stack so that labels
+stay readable on a 390 px phone screen.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.html import escape
+
+from contracts import rules
+
+WIDTH = 420
+LEFT, RIGHT = 8, 412
+ROW_HEIGHT = 46
+BAR_HEIGHT = 14
+TOP = 34
+FONT = "Arial, Helvetica, sans-serif"
+
+# Fill, stroke and dash per kind of bar. Contrast against white is at least 3:1.
+STYLES = {
+    "initial": ("#1d70b8", "#1d70b8", ""),
+    "exercised": ("#00703c", "#00703c", ""),
+    "pending": ("#ffffff", "#1d70b8", "5 3"),
+    "declined": ("#f3f2f1", "#505a5f", "2 2"),
+}
+INK = "#0b0c0c"
+TODAY_COLOUR = "#d4351c"
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    kind: str
+    start: date
+    end: date
+    notice: date | None = None
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def bars_for(contract) -> list[Bar]:
+    """The initial term and each option, placed where it runs (or would have run)."""
+    bars = [Bar("Initial term", "initial", contract.start_date, contract.initial_end_date)]
+    end = contract.initial_end_date
+    for option in sorted(contract.options.all(), key=lambda o: o.sequence):
+        option_end = rules.extend_end(end, option.months)
+        bars.append(
+            Bar(
+                f"Option {option.sequence}, {option.months} months, {option.status}",
+                option.status,
+                end + rules.ONE_DAY,
+                option_end,
+                option.notice_deadline,
+            )
+        )
+        # A declined option never runs, so the next one would follow the last end.
+        if option.status != "declined":
+            end = option_end
+    return bars
+
+
+def timeline_svg(contract, figures, today: date) -> str:
+    """The chart as an SVG string: initial term, options (exercised, pending or
+    declined), today and notice deadlines, with a title and a description."""
+    bars = bars_for(contract)
+    first = min(b.start for b in bars)
+    last = max(b.end for b in bars)
+    span = max((last - first).days, 1)
+
+    def x(d: date) -> float:
+        clipped = min(max(d, first), last)
+        return round(LEFT + (RIGHT - LEFT) * (clipped - first).days / span, 1)
+
+    height = TOP + ROW_HEIGHT * len(bars) + 8
+    title = f"Term of contract {contract.reference}"
+    description = " ".join(
+        [
+            f"{b.label}: {_day(b.start)} to {_day(b.end)}"
+            + (f", notice by {_day(b.notice)}" if b.notice else "")
+            + "."
+            for b in bars
+        ]
+        + [
+            f"Current end {_day(figures.current_end)}; maximum end {_day(figures.maximum_end)}.",
+            f"Today is {_day(today)}.",
+        ]
+    )
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {height}" '
+        f'width="100%" style="max-width:{WIDTH * 1.6:.0f}px;height:auto" '
+        f'aria-labelledby="timeline-title-{contract.pk} timeline-desc-{contract.pk}" '
+        f'font-family="{FONT}">',
+        f'<title id="timeline-title-{contract.pk}">{escape(title)}</title>',
+        f'<desc id="timeline-desc-{contract.pk}">{escape(description)}</desc>',
+        f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>',
+    ]
+    # Year marks along the top: 1 January of each year in the span.
+    for year in range(first.year + 1, last.year + 1):
+        tick = x(date(year, 1, 1))
+        parts.append(
+            f'<line x1="{tick}" y1="16" x2="{tick}" y2="{height - 6}" stroke="#b1b4b6" '
+            f'stroke-width="0.5"/>'
+            f'<text x="{tick}" y="12" font-size="10" fill="#505a5f" '
+            f'text-anchor="middle">{year}</text>'
+        )
+    for row, bar in enumerate(bars):
+        y = TOP + row * ROW_HEIGHT
+        fill, stroke, dash = STYLES.get(bar.kind, STYLES["pending"])
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        x1, x2 = x(bar.start), x(bar.end)
+        parts.append(
+            f'<text x="{LEFT}" y="{y}" font-size="12" fill="{INK}">{escape(bar.label)}: '
+            f"{_day(bar.start)} – {_day(bar.end)}</text>"
+            f'<rect x="{x1}" y="{y + 5}" width="{max(x2 - x1, 2)}" height="{BAR_HEIGHT}" '
+            f'fill="{fill}" stroke="{stroke}" stroke-width="1.5"{dash_attr}/>'
+        )
+        if bar.kind == "declined":
+            parts.append(
+                f'<line x1="{x1}" y1="{y + 5 + BAR_HEIGHT}" x2="{x2}" y2="{y + 5}" '
+                f'stroke="#505a5f" stroke-width="1.5"/>'
+            )
+        if bar.notice:
+            nx = x(bar.notice)
+            notice_anchor = "end" if nx > WIDTH / 2 else "start"
+            label_x = nx - 8 if notice_anchor == "end" else nx + 8
+            parts.append(
+                f'<path d="M {nx} {y + 3} l 5 9 l -5 9 l -5 -9 z" fill="#ffdd00" '
+                f'stroke="{INK}" stroke-width="1"/>'
+                f'<text x="{label_x}" y="{y + 36}" font-size="10" fill="{INK}" '
+                f'text-anchor="{notice_anchor}">'
+                f"Notice by {_day(bar.notice)}</text>"
+            )
+    if first <= today <= last:
+        tx = x(today)
+        anchor = "end" if tx > WIDTH / 2 else "start"
+        label_x = tx - 3 if anchor == "end" else tx + 3
+        parts.append(
+            f'<line x1="{tx}" y1="16" x2="{tx}" y2="{height - 4}" stroke="{TODAY_COLOUR}" '
+            f'stroke-width="2"/>'
+            f'<text x="{label_x}" y="26" font-size="11" font-weight="bold" '
+            f'fill="{TODAY_COLOUR}" text-anchor="{anchor}">Today {_day(today)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
