@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from audit.admin import HistoryAdmin
 from contracts.models import (
     Authority,
     Contract,
@@ -12,20 +12,20 @@ from contracts.models import (
 
 
 @admin.register(Authority)
-class AuthorityAdmin(SimpleHistoryAdmin):
+class AuthorityAdmin(HistoryAdmin):
     list_display = ("name", "short_name", "key_decision_threshold", "call_in_working_days")
     search_fields = ("name", "short_name")
 
 
 @admin.register(Provider)
-class ProviderAdmin(SimpleHistoryAdmin):
+class ProviderAdmin(HistoryAdmin):
     list_display = ("name", "provider_type", "charity_number", "company_number")
     search_fields = ("name", "charity_number", "company_number")
     list_filter = ("provider_type", "is_sme", "is_vcse")
 
 
 @admin.register(StrategicPriority)
-class StrategicPriorityAdmin(SimpleHistoryAdmin):
+class StrategicPriorityAdmin(HistoryAdmin):
     list_display = ("strategy", "area", "number", "name")
     search_fields = ("name", "strategy")
 
@@ -42,7 +42,7 @@ class ShareInline(admin.TabularInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(SimpleHistoryAdmin):
+class ContractAdmin(HistoryAdmin):
     list_display = ("reference", "title", "provider", "lead_authority", "start_date")
     search_fields = ("reference", "title", "provider__name")
     list_filter = ("service_area", "procurement_route")
