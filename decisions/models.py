@@ -1,27 +1,470 @@
-from django.db import models
+"""Decisions, their recommendations, report sections, pathway and links.
 
-from audit.models import AuditedModel, audited_history
-from contracts.models import Authority
+Every model here is audited. A decision exempt under Schedule 12A marks its own
+history and its parts' history as restricted (``history_restricted``), so users
+not cleared for exempt information never read those changes.
+"""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditedModel, AuditedQuerySet, audited_history
+from contracts.models import MONEY, Authority, Contract, StrategicPriority
+from decisions import rules
+
+
+class DecisionQuerySet(AuditedQuerySet):
+    def with_related(self):
+        return self.select_related("authority")
+
+    def key(self):
+        return self.filter(is_key_decision=True)
+
+    def planned(self):
+        return self.filter(status=Decision.Status.PLANNED)
+
+    def upcoming(self, today=None):
+        """Planned decisions due today or later (undated ones last)."""
+        today = today or timezone.localdate()
+        return self.planned().filter(Q(decision_date__gte=today) | Q(decision_date__isnull=True))
+
+    def exempt(self):
+        return self.filter(exempt_paragraph__isnull=False)
+
+    def unrestricted(self):
+        return self.filter(exempt_paragraph__isnull=True)
 
 
 class Decision(AuditedModel):
-    """What a decision maker resolves. (Extended by the decisions work.)"""
+    """What a decision maker resolves, with the report that goes before them."""
+
+    class Type(models.TextChoices):
+        EXECUTIVE_KEY = "executive_key", "Executive decision: key"
+        EXECUTIVE_NON_KEY = "executive_non_key", "Executive decision: non-key"
+        OFFICER = "officer", "Officer decision under delegated authority"
+        BOARD = "board", "Board or joint committee: for decision / note"
+        COUNCIL = "council", "Full council"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        TAKEN = "taken", "Taken"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     # PROTECT: a decision's number is allocated within its authority.
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="decisions")
-    number = models.CharField(max_length=30, help_text="For example 24/00056.")
-    title = models.CharField(max_length=300)
-    decision_date = models.DateField(null=True, blank=True)
+    number = models.CharField(
+        max_length=30,
+        help_text="For example 24/00056. Allocated when the decision is added.",
+    )
+    title = models.CharField(
+        "subject", max_length=300, help_text="The subject line of the report, as published."
+    )
+    decision_type = models.CharField(
+        "type", max_length=20, choices=Type.choices, default=Type.EXECUTIVE_KEY
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    decision_maker = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The person or body who takes the decision, for example “Dan Watkins”.",
+    )
+    decision_maker_role = models.CharField(
+        "decision maker's role",
+        max_length=200,
+        blank=True,
+        help_text="For example “Cabinet Member for Adult Social Care and Public Health”.",
+    )
+    report_from = models.TextField(
+        "from",
+        blank=True,
+        help_text="Members and directors the report is from, one a line, with their roles.",
+    )
+    report_to = models.CharField(
+        "to",
+        max_length=300,
+        blank=True,
+        help_text="The committee or board the report goes to.",
+    )
+    meeting_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date of that meeting. Stages before it are the "
+        "report's past pathway; stages after it, its future pathway.",
+    )
+    decision_date = models.DateField(
+        null=True, blank=True, help_text="When the decision is (or is to be) taken."
+    )
 
-    history = audited_history()
+    # Key decision (SI 2012/2089 reg 8).
+    is_key_decision = models.BooleanField("key decision", default=False)
+    key_decision_reason = models.CharField(
+        "why it is a key decision",
+        max_length=300,
+        blank=True,
+        help_text="For example “It involves expenditure or savings of more than £1m”.",
+    )
+    amount_involved = models.DecimalField(
+        "money involved (£)",
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Expenditure or savings the decision is likely to result in.",
+    )
+    involves_savings = models.BooleanField(
+        "the money is savings", default=False, help_text="Tick if the amount is savings."
+    )
+    divisions_significantly_affected = models.PositiveSmallIntegerField(
+        "electoral divisions significantly affected",
+        null=True,
+        blank=True,
+        help_text="How many divisions the decision significantly affects (two or more "
+        "make it a key decision). Leave blank if none is significantly affected.",
+    )
+    electoral_divisions = models.CharField(
+        "electoral division",
+        max_length=500,
+        blank=True,
+        default="All",
+        help_text="“All”, or the divisions by name, separated by commas.",
+    )
+
+    # Classification (Local Government Act 1972 Sch 12A).
+    exempt_paragraph = models.PositiveSmallIntegerField(
+        "exempt under paragraph",
+        null=True,
+        blank=True,
+        choices=[(n, f"Paragraph {n}: {text}") for n, text in rules.EXEMPT_PARAGRAPHS.items()],
+        help_text="Leave blank for an unrestricted report.",
+    )
+    public_interest_reason = models.TextField(
+        "public interest test",
+        blank=True,
+        help_text="Why the public interest in keeping the information exempt outweighs "
+        "the public interest in disclosing it.",
+    )
+    call_in_eligible = models.BooleanField(
+        "eligible for call-in",
+        default=True,
+        help_text="Untick for non-executive decisions and urgent decisions exempt from call-in.",
+    )
+
+    # The report.
+    summary = models.TextField(blank=True)
+    recommendation_intro = models.TextField(
+        "recommendations: opening words",
+        blank=True,
+        help_text="For example “The Cabinet Committee is asked to **CONSIDER** and "
+        "**ENDORSE** … the proposed decision to:”. Words in **double asterisks** are bold.",
+    )
+    options_rejected = models.TextField("options considered and rejected", blank=True)
+    reasons = models.TextField("reasons for the decision", blank=True)
+    financial_implications = models.TextField(blank=True)
+    legal_implications = models.TextField(blank=True)
+    equalities_implications = models.TextField(blank=True)
+    data_protection_implications = models.TextField(blank=True)
+    conflicts_of_interest = models.TextField(
+        blank=True, help_text="Declared by the decision maker or anyone consulted."
+    )
+    dispensations = models.TextField(
+        blank=True, help_text="Dispensations granted by the Standards Committee, if any."
+    )
+    background_documents = models.TextField(blank=True, help_text="One a line.")
+    contacts = models.TextField(
+        "contact details",
+        blank=True,
+        help_text="Report authors and the relevant director, one person a line.",
+    )
+    appendices = models.TextField(blank=True, help_text="One a line, for example “A: ...”.")
+    approved_maximum = models.DecimalField(
+        "approved maximum value (£)",
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="The ceiling: contracts awarded or varied under this decision may not "
+        "exceed it in whole-life value.",
+    )
+
+    # Notice, publication and call-in.
+    forward_plan_published_on = models.DateField(
+        "first on the forward plan",
+        null=True,
+        blank=True,
+        help_text="The date the decision first appeared on the published forward plan.",
+    )
+    late_notice_reason = models.TextField(
+        "reasons for general exception or special urgency",
+        blank=True,
+        help_text="Required when the decision was not on the forward plan 28 clear days before.",
+    )
+    published_on = models.DateField(
+        "record of decision published",
+        null=True,
+        blank=True,
+        help_text="The call-in period runs from this date.",
+    )
+    intention_notice_on = models.DateField(
+        "intention to award notice",
+        null=True,
+        blank=True,
+        help_text="Provider Selection Regime: the date of the notice of intention to award.",
+    )
+    representations_decided_on = models.DateField(
+        "further decision after representations",
+        null=True,
+        blank=True,
+        help_text="Provider Selection Regime: the date of a further decision after "
+        "representations, if any.",
+    )
+
+    strategic_priorities = models.ManyToManyField(
+        StrategicPriority, blank=True, related_name="decisions"
+    )
+    related_decisions = models.ManyToManyField(
+        "self",
+        through="DecisionRelation",
+        through_fields=("decision", "earlier"),
+        symmetrical=False,
+        blank=True,
+        related_name="cited_by",
+    )
+
+    objects = models.Manager.from_queryset(DecisionQuerySet)()
+    history = audited_history(m2m_fields=[strategic_priorities])
     history_url_name = "decisions:detail"
 
     class Meta:
         ordering = ["-decision_date", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["authority", "number"], name="decision_number_unique")
+            models.UniqueConstraint(fields=["authority", "number"], name="decision_number_unique"),
+            models.CheckConstraint(
+                condition=Q(exempt_paragraph__isnull=True)
+                | Q(exempt_paragraph__gte=1, exempt_paragraph__lte=7),
+                name="decision_exempt_paragraph_1_to_7",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_maximum__isnull=True) | Q(approved_maximum__gte=0),
+                name="decision_ceiling_not_negative",
+            ),
         ]
         permissions = [("generate_pdf", "Can generate decision PDFs")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("decisions:detail", args=[self.pk])
+
+    @property
+    def is_exempt(self) -> bool:
+        return self.exempt_paragraph is not None
+
+    @property
+    def history_restricted(self) -> bool:
+        return self.is_exempt
+
+    def is_hidden_from(self, user) -> bool:
+        """Whether ``user`` may see only the title and the exempt paragraph."""
+        return self.is_exempt and not getattr(user, "cleared_for_exempt", False)
+
+    @property
+    def classification(self) -> str:
+        if self.is_exempt:
+            return rules.exempt_label(self.exempt_paragraph)
+        return "Unrestricted"
+
+    @property
+    def exempt_short_label(self) -> str:
+        return f"Exempt under paragraph {self.exempt_paragraph}" if self.is_exempt else ""
+
+
+class DecisionPart(AuditedModel):
+    """A part of a decision: its history is restricted when the decision is exempt."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def history_restricted(self) -> bool:
+        return self.decision.is_exempt
+
+
+class Recommendation(DecisionPart):
+    """One recommendation: an action verb and its text, in order."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="recommendations")
+    order = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    verb = models.CharField(
+        max_length=40, help_text="The action, for example APPROVE, DELEGATE or CONFIRM."
+    )
+    text = models.TextField(help_text="What follows the verb.")
+
+    history = audited_history()
+
+    class Meta:
+        ordering = ["decision", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.decision.number}: {self.verb.upper()} {self.text[:60]}"
+
+
+class ReportSection(DecisionPart):
+    """A numbered section of the report; its paragraphs are numbered 1.1, 1.2, ..."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    heading = models.CharField(max_length=200)
+    body = models.TextField(
+        help_text="Separate paragraphs with a blank line. Start a line with “- ” for a "
+        "bullet point under the paragraph above; wrap words in **double asterisks** "
+        "for bold."
+    )
+
+    history = audited_history()
+
+    class Meta:
+        ordering = ["decision", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.decision.number}: {self.heading}"
+
+
+class PathwayStage(DecisionPart):
+    """One step on a decision's route: a body, a date, a purpose and an outcome."""
+
+    class Purpose(models.TextChoices):
+        CONSIDER = "consider", "Consider and endorse"
+        DECIDE = "decide", "Decide"
+        NOTE = "note", "Note"
+        SCRUTINY = "scrutiny", "Scrutiny"
+
+    class Outcome(models.TextChoices):
+        ENDORSED = "endorsed", "Endorsed"
+        AMENDED = "amended", "Amended"
+        DEFERRED = "deferred", "Deferred"
+        REJECTED = "rejected", "Rejected"
+        DECIDED = "decided", "Decided"
+        NOTED = "noted", "Noted"
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="stages")
+    order = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    body = models.CharField(
+        max_length=200,
+        help_text="For example “Health Reform and Public Health Cabinet Committee”.",
+    )
+    date = models.DateField(null=True, blank=True)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.CONSIDER)
+    outcome = models.CharField(
+        max_length=10,
+        choices=Outcome.choices,
+        blank=True,
+        help_text="Leave blank until the body has met.",
+    )
+    minutes_reference = models.CharField(
+        max_length=100, blank=True, help_text="For example “Minute 45” or a link to the minutes."
+    )
+
+    history = audited_history()
+
+    class Meta:
+        ordering = ["decision", "order", "date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.decision.number}: {self.body}"
+
+
+class DecisionContractLink(DecisionPart):
+    """A contract a decision awards, extends or varies."""
+
+    class Kind(models.TextChoices):
+        AWARD = "award", "Awards"
+        EXTEND = "extend", "Extends"
+        VARY = "vary", "Varies"
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="contract_links")
+    # PROTECT: the record of what a decision authorised must keep its contract.
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="decision_links")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    note = models.CharField(max_length=300, blank=True)
+
+    history = audited_history()
+
+    class Meta:
+        ordering = ["decision", "kind", "contract__reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "contract", "kind"], name="decision_contract_link_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision.number} {self.get_kind_display().lower()} {self.contract.reference}"
+
+    @property
+    def counts_against_ceiling(self) -> bool:
+        return self.kind in rules.CEILING_LINK_KINDS
+
+
+class DecisionRelation(DecisionPart):
+    """An earlier decision this one relies on or supersedes."""
+
+    class Kind(models.TextChoices):
+        RELIES_ON = "relies_on", "Relies on"
+        SUPERSEDES = "supersedes", "Supersedes"
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="relations")
+    # PROTECT: a decision that others rely on cannot vanish from under them.
+    earlier = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        related_name="later_relations",
+        verbose_name="earlier decision",
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.RELIES_ON)
+
+    history = audited_history()
+
+    class Meta:
+        ordering = ["decision", "earlier__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "earlier"], name="decision_relation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision=models.F("earlier")), name="decision_not_related_to_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision.number} {self.get_kind_display().lower()} {self.earlier.number}"
+
+
+class DecisionNumberCounter(models.Model):
+    """The last sequence number allocated for an authority and year.
+
+    Bookkeeping, not a record users read, so it has no history. Its row is locked
+    while a number is allocated (see decisions.services.allocate_number).
+    """
+
+    # PROTECT: numbers already allocated belong to the authority.
+    authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, related_name="decision_counters"
+    )
+    year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1000), MaxValueValidator(9999)]
+    )
+    last_sequence = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "year"], name="one_counter_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} {self.year}: {self.last_sequence}"

@@ -11,6 +11,7 @@ authority. Rules that the law sets are the named constants below.
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -444,3 +445,105 @@ def number_paragraphs(
             )
         )
     return numbered
+
+
+# --- Report text: safe simple formatting -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A report paragraph: its text and any bullet points that follow it."""
+
+    text: str
+    bullets: tuple[str, ...] = ()
+
+
+def split_paragraphs(body: str) -> list[Paragraph]:
+    """Split a section's text into paragraphs with their bullet points.
+
+    Paragraphs are separated by blank lines; a line starting "- " (or "* ",
+    "•") is a bullet point belonging to the paragraph above it. Lines within a
+    paragraph are joined with a space. Nothing else is markup, so the text is
+    safe to print. Source: house style of committee reports, where each
+    numbered paragraph may carry a bulleted list.
+    """
+    paragraphs: list[Paragraph] = []
+    for block in re.split(r"\n\s*\n", body.replace("\r\n", "\n").strip()):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        if not lines:
+            continue
+        text_lines: list[str] = []
+        bullets: list[str] = []
+        for line in lines:
+            if line[:2] in ("- ", "* ", "• "):
+                bullets.append(line[2:].strip())
+            elif bullets:
+                # A continuation of the last bullet point.
+                bullets[-1] = f"{bullets[-1]} {line}"
+            else:
+                text_lines.append(line)
+        if not text_lines and paragraphs:
+            # Bullets after a blank line still belong to the paragraph above.
+            last = paragraphs.pop()
+            paragraphs.append(Paragraph(last.text, last.bullets + tuple(bullets)))
+            continue
+        paragraphs.append(Paragraph(" ".join(text_lines), tuple(bullets)))
+    return paragraphs
+
+
+# --- Pathway ------------------------------------------------------------------------
+
+
+def split_pathway(
+    stages: Sequence[tuple[str, date | None]], meeting_date: date | None
+) -> tuple[list[str], list[str]]:
+    """The report's past and future pathway lines from its ordered stages.
+
+    ``stages`` are ``(label, date)`` in pathway order. Stages dated before the
+    meeting the report goes to are its past pathway; stages after it (or
+    undated stages after the meeting's place in the order) its future pathway;
+    the meeting itself is the report's "To". Without a meeting date every
+    stage is future. Source: the "Past Pathway of report" and "Future Pathway
+    of report" lines of Kent County Council committee reports.
+    """
+    past: list[str] = []
+    future: list[str] = []
+    reached_meeting = meeting_date is None
+    for label, when in stages:
+        if meeting_date is not None and when is not None:
+            if when < meeting_date:
+                past.append(label)
+                continue
+            if when == meeting_date:
+                reached_meeting = True
+                continue
+            reached_meeting = True
+            future.append(label)
+        elif reached_meeting:
+            future.append(label)
+        else:
+            past.append(label)
+    return past, future
+
+
+# --- Ceiling ------------------------------------------------------------------------
+
+# Link kinds whose contract value counts against a decision's approved maximum: an
+# extension exercises an option already priced into the whole-life value at award.
+CEILING_LINK_KINDS = ("award", "vary")
+
+
+def ceiling_excess(
+    approved_maximum: Decimal | None, whole_life_values: Sequence[Decimal]
+) -> Decimal:
+    """How far the contracts under a decision exceed its approved maximum; zero if not.
+
+    The whole-life values of the contracts it awards or varies are summed and
+    compared with the ceiling. No ceiling recorded means nothing to breach.
+    Source: the authority's financial regulations (a decision authorises
+    spending up to the value it approved) and PSR 2023 reg 13 on modifications.
+    """
+    if approved_maximum is None:
+        return Decimal("0.00")
+    total = sum(whole_life_values, Decimal("0.00"))
+    return max(total - approved_maximum, Decimal("0.00"))

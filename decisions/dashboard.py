@@ -1,0 +1,45 @@
+"""The decisions panel on the home page: what clerks must act on next."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from decisions import figures
+from decisions.models import Decision
+
+UPCOMING_DAYS = 60
+PANEL_ROWS = 8
+
+
+def home_panel(user) -> dict | None:
+    """Upcoming key decisions, and those late for the forward plan."""
+    if not user.has_perm("decisions.view_decision"):
+        return None
+    today = timezone.localdate()
+    upcoming = list(
+        Decision.objects.with_related()
+        .key()
+        .upcoming(today)
+        .filter(decision_date__lte=today + timedelta(days=UPCOMING_DAYS))
+        .order_by("decision_date", "number")
+    )
+    rows = []
+    for decision in upcoming:
+        deadlines = figures.deadlines_for(decision)
+        hidden = decision.is_hidden_from(user)
+        rows.append(
+            {
+                "decision": decision,
+                "hidden": hidden,
+                "deadlines": deadlines,
+                "late": (deadlines.late_notice and not decision.late_notice_reason)
+                or deadlines.overdue_for_forward_plan,
+            }
+        )
+    return {
+        "template": "decisions/includes/home_panel.html",
+        "title": "Key decisions",
+        "rows": rows[:PANEL_ROWS],
+        "late": [r for r in rows if r["late"] and not r["hidden"]],
+        "days": UPCOMING_DAYS,
+    }

@@ -1,0 +1,159 @@
+"""A decision's computed figures: the one place decision rows meet decisions.rules.
+
+The page, the PDFs, the forward plan, the contract panel and the home panel all
+call these, so a deadline or a ceiling is worked out once. They read a
+decision's parts through ``.all()``, so callers prefetch them (see
+``views.DETAIL_PREFETCH``) and pay no query per part.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from contracts.figures import figures_for
+from decisions import rules
+
+NOTICE_LABELS = {
+    rules.NOTICE_ON_TIME: "On the forward plan in time (28 clear days)",
+    rules.NOTICE_GENERAL_EXCEPTION: "Late: needs general exception (reg 10)",
+    rules.NOTICE_SPECIAL_URGENCY: "Late: needs special urgency (reg 11)",
+    rules.NOTICE_NOT_PUBLISHED: "Not yet on the forward plan",
+}
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    forward_plan_deadline: date | None
+    general_exception_deadline: date | None
+    notice_status: str | None
+    call_in_deadline: date | None
+    takes_effect: date | None
+    standstill_end: date | None
+
+    @property
+    def notice_label(self) -> str:
+        return NOTICE_LABELS.get(self.notice_status, "") if self.notice_status else ""
+
+    @property
+    def late_notice(self) -> bool:
+        return self.notice_status in (rules.NOTICE_GENERAL_EXCEPTION, rules.NOTICE_SPECIAL_URGENCY)
+
+    @property
+    def overdue_for_forward_plan(self) -> bool:
+        """Not on the plan, and the 28-clear-day date has already passed."""
+        return (
+            self.notice_status == rules.NOTICE_NOT_PUBLISHED
+            and self.forward_plan_deadline is not None
+            and self.forward_plan_deadline < timezone.localdate()
+        )
+
+
+def deadlines_for(decision) -> Deadlines:
+    nation = decision.authority.nation
+    decided = decision.decision_date
+    key = decision.is_key_decision and decided is not None
+    call_in = takes_effect = None
+    if decision.published_on and decision.call_in_eligible:
+        call_in = rules.call_in_deadline(
+            decision.published_on, decision.authority.call_in_working_days, nation=nation
+        )
+    if decision.published_on:
+        takes_effect = rules.takes_effect(
+            decision.published_on,
+            decision.authority.call_in_working_days,
+            urgent=not decision.call_in_eligible,
+            nation=nation,
+        )
+    standstill = None
+    if decision.intention_notice_on:
+        standstill = rules.standstill_end(
+            decision.intention_notice_on, decision.representations_decided_on, nation=nation
+        )
+    return Deadlines(
+        forward_plan_deadline=rules.forward_plan_deadline(decided) if key else None,
+        general_exception_deadline=rules.general_exception_deadline(decided) if key else None,
+        notice_status=rules.notice_status(decision.forward_plan_published_on, decided)
+        if key
+        else None,
+        call_in_deadline=call_in,
+        takes_effect=takes_effect,
+        standstill_end=standstill,
+    )
+
+
+def suggested_key_reasons(decision) -> list[str]:
+    return rules.key_decision_reasons(
+        amount=decision.amount_involved,
+        threshold=decision.authority.key_decision_threshold,
+        wards_affected=decision.divisions_significantly_affected,
+        savings=decision.involves_savings,
+    )
+
+
+def _stage_label(stage) -> str:
+    if stage.date:
+        return f"{stage.body}, {stage.date.day} {stage.date:%B %Y}"
+    return stage.body
+
+
+def pathway_lines(decision) -> tuple[str, str]:
+    """The report's "Past pathway" and "Future pathway" lines ("N/A" when empty)."""
+    past, future = rules.split_pathway(
+        [(_stage_label(s), s.date) for s in decision.stages.all()], decision.meeting_date
+    )
+    return ("; ".join(past) or "N/A", "; ".join(future) or "N/A")
+
+
+def numbered_sections(decision):
+    """Sections as (number, heading, [(paragraph number, Paragraph), ...])."""
+    return rules.number_paragraphs(
+        [(s.heading, rules.split_paragraphs(s.body)) for s in decision.sections.all()]
+    )
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@dataclass(frozen=True)
+class CeilingLine:
+    link: object
+    whole_life_value: Decimal
+    counts: bool
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    approved_maximum: Decimal | None
+    total: Decimal
+    excess: Decimal
+    lines: list[CeilingLine] = field(default_factory=list)
+
+    @property
+    def breached(self) -> bool:
+        return self.excess > 0
+
+
+def ceiling_for(decision, today: date | None = None) -> Ceiling:
+    """The contracts under a decision against its approved maximum.
+
+    Each contract counts once, however many award or vary links it has.
+    """
+    today = today or timezone.localdate()
+    lines_: list[CeilingLine] = []
+    counted: dict[int, Decimal] = {}
+    for link in decision.contract_links.all():
+        value = figures_for(link.contract, today=today).whole_life_value
+        counts = link.counts_against_ceiling
+        if counts:
+            counted[link.contract_id] = value
+        lines_.append(CeilingLine(link, value, counts))
+    values = list(counted.values())
+    return Ceiling(
+        approved_maximum=decision.approved_maximum,
+        total=sum(values, Decimal("0.00")),
+        excess=rules.ceiling_excess(decision.approved_maximum, values),
+        lines=lines_,
+    )

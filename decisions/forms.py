@@ -1,0 +1,407 @@
+from crispy_forms_gds.layout import Fieldset, Layout, Size
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from contracts.models import Contract
+from decisions import rules
+from decisions.models import (
+    Decision,
+    DecisionContractLink,
+    DecisionRelation,
+    PathwayStage,
+    Recommendation,
+    ReportSection,
+)
+from ui.forms import GovukModelForm, ReasonField
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"]
+DATE_HINT = "For example 02/07/2024."
+
+
+class UkDateField(forms.DateField):
+    """A date typed as dd/mm/yyyy, with a hint and a message that says how."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", DATE_FORMATS)
+        kwargs.setdefault(
+            "widget",
+            forms.DateInput(format="%d/%m/%Y", attrs={"class": "govuk-input--width-10"}),
+        )
+        kwargs["help_text"] = " ".join(filter(None, [kwargs.get("help_text", ""), DATE_HINT]))
+        kwargs.setdefault("error_messages", {"invalid": f"Enter a real date. {DATE_HINT}"})
+        super().__init__(**kwargs)
+
+
+TEXTAREA = forms.Textarea(attrs={"rows": 4})
+SHORT_TEXTAREA = forms.Textarea(attrs={"rows": 2})
+
+
+class DecisionForm(GovukModelForm):
+    """A decision and its report. The number is allocated unless one is typed in."""
+
+    meeting_date = UkDateField(
+        required=False, label="Meeting date", help_text=Decision.meeting_date.field.help_text
+    )
+    decision_date = UkDateField(
+        required=False, label="Decision date", help_text=Decision.decision_date.field.help_text
+    )
+    forward_plan_published_on = UkDateField(
+        required=False,
+        label="First on the forward plan",
+        help_text=Decision.forward_plan_published_on.field.help_text,
+    )
+    published_on = UkDateField(
+        required=False,
+        label="Record of decision published",
+        help_text=Decision.published_on.field.help_text,
+    )
+    intention_notice_on = UkDateField(
+        required=False,
+        label="Intention to award notice",
+        help_text=Decision.intention_notice_on.field.help_text,
+    )
+    representations_decided_on = UkDateField(
+        required=False,
+        label="Further decision after representations",
+        help_text=Decision.representations_decided_on.field.help_text,
+    )
+    reason = ReasonField()
+
+    class Meta:
+        model = Decision
+        fields = [
+            "authority",
+            "number",
+            "title",
+            "decision_type",
+            "status",
+            "decision_maker",
+            "decision_maker_role",
+            "report_from",
+            "report_to",
+            "meeting_date",
+            "decision_date",
+            "amount_involved",
+            "involves_savings",
+            "divisions_significantly_affected",
+            "electoral_divisions",
+            "is_key_decision",
+            "key_decision_reason",
+            "exempt_paragraph",
+            "public_interest_reason",
+            "call_in_eligible",
+            "summary",
+            "recommendation_intro",
+            "options_rejected",
+            "reasons",
+            "financial_implications",
+            "legal_implications",
+            "equalities_implications",
+            "data_protection_implications",
+            "conflicts_of_interest",
+            "dispensations",
+            "background_documents",
+            "contacts",
+            "appendices",
+            "approved_maximum",
+            "forward_plan_published_on",
+            "late_notice_reason",
+            "published_on",
+            "intention_notice_on",
+            "representations_decided_on",
+            "strategic_priorities",
+        ]
+        widgets = {
+            "report_from": SHORT_TEXTAREA,
+            "summary": forms.Textarea(attrs={"rows": 6}),
+            "recommendation_intro": SHORT_TEXTAREA,
+            "options_rejected": TEXTAREA,
+            "reasons": TEXTAREA,
+            "financial_implications": TEXTAREA,
+            "legal_implications": TEXTAREA,
+            "equalities_implications": TEXTAREA,
+            "data_protection_implications": TEXTAREA,
+            "conflicts_of_interest": SHORT_TEXTAREA,
+            "dispensations": SHORT_TEXTAREA,
+            "background_documents": TEXTAREA,
+            "contacts": TEXTAREA,
+            "appendices": SHORT_TEXTAREA,
+            "public_interest_reason": SHORT_TEXTAREA,
+            "late_notice_reason": SHORT_TEXTAREA,
+            "strategic_priorities": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.creating = self.instance.pk is None
+        number = self.fields["number"]
+        if self.creating:
+            number.required = False
+            number.help_text = (
+                "Leave blank to allocate the next number for this year. Enter a number "
+                "only for a historical decision, for example 22/00041."
+            )
+        self.fields["exempt_paragraph"].choices = [("", "Not exempt (unrestricted)")] + [
+            (n, f"Paragraph {n}: {text}") for n, text in rules.EXEMPT_PARAGRAPHS.items()
+        ]
+        self.fields["authority"].empty_label = None
+        self.helper.layout = Layout(
+            Fieldset(
+                "authority",
+                "number",
+                "title",
+                "decision_type",
+                "status",
+                "decision_maker",
+                "decision_maker_role",
+                "report_from",
+                "report_to",
+                "meeting_date",
+                "decision_date",
+                legend="The decision",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                "amount_involved",
+                "involves_savings",
+                "divisions_significantly_affected",
+                "electoral_divisions",
+                "is_key_decision",
+                "key_decision_reason",
+                "approved_maximum",
+                legend="Key decision and money",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                "exempt_paragraph",
+                "public_interest_reason",
+                "call_in_eligible",
+                legend="Classification and call-in",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                "summary",
+                "recommendation_intro",
+                "options_rejected",
+                "reasons",
+                "financial_implications",
+                "legal_implications",
+                "equalities_implications",
+                "data_protection_implications",
+                "conflicts_of_interest",
+                "dispensations",
+                "background_documents",
+                "contacts",
+                "appendices",
+                "strategic_priorities",
+                legend="The report",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                "forward_plan_published_on",
+                "late_notice_reason",
+                "published_on",
+                "intention_notice_on",
+                "representations_decided_on",
+                legend="Notice, publication and standstill",
+                legend_size=Size.MEDIUM,
+            ),
+            "reason",
+        )
+
+    def clean_number(self) -> str:
+        number = self.cleaned_data.get("number", "").strip()
+        if not number:
+            return number
+        try:
+            rules.parse_decision_number(number)
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter a decision number as a two-digit year, a slash and five digits, "
+                "for example 24/00056."
+            ) from None
+        return number
+
+    def clean(self):
+        cleaned = super().clean()
+        authority = cleaned.get("authority")
+        number = cleaned.get("number")
+        if authority and number:
+            clash = Decision.objects.filter(authority=authority, number=number)
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("number", f"{authority} already has a decision {number}.")
+        if authority and not self.errors.get("amount_involved"):
+            suggested = rules.key_decision_reasons(
+                amount=cleaned.get("amount_involved"),
+                threshold=authority.key_decision_threshold,
+                wards_affected=cleaned.get("divisions_significantly_affected"),
+                savings=bool(cleaned.get("involves_savings")),
+            )
+            if suggested and not cleaned.get("is_key_decision"):
+                self.add_error(
+                    "is_key_decision",
+                    f"This is a key decision: {suggested[0].lower()}. Tick “Key decision” "
+                    "and record the reason.",
+                )
+        if cleaned.get("is_key_decision") and not cleaned.get("key_decision_reason", "").strip():
+            self.add_error(
+                "key_decision_reason",
+                "Enter why this is a key decision, for example “It involves expenditure or "
+                "savings of more than £1m”.",
+            )
+        if (
+            cleaned.get("exempt_paragraph")
+            and not cleaned.get("public_interest_reason", "").strip()
+        ):
+            self.add_error(
+                "public_interest_reason",
+                "Enter why the public interest in keeping the report exempt outweighs "
+                "disclosing it.",
+            )
+        decided = cleaned.get("decision_date")
+        first_notice = cleaned.get("forward_plan_published_on")
+        if cleaned.get("is_key_decision") and decided and first_notice:
+            status = rules.notice_status(first_notice, decided)
+            late = status in (rules.NOTICE_GENERAL_EXCEPTION, rules.NOTICE_SPECIAL_URGENCY)
+            if late and not cleaned.get("late_notice_reason", "").strip():
+                self.add_error(
+                    "late_notice_reason",
+                    "The decision was not on the forward plan 28 clear days before "
+                    f"{decided:%-d %B %Y}: enter the reasons for general exception or "
+                    "special urgency.",
+                )
+        if first_notice and decided and first_notice > decided:
+            self.add_error(
+                "forward_plan_published_on",
+                "Enter a forward plan date on or before the decision date.",
+            )
+        published = cleaned.get("published_on")
+        if published and decided and published < decided:
+            self.add_error(
+                "published_on", "Enter a publication date on or after the decision date."
+            )
+        notice = cleaned.get("intention_notice_on")
+        further = cleaned.get("representations_decided_on")
+        if further and not notice:
+            self.add_error(
+                "intention_notice_on",
+                "Enter the date of the intention to award notice before a further decision.",
+            )
+        elif further and notice and further < notice:
+            self.add_error(
+                "representations_decided_on",
+                "Enter a further decision date on or after the intention to award notice.",
+            )
+        return cleaned
+
+    @property
+    def allocate_number(self) -> bool:
+        return self.creating and not self.cleaned_data.get("number")
+
+    @property
+    def allocation_year(self) -> int:
+        return timezone.localdate().year
+
+
+class DecisionPartForm(GovukModelForm):
+    reason = ReasonField()
+
+    def __init__(self, *args, decision: Decision, **kwargs):
+        self.decision = decision
+        super().__init__(*args, **kwargs)
+        self.instance.decision = decision
+
+
+class RecommendationForm(DecisionPartForm):
+    class Meta:
+        model = Recommendation
+        fields = ["order", "verb", "text"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "order": forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+            "verb": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+        }
+
+    def clean_verb(self) -> str:
+        verb = self.cleaned_data["verb"].strip()
+        if not verb.replace(" ", "").isalpha():
+            raise forms.ValidationError("Enter the action as a word, for example APPROVE.")
+        return verb.upper()
+
+
+class ReportSectionForm(DecisionPartForm):
+    class Meta:
+        model = ReportSection
+        fields = ["order", "heading", "body"]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 12}),
+            "order": forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+        }
+
+
+class PathwayStageForm(DecisionPartForm):
+    date = UkDateField(required=False, help_text="Leave blank if not yet scheduled.")
+
+    class Meta:
+        model = PathwayStage
+        fields = ["order", "body", "date", "purpose", "outcome", "minutes_reference"]
+        widgets = {"order": forms.NumberInput(attrs={"class": "govuk-input--width-3"})}
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome = cleaned.get("outcome")
+        if outcome and not cleaned.get("date"):
+            self.add_error("date", "Enter the date of the meeting that reached this outcome.")
+        when = cleaned.get("date")
+        if outcome and when and when > timezone.localdate():
+            self.add_error("outcome", "Leave the outcome blank until the body has met.")
+        return cleaned
+
+
+class ContractLinkForm(DecisionPartForm):
+    class Meta:
+        model = DecisionContractLink
+        fields = ["contract", "kind", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].queryset = Contract.objects.order_by("reference")
+
+    def clean(self):
+        cleaned = super().clean()
+        contract, kind = cleaned.get("contract"), cleaned.get("kind")
+        if contract and kind:
+            clash = DecisionContractLink.objects.filter(
+                decision=self.decision, contract=contract, kind=kind
+            ).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("contract", "This decision is already linked to that contract so.")
+        return cleaned
+
+
+class RelationForm(DecisionPartForm):
+    class Meta:
+        model = DecisionRelation
+        fields = ["earlier", "kind"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["earlier"].queryset = (
+            Decision.objects.filter(Q(authority=self.decision.authority))
+            .exclude(pk=self.decision.pk)
+            .order_by("-number")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        earlier = cleaned.get("earlier")
+        if earlier:
+            clash = DecisionRelation.objects.filter(
+                decision=self.decision, earlier=earlier
+            ).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("earlier", f"This decision already cites {earlier.number}.")
+        return cleaned

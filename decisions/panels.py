@@ -1,0 +1,50 @@
+"""The decisions panel on a contract's page (included by the contracts app)."""
+
+from django.db.models import Prefetch
+
+from decisions import figures
+from decisions.models import Decision, DecisionContractLink
+
+
+def contract_panel(contract, user) -> dict | None:
+    """The decisions that award, extend or vary ``contract``, with any ceiling breach.
+
+    An exempt decision shows an uncleared user only its number, title and paragraph.
+    Returns None when no decision is linked.
+    """
+    links = list(
+        DecisionContractLink.objects.filter(contract=contract)
+        .select_related("decision__authority")
+        .prefetch_related(
+            Prefetch(
+                "decision__contract_links",
+                queryset=DecisionContractLink.objects.select_related(
+                    "contract__provider", "contract__lead_authority"
+                ).prefetch_related("contract__options", "contract__shares__authority"),
+            )
+        )
+        .order_by("decision__decision_date", "decision__number", "kind")
+    )
+    if not links:
+        return None
+    rows = []
+    ceilings: dict[int, figures.Ceiling] = {}
+    for link in links:
+        decision: Decision = link.decision
+        hidden = decision.is_hidden_from(user)
+        if not hidden and decision.pk not in ceilings:
+            ceilings[decision.pk] = figures.ceiling_for(decision)
+        rows.append(
+            {
+                "decision": decision,
+                "kind": link.get_kind_display(),
+                "hidden": hidden,
+                "ceiling": None if hidden else ceilings[decision.pk],
+            }
+        )
+    return {
+        "template": "decisions/includes/contract_panel.html",
+        "title": "Decisions",
+        "rows": rows,
+        "breached": any(r["ceiling"] and r["ceiling"].breached for r in rows),
+    }

@@ -1,0 +1,331 @@
+from dataclasses import replace
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.history import REDACTED, combined_history
+from contracts.models import ExtensionOption
+from decisions import figures, pdf
+from decisions.filters import DecisionFilter, ForwardPlanFilter
+from decisions.forms import (
+    ContractLinkForm,
+    DecisionForm,
+    PathwayStageForm,
+    RecommendationForm,
+    RelationForm,
+    ReportSectionForm,
+)
+from decisions.models import (
+    Decision,
+    DecisionContractLink,
+    DecisionRelation,
+    PathwayStage,
+    Recommendation,
+    ReportSection,
+)
+from decisions.services import create_decision
+from decisions.tables import DecisionTable, ForwardPlanTable
+from ui.edit import save_with_history
+from ui.views import RegisterView
+
+# Everything the decision page and the PDFs read, so templates run no queries.
+DETAIL_PREFETCH = (
+    "recommendations",
+    "sections",
+    "stages",
+    "strategic_priorities",
+    Prefetch(
+        "contract_links",
+        queryset=DecisionContractLink.objects.select_related(
+            "contract__provider", "contract__lead_authority"
+        ).prefetch_related("contract__options", "contract__shares__authority"),
+    ),
+    Prefetch("relations", queryset=DecisionRelation.objects.select_related("earlier")),
+    Prefetch("later_relations", queryset=DecisionRelation.objects.select_related("decision")),
+    Prefetch(
+        "authorised_options",
+        queryset=ExtensionOption.objects.select_related("contract").order_by(
+            "contract__reference", "sequence"
+        ),
+    ),
+)
+
+
+def _deployed_allocations_prefetch() -> list:
+    # The grants app adds GrantAllocation.deploying_decision; until then, nothing to show.
+    if hasattr(Decision, "deployed_allocations"):
+        return ["deployed_allocations"]
+    return []
+
+
+def _decision_for(pk: int) -> Decision:
+    return get_object_or_404(
+        Decision.objects.with_related().prefetch_related(
+            *DETAIL_PREFETCH, *_deployed_allocations_prefetch()
+        ),
+        pk=pk,
+    )
+
+
+class DecisionList(RegisterView):
+    permission_required = "decisions.view_decision"
+    model = Decision
+    table_class = DecisionTable
+    filterset_class = DecisionFilter
+    template_name = "decisions/decision_list.html"
+    title = "Decisions"
+    export_name = "decisions"
+    create_url_name = "decisions:create"
+    create_permission = "decisions.add_decision"
+    empty_text = "No decisions match. Clear the filters, or add a decision."
+    filter_hint = "Search by number, subject or the words of the report."
+
+    def get_queryset(self):
+        return Decision.objects.with_related()
+
+    def get_table_kwargs(self):
+        return {**super().get_table_kwargs(), "user": self.request.user}
+
+
+class ForwardPlan(RegisterView):
+    """Upcoming key decisions by date, with how each was notified."""
+
+    permission_required = "decisions.view_decision"
+    model = Decision
+    table_class = ForwardPlanTable
+    filterset_class = ForwardPlanFilter
+    template_name = "decisions/forward_plan.html"
+    title = "Forward plan of key decisions"
+    export_name = "forward-plan"
+    empty_text = "No key decisions are planned. Planned key decisions appear here by date."
+
+    def get_queryset(self):
+        return Decision.objects.with_related().key().upcoming().order_by("decision_date", "number")
+
+    def get_table_kwargs(self):
+        rows = self.object_list if hasattr(self, "object_list") else self.get_queryset()
+        deadlines = {d.pk: figures.deadlines_for(d) for d in rows}
+        return {
+            **super().get_table_kwargs(),
+            "user": self.request.user,
+            "deadlines": deadlines,
+        }
+
+
+def _history(decision: Decision, user) -> list:
+    rows = combined_history(
+        Decision.history.filter(id=decision.pk),
+        Recommendation.history.filter(decision_id=decision.pk),
+        ReportSection.history.filter(decision_id=decision.pk),
+        PathwayStage.history.filter(decision_id=decision.pk),
+        DecisionContractLink.history.filter(decision_id=decision.pk),
+        DecisionRelation.history.filter(decision_id=decision.pk),
+        user=user,
+    )
+    if decision.is_hidden_from(user):
+        # Changes recorded before the decision became exempt are hidden too.
+        rows = [replace(r, changes=[], reason="", redacted=True) for r in rows]
+    return rows
+
+
+def _detail_context(decision: Decision, user) -> dict:
+    today = timezone.localdate()
+    if decision.is_hidden_from(user):
+        return {"decision": decision, "hidden": True}
+    past, future = figures.pathway_lines(decision)
+    allocations = (
+        list(decision.deployed_allocations.all())
+        if hasattr(Decision, "deployed_allocations")
+        else None
+    )
+    return {
+        "decision": decision,
+        "hidden": False,
+        "deadlines": figures.deadlines_for(decision),
+        "suggested_reasons": figures.suggested_key_reasons(decision),
+        "past_pathway": past,
+        "future_pathway": future,
+        "sections": figures.numbered_sections(decision),
+        "ceiling": figures.ceiling_for(decision, today=today),
+        "report_from": figures.lines(decision.report_from),
+        "background_documents": figures.lines(decision.background_documents),
+        "contacts": figures.lines(decision.contacts),
+        "appendices": figures.lines(decision.appendices),
+        "allocations": allocations,
+        "today": today,
+    }
+
+
+@permission_required("decisions.view_decision", raise_exception=True)
+def decision_detail(request, pk: int):
+    decision = _decision_for(pk)
+    context = _detail_context(decision, request.user)
+    context["history"] = _history(decision, request.user)
+    context["redacted_text"] = REDACTED
+    return render(request, "decisions/decision_detail.html", context)
+
+
+@permission_required("decisions.add_decision", raise_exception=True)
+def decision_create(request):
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decision = create_decision(
+            decision=form.save(commit=False),
+            allocate=form.allocate_number,
+            year=form.allocation_year,
+            reason=form.cleaned_data.get("reason", ""),
+        )
+        form.save_m2m()
+        messages.success(request, f"Decision {decision.number} added.")
+        return redirect(decision)
+    return render(
+        request,
+        "decisions/decision_form.html",
+        {"form": form, "title": "Add a decision", "cancel_url": reverse("decisions:list")},
+    )
+
+
+@permission_required("decisions.change_decision", raise_exception=True)
+def decision_edit(request, pk: int):
+    decision = get_object_or_404(Decision, pk=pk)
+    form = DecisionForm(request.POST or None, instance=decision)
+    if request.method == "POST" and form.is_valid():
+        save_with_history(form, reason=form.cleaned_data.get("reason", ""))
+        messages.success(request, f"Decision {decision.number} updated.")
+        return redirect(decision)
+    return render(
+        request,
+        "decisions/decision_form.html",
+        {
+            "form": form,
+            "title": f"Edit decision {decision.number}",
+            "cancel_url": decision.get_absolute_url(),
+            "object": decision,
+        },
+    )
+
+
+# --- Parts of a decision: recommendations, sections, pathway stages, links ---------
+
+PARTS = {
+    "recommendation": (Recommendation, RecommendationForm, "recommendation", "recommendations"),
+    "section": (ReportSection, ReportSectionForm, "report section", "sections"),
+    "stage": (PathwayStage, PathwayStageForm, "pathway stage", "pathway"),
+    "contract_link": (DecisionContractLink, ContractLinkForm, "contract link", "links"),
+    "relation": (DecisionRelation, RelationForm, "earlier decision", "links"),
+}
+
+
+def _next_order(decision: Decision, model) -> int:
+    last = model.objects.filter(decision=decision).order_by("-order").first()
+    return (last.order + 1) if last else 1
+
+
+@permission_required("decisions.change_decision", raise_exception=True)
+def part_edit(request, pk: int, kind: str, part_pk: int | None = None):
+    """Add or edit one part of a decision (POST, then back to the decision)."""
+    model, form_class, noun, anchor = PARTS[kind]
+    decision = get_object_or_404(Decision.objects.with_related(), pk=pk)
+    part = get_object_or_404(model, pk=part_pk, decision=decision) if part_pk else None
+    initial = {}
+    if part is None and "order" in form_class.Meta.fields:
+        initial["order"] = _next_order(decision, model)
+    form = form_class(request.POST or None, instance=part, decision=decision, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        save_with_history(form, reason=form.cleaned_data.get("reason", ""))
+        messages.success(request, f"{noun.capitalize()} {'updated' if part else 'added'}.")
+        return redirect(f"{decision.get_absolute_url()}#{anchor}")
+    return render(
+        request,
+        "decisions/part_form.html",
+        {
+            "form": form,
+            "title": f"{'Edit' if part else 'Add'} a {noun}",
+            "decision": decision,
+            "cancel_url": f"{decision.get_absolute_url()}#{anchor}",
+        },
+    )
+
+
+@permission_required("decisions.change_decision", raise_exception=True)
+def part_delete(request, pk: int, kind: str, part_pk: int):
+    """Confirm, then delete one part of a decision."""
+    model, _form, noun, anchor = PARTS[kind]
+    decision = get_object_or_404(Decision.objects.with_related(), pk=pk)
+    part = get_object_or_404(model, pk=part_pk, decision=decision)
+    back = f"{decision.get_absolute_url()}#{anchor}"
+    if request.method == "POST":
+        with transaction.atomic():
+            part._change_reason = request.POST.get("reason", "")[:1000]
+            part.delete()
+        messages.success(request, f"{noun.capitalize()} deleted.")
+        return redirect(back)
+    return render(
+        request,
+        "decisions/part_confirm_delete.html",
+        {"decision": decision, "part": part, "noun": noun, "cancel_url": back},
+    )
+
+
+# --- PDFs ----------------------------------------------------------------------------
+# Any user who may read a decision may download its PDFs: a PDF shows no more than
+# the decision page does, and an exempt decision's PDF shows an uncleared reader only
+# its title and paragraph. Auditors read the published documents as well as the page.
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _decision_pdf(request, pk: int, document: str) -> HttpResponse:
+    decision = _decision_for(pk)
+    context = _detail_context(decision, request.user)
+    context["contract_timelines"] = (
+        [] if context["hidden"] else pdf.contract_timelines(decision, context["today"])
+    )
+    data = pdf.render_decision_pdf(document, context, base_url=request.build_absolute_uri("/"))
+    slug = decision.number.replace("/", "-").replace(" ", "")
+    return _pdf_response(data, f"{slug}-{document}.pdf")
+
+
+@permission_required("decisions.view_decision", raise_exception=True)
+def report_pdf(request, pk: int):
+    return _decision_pdf(request, pk, pdf.REPORT)
+
+
+@permission_required("decisions.view_decision", raise_exception=True)
+def record_pdf(request, pk: int):
+    return _decision_pdf(request, pk, pdf.RECORD)
+
+
+@permission_required("decisions.view_decision", raise_exception=True)
+def notice_pdf(request, pk: int):
+    return _decision_pdf(request, pk, pdf.NOTICE)
+
+
+@permission_required("decisions.view_decision", raise_exception=True)
+def forward_plan_pdf(request):
+    decisions = list(
+        Decision.objects.with_related().key().upcoming().order_by("decision_date", "number")
+    )
+    rows = [
+        {
+            "decision": d,
+            "hidden": d.is_hidden_from(request.user),
+            "deadlines": figures.deadlines_for(d),
+        }
+        for d in decisions
+    ]
+    data = pdf.render_forward_plan_pdf(
+        {"rows": rows, "today": timezone.localdate()},
+        base_url=request.build_absolute_uri("/"),
+    )
+    return _pdf_response(data, "forward-plan.pdf")
