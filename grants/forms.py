@@ -1,0 +1,412 @@
+from decimal import Decimal
+
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Submit
+from django import forms
+from django.db.models import Sum
+
+from contracts.models import Authority, Contract
+from contracts.rules import MoneyError, parse_money
+from decisions.models import Decision
+from grants import rules
+from grants.models import (
+    ZERO,
+    ContractFunding,
+    GrantAllocation,
+    GrantCommitment,
+    GrantProgramme,
+    OutboundGrant,
+    OutboundGrantProgramme,
+)
+from ui.forms import GovukForm, GovukModelForm, ReasonField
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"]
+DATE_HINT = "For example 01/04/2024."
+CHARITY_NUMBER_DIGITS = range(6, 9)
+
+
+class UkDateField(forms.DateField):
+    """A date typed as dd/mm/yyyy, with a hint and a message that says how."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", DATE_FORMATS)
+        kwargs.setdefault(
+            "widget", forms.DateInput(format="%d/%m/%Y", attrs={"class": "govuk-input--width-10"})
+        )
+        kwargs["help_text"] = " ".join(filter(None, [kwargs.get("help_text", ""), DATE_HINT]))
+        kwargs.setdefault("error_messages", {"invalid": f"Enter a real date. {DATE_HINT}"})
+        super().__init__(**kwargs)
+
+
+class MoneyField(forms.CharField):
+    """An amount as councils write it (£1,366,000, £1.366m, £800k), read by
+    contracts.rules.parse_money so that forms and imports agree on a figure."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "govuk-input--width-10"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return f"{value:,.2f}"
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            amount = parse_money(text)
+        except MoneyError as error:
+            raise forms.ValidationError(
+                f"Enter the amount in pounds, for example £1,366,000 or £1.366m "
+                f"(“{text}” is unclear)."
+            ) from error
+        if amount < 0:
+            raise forms.ValidationError("Enter an amount of £0 or more.")
+        return amount
+
+
+class FinancialYearField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 7)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "govuk-input--width-5"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value).strip()
+        if value and (error := rules.financial_year_error(value)):
+            raise forms.ValidationError(error)
+        return value
+
+
+def _check_dates(form: forms.Form) -> None:
+    start, end = form.cleaned_data.get("start_date"), form.cleaned_data.get("end_date")
+    if start and end and end < start:
+        form.add_error("end_date", "Enter an end date on or after the start date.")
+
+
+class ProgrammeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: GrantProgramme) -> str:
+        return f"{obj} – {obj.funder.name}"
+
+
+class DecisionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Decision) -> str:
+        return f"{obj.number} {obj.title}"
+
+
+SHARE_PREFIX = "share_"
+
+
+class AllocationForm(GovukModelForm):
+    """An allocation with one percentage box per authority for its shares."""
+
+    programme = ProgrammeChoiceField(
+        GrantProgramme.objects.select_related("funder"),
+        empty_label="Choose a programme",
+        error_messages={"required": "Choose the grant programme."},
+    )
+    authority = forms.ModelChoiceField(
+        Authority.objects.all(),
+        label="Host or recipient authority",
+        empty_label="Choose an authority",
+        help_text=GrantAllocation.authority.field.help_text,
+        error_messages={"required": "Choose the authority that receives or hosts the grant."},
+    )
+    financial_year = FinancialYearField(
+        label="Financial year",
+        help_text=GrantAllocation.financial_year.field.help_text,
+        error_messages={"required": "Enter the financial year, for example 2024/25."},
+    )
+    last_financial_year = FinancialYearField(
+        label="Last financial year (optional)",
+        required=False,
+        help_text=GrantAllocation.last_financial_year.field.help_text,
+    )
+    amount = MoneyField(
+        label="Amount", error_messages={"required": "Enter the amount of the allocation."}
+    )
+    start_date = UkDateField(label="Start date (optional)", required=False)
+    end_date = UkDateField(
+        label="End date (optional)", required=False, help_text="For example the grant's end."
+    )
+    deploying_decision = DecisionChoiceField(
+        Decision.objects.select_related("authority").order_by("-number"),
+        label="Deploying decision (optional)",
+        required=False,
+        empty_label="None recorded",
+        help_text=GrantAllocation.deploying_decision.field.help_text,
+    )
+    reason = ReasonField()
+
+    class Meta:
+        model = GrantAllocation
+        fields = [
+            "programme",
+            "authority",
+            "financial_year",
+            "last_financial_year",
+            "amount",
+            "status",
+            "conditions",
+            "maintain_ph_grant_baseline",
+            "start_date",
+            "end_date",
+            "deploying_decision",
+            "notes",
+        ]
+        widgets = {
+            "status": forms.RadioSelect,
+            "conditions": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.authorities = list(Authority.objects.all())
+        current = {}
+        if self.instance.pk:
+            current = {s.authority_id: s.percentage for s in self.instance.shares.all()}
+        share_fields = []
+        for authority in self.authorities:
+            name = f"{SHARE_PREFIX}{authority.pk}"
+            self.fields[name] = forms.DecimalField(
+                label=f"{authority.name} (%)",
+                required=False,
+                min_value=Decimal("0"),
+                max_value=Decimal("100"),
+                decimal_places=4,
+                initial=current.get(authority.pk),
+                widget=forms.TextInput(
+                    attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}
+                ),
+                error_messages={
+                    "invalid": "Enter the share as a percentage, for example 48.6.",
+                    "min_value": "Enter a share between 0% and 100%.",
+                    "max_value": "Enter a share between 0% and 100%.",
+                },
+            )
+            share_fields.append(name)
+        main = [name for name in self.fields if not name.startswith(SHARE_PREFIX)]
+        main.remove("reason")
+        self.helper.layout = Layout(
+            *[Field(name) for name in main],
+            Fieldset(
+                HTML(
+                    '<p class="govuk-hint">Only for a grant shared between councils, for '
+                    "example 48.6 and 51.4. Leave every box blank if the host keeps it all. "
+                    "Shares must add up to 100%.</p>"
+                ),
+                *share_fields,
+                legend="Shares between authorities",
+                legend_size="s",
+            ),
+            Field("reason"),
+            Submit("submit", self.submit_label),
+        )
+        self.helper.inputs = []
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if self.instance.pk:
+            committed = self.instance.commitments.aggregate(t=Sum("amount"))["t"] or ZERO
+            if error := rules.allocation_amount_error(amount, committed):
+                raise forms.ValidationError(error)
+        return amount
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("financial_year"), cleaned.get("last_financial_year")
+        if first and last and last < first:
+            self.add_error(
+                "last_financial_year", "Enter a last financial year on or after the first."
+            )
+        _check_dates(self)
+        self.shares = {
+            authority: cleaned[f"{SHARE_PREFIX}{authority.pk}"]
+            for authority in self.authorities
+            if cleaned.get(f"{SHARE_PREFIX}{authority.pk}") is not None
+        }
+        if self.shares:
+            errors = rules.validate_percentage_shares(
+                {authority.name: percent for authority, percent in self.shares.items()}
+            )
+            for error in errors:
+                first_share = f"{SHARE_PREFIX}{next(iter(self.shares)).pk}"
+                self.add_error(first_share, error)
+        return cleaned
+
+
+class CommitmentForm(GovukModelForm):
+    contract = forms.ModelChoiceField(
+        Contract.objects.order_by("reference"),
+        required=False,
+        empty_label="Not a contract",
+        help_text=GrantCommitment.contract.field.help_text,
+    )
+    amount = MoneyField(label="Amount", error_messages={"required": "Enter the amount to commit."})
+    financial_year = forms.ChoiceField(
+        label="Financial year", help_text=GrantCommitment.financial_year.field.help_text
+    )
+    reason = ReasonField()
+
+    class Meta:
+        model = GrantCommitment
+        fields = ["contract", "service_name", "financial_year", "amount", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, allocation: GrantAllocation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.allocation = allocation
+        self.allocation = allocation
+        years = allocation.financial_years
+        self.fields["financial_year"].choices = [(year, year) for year in years]
+        self.fields["financial_year"].initial = years[0]
+        if len(years) == 1:
+            self.fields["financial_year"].widget = forms.HiddenInput()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("contract") and not cleaned.get("service_name", "").strip():
+            self.add_error(
+                "contract", "Choose a contract, or enter the service the money pays for."
+            )
+        amount = cleaned.get("amount")
+        if amount is not None:
+            others = self.allocation.commitments.exclude(pk=self.instance.pk).aggregate(
+                t=Sum("amount")
+            )["t"]
+            error = rules.commitment_error(self.allocation.amount, [others or ZERO], amount)
+            if error:
+                self.add_error("amount", error)
+        return cleaned
+
+
+class ContractFundingForm(GovukModelForm):
+    source = forms.ChoiceField(
+        choices=ContractFunding.Source.choices,
+        widget=forms.RadioSelect,
+        help_text="Grant money is added from the grant's allocation page, as a commitment.",
+    )
+    financial_year = FinancialYearField(
+        label="Financial year",
+        help_text=ContractFunding.financial_year.field.help_text,
+        error_messages={"required": "Enter the financial year, for example 2024/25."},
+    )
+    authority = forms.ModelChoiceField(
+        Authority.objects.all(),
+        required=False,
+        empty_label="Not applicable",
+        label="Authority (optional)",
+        help_text=ContractFunding.authority.field.help_text,
+    )
+    amount = MoneyField(label="Amount", error_messages={"required": "Enter the amount."})
+    reason = ReasonField()
+
+    class Meta:
+        model = ContractFunding
+        fields = ["source", "financial_year", "authority", "contributor", "amount", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, contract: Contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.contract = contract
+
+    def clean(self):
+        cleaned = super().clean()
+        source = cleaned.get("source")
+        contributor = cleaned.get("contributor", "").strip()
+        if source == ContractFunding.Source.CONTRIBUTION and not contributor:
+            self.add_error("contributor", "Enter who makes the contribution, for example the PCC.")
+        if source == ContractFunding.Source.PUBLIC_HEALTH_GRANT:
+            cleaned["contributor"] = ""
+        return cleaned
+
+
+class OutboundGrantForm(GovukModelForm):
+    programme = forms.ModelChoiceField(
+        OutboundGrantProgramme.objects.select_related("authority"),
+        empty_label="Choose a programme",
+        error_messages={"required": "Choose the grants programme."},
+    )
+    amount = MoneyField(label="Amount awarded", error_messages={"required": "Enter the amount."})
+    award_date = UkDateField(
+        label="Award date",
+        help_text=OutboundGrant.award_date.field.help_text,
+        error_messages={"required": "Enter the award date.", "invalid": "Enter a real date."},
+    )
+    start_date = UkDateField(label="Start date (optional)", required=False)
+    end_date = UkDateField(label="End date (optional)", required=False)
+    reason = ReasonField()
+
+    class Meta:
+        model = OutboundGrant
+        fields = [
+            "programme",
+            "reference",
+            "title",
+            "purpose",
+            "recipient_name",
+            "recipient_charity_number",
+            "recipient_company_number",
+            "amount",
+            "award_date",
+            "start_date",
+            "end_date",
+            "location",
+        ]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError("Enter an amount greater than £0.")
+        return amount
+
+    def clean_recipient_charity_number(self) -> str:
+        value = self.cleaned_data["recipient_charity_number"].strip()
+        digits = value.split("-")[0]
+        if value and not (digits.isdigit() and len(digits) in CHARITY_NUMBER_DIGITS):
+            raise forms.ValidationError(
+                "Enter a charity number of 6 to 8 digits, for example 1166577."
+            )
+        return value
+
+    def clean_recipient_company_number(self) -> str:
+        value = self.cleaned_data["recipient_company_number"].strip().upper()
+        if value.isdigit() and len(value) < 8:
+            value = value.zfill(8)
+        if value and (len(value) != 8 or not value[2:].isdigit()):
+            raise forms.ValidationError(
+                "Enter a company number of 8 characters, for example 02580377 or SC123456."
+            )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_dates(self)
+        return cleaned
+
+
+class ImportForm(GovukForm):
+    submit_label = "Check the file"
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: funder, programme, recipient_authority, financial_year, amount, "
+        "status, shares, conditions. Nothing is saved until you confirm.",
+        error_messages={"required": "Choose a CSV file to import."},
+    )
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The file must be smaller than 2 MB.")
+        raw = upload.read()
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(
+                "The file must be a CSV saved as UTF-8 text (Excel: Save as CSV UTF-8)."
+            ) from error

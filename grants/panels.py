@@ -1,0 +1,31 @@
+"""What the grants app adds to other apps' pages."""
+
+from django.urls import reverse
+
+from contracts.figures import figures_for
+from grants import coverage
+
+
+def contract_panel(contract, user) -> dict | None:
+    """Funding and coverage for the contract page, or None for users who cannot see it.
+
+    The contract page includes ``panel["template"]`` with ``panel`` in its context.
+    The contract's funding lines and commitments are read here (two queries), since the
+    contract page does not prefetch another app's records.
+    """
+    if not user.has_perm("grants.view_contractfunding"):
+        return None
+    contract = coverage.contracts_with_funding().get(pk=contract.pk)
+    figures = figures_for(contract)
+    rows = coverage.contract_coverage(contract, figures)
+    return {
+        "template": "grants/includes/contract_panel.html",
+        "title": "Funding",
+        "contract": contract,
+        "coverage": rows,
+        "problems": [row for row in rows if row.status != "covered"],
+        "lines": coverage.funding_lines(contract),
+        "can_edit": user.has_perm("grants.add_contractfunding"),
+        "add_url": reverse("grants:funding_add", args=[contract.pk]),
+        "funding_url": reverse("grants:contract_funding", args=[contract.pk]),
+    }

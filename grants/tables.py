@@ -1,0 +1,107 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from grants.models import GrantAllocation, OutboundGrant
+
+NUM = {"th": {"class": "app-num"}, "td": {"class": "app-num"}}
+
+
+def _money(value) -> str:
+    return f"£{value:,.2f}"
+
+
+class AllocationTable(tables.Table):
+    programme = tables.Column(
+        verbose_name="Grant", linkify=True, order_by=("programme__name", "financial_year")
+    )
+    funder = tables.Column(accessor="programme__funder__name", verbose_name="Funder")
+    authority = tables.Column(verbose_name="Host or recipient", order_by="authority__name")
+    financial_year = tables.Column(verbose_name="Year")
+    amount = tables.Column(verbose_name="Amount", attrs=NUM)
+    committed = tables.Column(verbose_name="Committed", attrs=NUM)
+    uncommitted_amount = tables.Column(verbose_name="Uncommitted", attrs=NUM)
+    status = tables.Column()
+    shares = tables.Column(empty_values=(), orderable=False, verbose_name="Shares")
+
+    class Meta:
+        model = GrantAllocation
+        fields = (
+            "programme",
+            "funder",
+            "authority",
+            "financial_year",
+            "amount",
+            "committed",
+            "uncommitted_amount",
+            "status",
+            "shares",
+        )
+        attrs = {"class": "govuk-table"}
+        caption = "Grant allocations"
+
+    def render_programme(self, record):
+        return record.programme.label
+
+    def value_programme(self, record):
+        return record.programme.name
+
+    def render_financial_year(self, record):
+        return record.period_label
+
+    def value_financial_year(self, record):
+        return record.period_label
+
+    def render_amount(self, value):
+        return _money(value)
+
+    def render_committed(self, value):
+        return _money(value)
+
+    def render_uncommitted_amount(self, value):
+        if value < 0:
+            return format_html(
+                '<strong class="app-flag app-flag--warning">{}</strong>', _money(value)
+            )
+        return _money(value)
+
+    def value_amount(self, value):
+        return f"{value:.2f}"
+
+    def value_committed(self, value):
+        return f"{value:.2f}"
+
+    def value_uncommitted_amount(self, value):
+        return f"{value:.2f}"
+
+    def render_shares(self, record):
+        return "; ".join(str(share) for share in record.shares.all()) or "–"
+
+    def value_shares(self, record):
+        return "; ".join(str(share) for share in record.shares.all())
+
+
+class OutboundGrantTable(tables.Table):
+    recipient_name = tables.Column(verbose_name="Recipient", linkify=True)
+    title = tables.Column()
+    programme = tables.Column(order_by="programme__name", accessor="programme__name")
+    amount = tables.Column(verbose_name="Amount", attrs=NUM)
+    award_date = tables.Column(verbose_name="Awarded")
+    giving_id = tables.Column(verbose_name="360Giving id", accessor="giving_id", orderable=False)
+
+    class Meta:
+        model = OutboundGrant
+        fields = ("recipient_name", "title", "programme", "amount", "award_date", "giving_id")
+        attrs = {"class": "govuk-table"}
+        caption = "Grants awarded"
+
+    def render_amount(self, value):
+        return _money(value)
+
+    def value_amount(self, value):
+        return f"{value:.2f}"
+
+    def render_award_date(self, value):
+        return f"{value.day} {value:%B %Y}"
+
+    def value_award_date(self, value):
+        return value.isoformat()

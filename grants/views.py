@@ -1,0 +1,627 @@
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.history import combined_history, history_rows
+from contracts.models import Authority, Contract
+from contracts.rules import financial_year
+from grants import coverage, giving, rules, services, summaries, transfer
+from grants.filters import AllocationFilter, OutboundGrantFilter
+from grants.forms import (
+    AllocationForm,
+    CommitmentForm,
+    ContractFundingForm,
+    ImportForm,
+    OutboundGrantForm,
+)
+from grants.models import (
+    AllocationShare,
+    ContractFunding,
+    GrantAllocation,
+    GrantCommitment,
+    OutboundGrant,
+)
+from grants.tables import AllocationTable, OutboundGrantTable
+from ui.edit import edit_view, save_with_history
+from ui.forms import GovukForm, ReasonField
+from ui.views import RegisterView
+
+# --- Allocations ------------------------------------------------------------------------
+
+
+class AllocationList(RegisterView):
+    permission_required = "grants.view_grantallocation"
+    model = GrantAllocation
+    table_class = AllocationTable
+    filterset_class = AllocationFilter
+    template_name = "grants/allocation_list.html"
+    title = "Grant allocations"
+    export_name = "grant-allocations"
+    create_url_name = "grants:allocation_create"
+    create_permission = "grants.add_grantallocation"
+    empty_text = "No grant allocations match. Clear the filters, or add an allocation."
+    filter_hint = "Search by programme, funder or conditions."
+
+    def get_queryset(self):
+        # Ordered explicitly: Meta.ordering does not apply to aggregated querysets.
+        return (
+            GrantAllocation.objects.with_related()
+            .with_committed()
+            .order_by("-financial_year", "programme__name", "authority__name", "pk")
+        )
+
+
+def _allocation_or_404(pk: int) -> GrantAllocation:
+    return get_object_or_404(GrantAllocation.objects.with_related().with_committed(), pk=pk)
+
+
+@permission_required("grants.view_grantallocation", raise_exception=True)
+def allocation_detail(request, pk: int):
+    allocation = _allocation_or_404(pk)
+    commitments = list(
+        GrantCommitment.objects.with_related()
+        .filter(allocation=allocation)
+        .order_by("financial_year", "pk")
+    )
+    weights = allocation.share_weights()
+    split = rules.split_by_shares(allocation.amount, weights)
+    contract_ids = {c.contract_id for c in commitments if c.contract_id}
+    contracts = coverage.contracts_with_funding(Contract.objects.filter(pk__in=contract_ids))
+    years = set(allocation.financial_years)
+    contract_coverage = [
+        (
+            contract,
+            [row for row in coverage.contract_coverage(contract) if row.financial_year in years],
+        )
+        for contract in contracts
+    ]
+    history = combined_history(
+        allocation.history.all(),
+        AllocationShare.history.filter(allocation_id=pk),
+        GrantCommitment.history.filter(allocation_id=pk),
+        user=request.user,
+    )
+    return render(
+        request,
+        "grants/allocation_detail.html",
+        {
+            "allocation": allocation,
+            "commitments": commitments,
+            "split": [(authority, weights[authority], split[authority]) for authority in weights],
+            "contract_coverage": contract_coverage,
+            "history": history,
+        },
+    )
+
+
+def _allocation_form_page(request, *, allocation: GrantAllocation | None):
+    form = AllocationForm(request.POST or None, instance=allocation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_allocation(
+                allocation=form.save(commit=False),
+                shares=form.shares,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{saved} {'updated' if allocation else 'added'}.")
+            return redirect(saved)
+    return render(
+        request,
+        "grants/allocation_form.html",
+        {
+            "form": form,
+            "title": f"Edit {allocation}" if allocation else "Add a grant allocation",
+            "cancel_url": allocation.get_absolute_url() if allocation else reverse("grants:list"),
+            "object": allocation,
+        },
+    )
+
+
+@permission_required("grants.add_grantallocation", raise_exception=True)
+def allocation_create(request):
+    return _allocation_form_page(request, allocation=None)
+
+
+@permission_required("grants.change_grantallocation", raise_exception=True)
+def allocation_edit(request, pk: int):
+    return _allocation_form_page(request, allocation=_allocation_or_404(pk))
+
+
+class DeleteForm(GovukForm):
+    submit_label = "Yes, delete it"
+    reason = ReasonField()
+
+
+def _confirm_delete(request, *, obj, title: str, cancel_url: str, warning: str, delete, done_url):
+    """A confirmation page on GET; the delete itself only on POST."""
+    form = DeleteForm(request.POST or None)
+    form.helper.inputs[0].field_classes = "govuk-button govuk-button--warning"
+    if request.method == "POST" and form.is_valid():
+        try:
+            delete(reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{obj} deleted.")
+            return redirect(done_url)
+    return render(
+        request,
+        "grants/confirm_delete.html",
+        {"form": form, "title": title, "cancel_url": cancel_url, "warning": warning, "object": obj},
+    )
+
+
+@permission_required("grants.delete_grantallocation", raise_exception=True)
+def allocation_delete(request, pk: int):
+    allocation = _allocation_or_404(pk)
+    return _confirm_delete(
+        request,
+        obj=allocation,
+        title=f"Delete {allocation}?",
+        cancel_url=allocation.get_absolute_url(),
+        warning="The allocation and its shares will be deleted. Its history is kept.",
+        delete=lambda reason: services.delete_allocation(allocation=allocation, reason=reason),
+        done_url=reverse("grants:list"),
+    )
+
+
+# --- Commitments ------------------------------------------------------------------------
+
+
+def _commitment_form_page(request, *, allocation: GrantAllocation, commitment=None):
+    form = CommitmentForm(request.POST or None, instance=commitment, allocation=allocation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_commitment(
+                commitment=form.save(commit=False), reason=form.cleaned_data.get("reason", "")
+            )
+        except services.OverCommitment as error:
+            form.add_error("amount", error.messages[0])
+        else:
+            verb = "updated" if commitment else "added"
+            messages.success(request, f"Commitment of {form.instance.amount:,.2f} {verb}.")
+            return redirect(allocation)
+    return render(
+        request,
+        "grants/commitment_form.html",
+        {
+            "form": form,
+            "title": "Change a commitment" if commitment else "Commit part of this allocation",
+            "cancel_url": allocation.get_absolute_url(),
+            "allocation": allocation,
+        },
+    )
+
+
+@permission_required("grants.add_grantcommitment", raise_exception=True)
+def commitment_add(request, pk: int):
+    return _commitment_form_page(request, allocation=_allocation_or_404(pk))
+
+
+def _commitment_or_404(pk: int) -> GrantCommitment:
+    return get_object_or_404(GrantCommitment.objects.with_related(), pk=pk)
+
+
+@permission_required("grants.change_grantcommitment", raise_exception=True)
+def commitment_edit(request, pk: int):
+    commitment = _commitment_or_404(pk)
+    allocation = _allocation_or_404(commitment.allocation_id)
+    return _commitment_form_page(request, allocation=allocation, commitment=commitment)
+
+
+@permission_required("grants.delete_grantcommitment", raise_exception=True)
+def commitment_delete(request, pk: int):
+    commitment = _commitment_or_404(pk)
+    allocation = commitment.allocation
+    return _confirm_delete(
+        request,
+        obj=commitment,
+        title="Delete this commitment?",
+        cancel_url=allocation.get_absolute_url(),
+        warning=f"{commitment} will go back to the uncommitted balance of {allocation}.",
+        delete=lambda reason: services.delete_commitment(commitment=commitment, reason=reason),
+        done_url=allocation.get_absolute_url(),
+    )
+
+
+# --- Contract funding -------------------------------------------------------------------
+
+
+def _contract_or_404(pk: int) -> Contract:
+    return get_object_or_404(coverage.contracts_with_funding(), pk=pk)
+
+
+def _contract_url(contract: Contract) -> str:
+    return reverse("grants:contract_funding", args=[contract.pk])
+
+
+@permission_required("grants.view_contractfunding", raise_exception=True)
+def contract_funding(request, pk: int):
+    """A contract's funding year by year and its coverage check."""
+    contract = _contract_or_404(pk)
+    rows = coverage.contract_coverage(contract)
+    history = combined_history(
+        ContractFunding.history.filter(contract_id=pk),
+        GrantCommitment.history.filter(contract_id=pk),
+        user=request.user,
+    )
+    return render(
+        request,
+        "grants/contract_funding.html",
+        {
+            "contract": contract,
+            "panel": {
+                "contract": contract,
+                "coverage": rows,
+                "problems": [row for row in rows if row.status != rules.COVERED],
+                "lines": coverage.funding_lines(contract),
+                "can_edit": request.user.has_perm("grants.add_contractfunding"),
+                "add_url": reverse("grants:funding_add", args=[contract.pk]),
+                "standalone": True,
+            },
+            "history": history,
+        },
+    )
+
+
+@permission_required("grants.add_contractfunding", raise_exception=True)
+def funding_add(request, pk: int):
+    contract = _contract_or_404(pk)
+    return _funding_form_page(request, contract=contract, line=None)
+
+
+def _funding_form_page(request, *, contract: Contract, line: ContractFunding | None):
+    form = ContractFundingForm(request.POST or None, instance=line, contract=contract)
+    if request.method == "POST" and form.is_valid():
+        saved = save_with_history(form, reason=form.cleaned_data.get("reason", ""))
+        messages.success(request, f"Funding line {saved} {'updated' if line else 'added'}.")
+        return redirect(_contract_url(contract))
+    return render(
+        request,
+        "grants/funding_form.html",
+        {
+            "form": form,
+            "title": f"{'Change' if line else 'Add'} funding for {contract.reference}",
+            "cancel_url": _contract_url(contract),
+            "contract": contract,
+        },
+    )
+
+
+def _funding_or_404(pk: int) -> ContractFunding:
+    return get_object_or_404(ContractFunding.objects.select_related("contract"), pk=pk)
+
+
+@permission_required("grants.change_contractfunding", raise_exception=True)
+def funding_edit(request, pk: int):
+    line = _funding_or_404(pk)
+    return _funding_form_page(request, contract=line.contract, line=line)
+
+
+@permission_required("grants.delete_contractfunding", raise_exception=True)
+def funding_delete(request, pk: int):
+    line = _funding_or_404(pk)
+
+    def delete(reason: str) -> None:
+        with transaction.atomic():
+            line._change_reason = reason
+            line.delete()
+
+    return _confirm_delete(
+        request,
+        obj=line,
+        title="Delete this funding line?",
+        cancel_url=_contract_url(line.contract),
+        warning=f"{line} will no longer count towards {line.contract.reference}'s funding.",
+        delete=delete,
+        done_url=_contract_url(line.contract),
+    )
+
+
+# --- Summaries --------------------------------------------------------------------------
+
+
+class SummaryForm(forms.Form):
+    """The filters of a summary page. Bad values are shown as errors, never a 500."""
+
+    authority = forms.ModelChoiceField(
+        Authority.objects.all(), required=False, empty_label="All authorities"
+    )
+    from_year = forms.CharField(label="From financial year", required=False, max_length=7)
+    to_year = forms.CharField(label="To financial year", required=False, max_length=7)
+    units = forms.ChoiceField(
+        label="Show amounts in",
+        choices=[(summaries.POUNDS, "Pounds and pence"), (summaries.THOUSANDS, "£000s")],
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("from_year", "to_year"):
+            value = (cleaned.get(name) or "").strip()
+            if value and (error := rules.financial_year_error(value)):
+                self.add_error(name, error)
+            cleaned[name] = value
+        first, last = cleaned.get("from_year"), cleaned.get("to_year")
+        if first and last and last < first and not self.errors:
+            self.add_error("to_year", "Enter a financial year on or after the first.")
+        return cleaned
+
+
+def _summary_filters(request, *, default_years: tuple[str, str] | None):
+    """(form, authority, first year, last year, units) from the query string."""
+    form = SummaryForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    first = data.get("from_year") or (default_years[0] if default_years else "")
+    last = data.get("to_year") or (default_years[1] if default_years else "")
+    if first and last and last < first:
+        last = first
+    return form, data.get("authority"), first, last, data.get("units") or summaries.POUNDS
+
+
+def _years_ahead(count: int = 3) -> tuple[str, str]:
+    this_year = financial_year(timezone.localdate())
+    start = int(this_year[:4])
+    return this_year, f"{start + count - 1}/{(start + count) % 100:02d}"
+
+
+def _render_summary(request, summary, form, *, export_name: str, intro: str, current: str):
+    if request.GET.get("_export") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{export_name}.csv"'
+        csv.writer(response).writerows(summary.csv_rows())
+        return response
+    query = request.GET.copy()
+    query.pop("_export", None)
+    return render(
+        request,
+        "grants/summary.html",
+        {
+            "summary": summary,
+            "form": form,
+            "title": summary.title,
+            "intro": intro,
+            "current": current,
+            "export_query": query.urlencode(),
+        },
+    )
+
+
+def _allocations_for(authority, first: str, last: str):
+    allocations = GrantAllocation.objects.with_related().prefetch_related("commitments")
+    if authority:
+        allocations = allocations.filter(
+            Q(authority=authority) | Q(shares__authority=authority)
+        ).distinct()
+    if first:
+        # A blank last year sorts before every year, so one-year grants match the first test.
+        allocations = allocations.filter(
+            Q(financial_year__gte=first) | Q(last_financial_year__gte=first)
+        )
+    if last:
+        allocations = allocations.filter(financial_year__lte=last)
+    return list(allocations)
+
+
+@permission_required("grants.view_grantallocation", raise_exception=True)
+def summary_grants(request):
+    form, authority, first, last, units = _summary_filters(request, default_years=None)
+    summary = summaries.grants_summary(_allocations_for(authority, first, last), units=units)
+    return _render_summary(
+        request,
+        summary,
+        form,
+        export_name="grants-by-authority-and-year",
+        intro="Each grant's allocation split between the authorities that share it, by "
+        "financial year (Table 2 style), with totals for each group of authorities.",
+        current="grants:summary_grants",
+    )
+
+
+@permission_required("grants.view_grantallocation", raise_exception=True)
+def summary_funders(request):
+    form, authority, first, last, units = _summary_filters(request, default_years=None)
+    summary = summaries.funders_summary(_allocations_for(authority, first, last), units=units)
+    return _render_summary(
+        request,
+        summary,
+        form,
+        export_name="grants-by-funder",
+        intro="What each funder has allocated, how much of it is committed and what is left.",
+        current="grants:summary_funders",
+    )
+
+
+def _contract_items(authority):
+    contracts = Contract.objects.all()
+    if authority:
+        contracts = contracts.filter(
+            Q(lead_authority=authority) | Q(shares__authority=authority)
+        ).distinct()
+    return summaries.contract_years(coverage.contracts_with_funding(contracts))
+
+
+# Wide enough for a contract's whole life, short enough to stay readable.
+MAX_SUMMARY_YEARS = 10
+
+
+def _year_list(first: str, last: str) -> list[str]:
+    return rules.financial_years_between(first, last)[:MAX_SUMMARY_YEARS]
+
+
+@permission_required("grants.view_contractfunding", raise_exception=True)
+def summary_contracts(request):
+    form, authority, first, last, units = _summary_filters(request, default_years=_years_ahead())
+    summary = summaries.contracts_summary(
+        _contract_items(authority), _year_list(first, last), units=units
+    )
+    return _render_summary(
+        request,
+        summary,
+        form,
+        export_name="contracts-by-authority-and-year",
+        intro="Each contract's value in each financial year, split between the authorities "
+        "by their cost shares (Table 1 style). The chart shows how that spend is funded.",
+        current="grants:summary_contracts",
+    )
+
+
+@permission_required("grants.view_contractfunding", raise_exception=True)
+def summary_service_areas(request):
+    form, authority, first, last, units = _summary_filters(request, default_years=_years_ahead())
+    summary = summaries.service_areas_summary(
+        _contract_items(authority), _year_list(first, last), units=units
+    )
+    return _render_summary(
+        request,
+        summary,
+        form,
+        export_name="funding-by-service-area",
+        intro="Contract cost in each service area by financial year, the funding recorded "
+        "for it and what is not yet funded.",
+        current="grants:summary_service_areas",
+    )
+
+
+# --- Outbound grants and 360Giving -------------------------------------------------------
+
+
+class OutboundGrantList(RegisterView):
+    permission_required = "grants.view_outboundgrant"
+    model = OutboundGrant
+    table_class = OutboundGrantTable
+    filterset_class = OutboundGrantFilter
+    template_name = "grants/outbound_list.html"
+    title = "Grants we award"
+    export_name = "grants-awarded"
+    create_url_name = "grants:outbound_create"
+    create_permission = "grants.add_outboundgrant"
+    empty_text = "No grants awarded match. Clear the filters, or record a grant."
+    filter_hint = "Search by recipient, title, charity number or reference."
+
+    def get_queryset(self):
+        return OutboundGrant.objects.with_related()
+
+
+@permission_required("grants.view_outboundgrant", raise_exception=True)
+def outbound_detail(request, pk: int):
+    grant = get_object_or_404(OutboundGrant.objects.with_related(), pk=pk)
+    return render(
+        request,
+        "grants/outbound_detail.html",
+        {
+            "grant": grant,
+            "recipient_id": giving.recipient_id(grant),
+            "history": history_rows(grant.history.all(), request.user),
+        },
+    )
+
+
+@permission_required("grants.add_outboundgrant", raise_exception=True)
+def outbound_create(request):
+    return edit_view(
+        request,
+        form_class=OutboundGrantForm,
+        template="grants/outbound_form.html",
+        title="Record a grant awarded",
+        cancel_url=reverse("grants:outbound_list"),
+    )
+
+
+def _published_grants():
+    return OutboundGrant.objects.with_related().order_by("award_date", "pk")
+
+
+@permission_required("grants.view_outboundgrant", raise_exception=True)
+def giving_json(request):
+    response = JsonResponse(giving.package(_published_grants()), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="360giving-grants.json"'
+    return response
+
+
+@permission_required("grants.view_outboundgrant", raise_exception=True)
+def giving_csv(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="360giving-grants.csv"'
+    csv.writer(response).writerows(giving.csv_rows(_published_grants()))
+    return response
+
+
+# --- Import and export of allocations -----------------------------------------------------
+
+IMPORT_SESSION_KEY = "grants_import_csv"
+
+
+class ConfirmImportForm(GovukForm):
+    submit_label = "Import these allocations"
+
+
+@permission_required("grants.add_grantallocation", raise_exception=True)
+def import_allocations(request):
+    """Upload → preview (nothing saved) → confirm (all rows, or none)."""
+    if request.method == "POST" and "confirm" in request.POST:
+        text = request.session.get(IMPORT_SESSION_KEY)
+        if text is None:
+            messages.error(request, "The upload has expired. Choose the file again.")
+            return redirect("grants:import")
+        plan = transfer.plan_import(text)
+        if plan.ok:
+            try:
+                counts = transfer.apply_import(plan)
+            except ValidationError as error:
+                plan.errors.append(f"Nothing was imported: {error.messages[0]}")
+            else:
+                del request.session[IMPORT_SESSION_KEY]
+                messages.success(
+                    request,
+                    f"Imported: {counts['create']} added, {counts['update']} updated, "
+                    f"{counts['unchanged']} unchanged.",
+                )
+                return redirect("grants:list")
+        return render(request, "grants/import_preview.html", {"plan": plan, "title": "Import"})
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["file"]
+        plan = transfer.plan_import(text)
+        if plan.ok:
+            request.session[IMPORT_SESSION_KEY] = text
+        return render(
+            request,
+            "grants/import_preview.html",
+            {"plan": plan, "title": "Check the import", "confirm_form": ConfirmImportForm()},
+        )
+    return render(
+        request,
+        "grants/import_form.html",
+        {
+            "form": form,
+            "title": "Import grant allocations",
+            "cancel_url": reverse("grants:list"),
+            "header": ",".join(transfer.HEADER),
+        },
+    )
+
+
+@permission_required("grants.view_grantallocation", raise_exception=True)
+def export_allocations(request):
+    allocations = GrantAllocation.objects.with_related().order_by(
+        "financial_year", "programme__funder__name", "programme__name", "authority__name"
+    )
+    response = HttpResponse(
+        transfer.write_csv(transfer.export_rows(allocations)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="grant-allocations.csv"'
+    return response
