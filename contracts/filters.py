@@ -63,7 +63,7 @@ def _with_figures(queryset, keep) -> models.QuerySet:
 class ContractFilter(SearchFilterSet):
     search_fields = ("reference", "title", "description", "lot", "notes")
     status = django_filters.ChoiceFilter(
-        choices=STATUS_CHOICES, empty_label="Any", method="filter_status"
+        label="Status", choices=STATUS_CHOICES, empty_label="Any", method="filter_status"
     )
     # Text, not a <select>: there may be thousands of providers.
     provider = django_filters.CharFilter(
@@ -73,7 +73,7 @@ class ContractFilter(SearchFilterSet):
         label="Authority", method="filter_authority", help_text="Lead or sharing the cost."
     )
     service_area = django_filters.ChoiceFilter(
-        choices=Contract.ServiceArea.choices, empty_label="Any"
+        label="Service area", choices=Contract.ServiceArea.choices, empty_label="Any"
     )
     procurement_route = django_filters.ChoiceFilter(
         label="Route", choices=Contract.Route.choices, empty_label="Any"

@@ -1,4 +1,5 @@
 import re
+from datetime import date
 from decimal import Decimal
 
 from crispy_forms_gds.helper import FormHelper
@@ -73,12 +74,38 @@ DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"]
 DATE_HINT = "For example 01/02/2025."
 
 
+class UkDateInput(forms.TextInput):
+    """A text box showing dates as 01/02/2025 (the GOV.UK template pack styles text
+    boxes; it leaves <input type="date"> unstyled)."""
+
+    def format_value(self, value):
+        if isinstance(value, date):
+            return value.strftime("%d/%m/%Y")
+        return super().format_value(value)
+
+
+class PlainDecimalField(forms.DecimalField):
+    """A decimal in a text box, shown without trailing zeros (1, not 1.000)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
+        )
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return f"{value.normalize():f}"
+        return value
+
+
 def _date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
         input_formats=DATE_FORMATS,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "govuk-input--width-10"}),
+        widget=UkDateInput(attrs={"class": "govuk-input--width-10"}),
         help_text=" ".join(filter(None, [help_text, DATE_HINT])),
         error_messages={"invalid": f"Enter a real date. {DATE_HINT}"},
     )
@@ -176,6 +203,35 @@ class ContractForm(GovukModelForm):
         help_text="As the report printed it, for example £4,099,533.88 or £4.1m. It is "
         "checked against the computed value to the precision it was written.",
     )
+    annual_uplift_percent = PlainDecimalField(
+        label="Annual uplift (%)",
+        min_value=0,
+        max_value=100,
+        max_digits=6,
+        decimal_places=3,
+        initial=Decimal("0"),
+        help_text="Compounding yearly increase, for example 1 for 1% a year. 0 for none.",
+        error_messages={
+            "required": "Enter the annual uplift, or 0 for none.",
+            "min_value": "Enter an uplift of 0%% or more.",
+            "max_value": "Enter an uplift of 100%% or less.",
+            "invalid": "Enter the uplift as a number, for example 1 for 1% a year.",
+        },
+    )
+    uplift_from_year = forms.IntegerField(
+        label="Uplift from contract year",
+        min_value=2,
+        max_value=99,
+        initial=2,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
+        help_text="The first contract year the uplift applies to (usually year 2).",
+        error_messages={
+            "required": "Enter the first year of the uplift, usually 2.",
+            "min_value": "Enter year 2 or later: the uplift cannot apply to year 1.",
+            "max_value": "Enter a year of 99 or less.",
+            "invalid": "Enter the year as a whole number, for example 2.",
+        },
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = ReasonField()
 
@@ -212,14 +268,6 @@ class ContractForm(GovukModelForm):
                 "unique": "Another contract already has this reference.",
             },
             "title": {"required": "Enter the contract title."},
-            "annual_uplift_percent": {
-                "min_value": "Enter an uplift of 0% or more.",
-                "max_value": "Enter an uplift of 100% or less.",
-                "invalid": "Enter the uplift as a number, for example 1 for 1% a year.",
-            },
-            "uplift_from_year": {
-                "min_value": "Enter year 2 or later: the uplift cannot apply to year 1.",
-            },
         }
 
     field_order = [
@@ -342,12 +390,11 @@ class ShareForm(SubForm):
         label="Authority",
         error_messages={"required": "Enter the authority that pays this share."},
     )
-    percentage = forms.DecimalField(
+    percentage = PlainDecimalField(
         label="Percentage (or leave blank)",
         required=False,
         max_digits=7,
         decimal_places=4,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
         error_messages={"invalid": "Enter the percentage as a number, for example 48.6."},
     )
     fixed_amount = MoneyField(label="Or a fixed annual amount", required=False)
@@ -386,6 +433,9 @@ class OptionFormSet(forms.BaseInlineFormSet):
 class ShareFormSet(forms.BaseInlineFormSet):
     annual_value: Decimal | None = None
 
+    def get_unique_error_message(self, unique_check):
+        return "An authority is listed twice. Enter one share per authority."
+
     def clean(self):
         super().clean()
         if any(form.errors for form in self.forms):
@@ -401,7 +451,7 @@ class ShareFormSet(forms.BaseInlineFormSet):
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise forms.ValidationError(
-                f"{', '.join(duplicates)} has more than one share. Enter one share per authority."
+                f"{', '.join(duplicates)} is listed twice. Enter one share per authority."
             )
         with_percent = [c for c in kept if c.get("percentage") is not None]
         if with_percent and len(with_percent) != len(kept):

@@ -88,9 +88,21 @@ class DateColumn(tables.Column):
         return value.isoformat()
 
 
+STATUS_TAGS = {
+    rules.LIVE: "govuk-tag--green",
+    rules.IN_EXTENSION: "govuk-tag--turquoise",
+    rules.PIPELINE: "govuk-tag--blue",
+    rules.IN_PROCUREMENT: "govuk-tag--blue",
+    rules.STANDSTILL: "govuk-tag--yellow",
+    rules.EXPIRED: "govuk-tag--grey",
+    rules.TERMINATED: "govuk-tag--red",
+}
+
+
 class ContractTable(tables.Table):
     """The register. Rows are ContractRow (a contract and its figures), so computed
-    columns sort like stored ones and every figure comes from contracts.figures."""
+    columns sort like stored ones and every figure comes from contracts.figures.
+    Hidden columns are in the CSV and XLSX downloads but not on narrow screens."""
 
     reference = tables.Column(
         accessor="contract__reference",
@@ -103,16 +115,20 @@ class ContractTable(tables.Table):
         accessor="contract__lead_authority__name", verbose_name="Lead authority"
     )
     service_area = tables.Column(
-        accessor="contract__get_service_area_display", verbose_name="Service area"
+        accessor="contract__get_service_area_display", verbose_name="Service area", visible=False
     )
     procurement_route = tables.Column(
-        accessor="contract__get_procurement_route_display", verbose_name="Route"
+        accessor="contract__get_procurement_route_display", verbose_name="Route", visible=False
     )
     status = tables.Column(accessor="figures__status_label", verbose_name="Status")
-    start_date = DateColumn(accessor="contract__start_date", verbose_name="Start")
+    start_date = DateColumn(accessor="contract__start_date", verbose_name="Start", visible=False)
     current_end = DateColumn(accessor="figures__current_end", verbose_name="Current end")
-    maximum_end = DateColumn(accessor="figures__maximum_end", verbose_name="Maximum end")
-    annual_value = MoneyColumn(accessor="contract__annual_value", verbose_name="Annual value")
+    maximum_end = DateColumn(
+        accessor="figures__maximum_end", verbose_name="Maximum end", visible=False
+    )
+    annual_value = MoneyColumn(
+        accessor="contract__annual_value", verbose_name="Annual value", visible=False
+    )
     whole_life_value = MoneyColumn(
         accessor="figures__whole_life_value", verbose_name="Whole-life value"
     )
@@ -123,6 +139,20 @@ class ContractTable(tables.Table):
     class Meta:
         attrs = {"class": "govuk-table app-register"}
         order_by = "reference"
+
+    def render_current_end(self, value, record):
+        return format_html(
+            '{}<br><span class="govuk-body-s">{}</span>',
+            f"{value.day}\u00a0{value:%b}\u00a0{value.year}",
+            record.figures.time_remaining,
+        )
+
+    def render_status(self, value, record):
+        return format_html(
+            '<strong class="govuk-tag {}">{}</strong>',
+            STATUS_TAGS.get(record.figures.status, "govuk-tag--grey"),
+            value,
+        )
 
     def render_reconciliation(self, value, record):
         if value == "ok":

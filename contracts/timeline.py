@@ -13,11 +13,13 @@ from django.utils.html import escape
 
 from contracts import rules
 
-WIDTH = 420
-LEFT, RIGHT = 8, 412
-ROW_HEIGHT = 46
+# Drawn at about the size of a phone screen, where text is then 12 to 13 px.
+WIDTH = 360
+LEFT, RIGHT = 6, 354
+ROW_HEIGHT = 56
 BAR_HEIGHT = 14
-TOP = 34
+BAR_OFFSET = 32  # from the top of a row: name, dates, then the bar
+TOP = 24
 FONT = "Arial, Helvetica, sans-serif"
 
 # Fill, stroke and dash per kind of bar. Contrast against white is at least 3:1.
@@ -52,7 +54,7 @@ def bars_for(contract) -> list[Bar]:
         option_end = rules.extend_end(end, option.months)
         bars.append(
             Bar(
-                f"Option {option.sequence}, {option.months} months, {option.status}",
+                f"Option {option.sequence}: {option.months} months, {option.status}",
                 option.status,
                 end + rules.ONE_DAY,
                 option_end,
@@ -77,7 +79,12 @@ def timeline_svg(contract, figures, today: date) -> str:
         clipped = min(max(d, first), last)
         return round(LEFT + (RIGHT - LEFT) * (clipped - first).days / span, 1)
 
-    height = TOP + ROW_HEIGHT * len(bars) + 8
+    height = TOP + ROW_HEIGHT * len(bars) + 20
+    # Lines run through the bar bands only, so they never cross a label.
+    bands = [
+        (TOP + row * ROW_HEIGHT + BAR_OFFSET - 3, TOP + row * ROW_HEIGHT + BAR_OFFSET + 17)
+        for row in range(len(bars))
+    ]
     title = f"Term of contract {contract.reference}"
     description = " ".join(
         [
@@ -93,7 +100,7 @@ def timeline_svg(contract, figures, today: date) -> str:
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" style="max-width:{WIDTH * 1.6:.0f}px;height:auto" '
+        f'width="100%" style="max-width:{WIDTH * 1.5:.0f}px;height:auto" '
         f'aria-labelledby="timeline-title-{contract.pk} timeline-desc-{contract.pk}" '
         f'font-family="{FONT}">',
         f'<title id="timeline-title-{contract.pk}">{escape(title)}</title>',
@@ -104,47 +111,53 @@ def timeline_svg(contract, figures, today: date) -> str:
     for year in range(first.year + 1, last.year + 1):
         tick = x(date(year, 1, 1))
         parts.append(
-            f'<line x1="{tick}" y1="16" x2="{tick}" y2="{height - 6}" stroke="#b1b4b6" '
-            f'stroke-width="0.5"/>'
             f'<text x="{tick}" y="12" font-size="10" fill="#505a5f" '
             f'text-anchor="middle">{year}</text>'
         )
+        parts += [
+            f'<line x1="{tick}" y1="{y1}" x2="{tick}" y2="{y2}" stroke="#b1b4b6" '
+            f'stroke-width="0.5"/>'
+            for y1, y2 in [(15, 20), *bands]
+        ]
     for row, bar in enumerate(bars):
         y = TOP + row * ROW_HEIGHT
+        bar_y = y + BAR_OFFSET
         fill, stroke, dash = STYLES.get(bar.kind, STYLES["pending"])
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         x1, x2 = x(bar.start), x(bar.end)
+        dates = f"{_day(bar.start)} – {_day(bar.end)}"
+        if bar.notice:
+            dates += f"; notice by {_day(bar.notice)}"
         parts.append(
-            f'<text x="{LEFT}" y="{y}" font-size="12" fill="{INK}">{escape(bar.label)}: '
-            f"{_day(bar.start)} – {_day(bar.end)}</text>"
-            f'<rect x="{x1}" y="{y + 5}" width="{max(x2 - x1, 2)}" height="{BAR_HEIGHT}" '
+            f'<text x="{LEFT}" y="{y + 12}" font-size="13" font-weight="bold" '
+            f'fill="{INK}">{escape(bar.label)}</text>'
+            f'<text x="{LEFT}" y="{y + 27}" font-size="12" fill="{INK}">{escape(dates)}</text>'
+            f'<rect x="{x1}" y="{bar_y}" width="{max(x2 - x1, 2)}" height="{BAR_HEIGHT}" '
             f'fill="{fill}" stroke="{stroke}" stroke-width="1.5"{dash_attr}/>'
         )
         if bar.kind == "declined":
             parts.append(
-                f'<line x1="{x1}" y1="{y + 5 + BAR_HEIGHT}" x2="{x2}" y2="{y + 5}" '
+                f'<line x1="{x1}" y1="{bar_y + BAR_HEIGHT}" x2="{x2}" y2="{bar_y}" '
                 f'stroke="#505a5f" stroke-width="1.5"/>'
             )
         if bar.notice:
             nx = x(bar.notice)
-            notice_anchor = "end" if nx > WIDTH / 2 else "start"
-            label_x = nx - 8 if notice_anchor == "end" else nx + 8
             parts.append(
-                f'<path d="M {nx} {y + 3} l 5 9 l -5 9 l -5 -9 z" fill="#ffdd00" '
+                f'<path d="M {nx} {bar_y - 3} l 5 10 l -5 10 l -5 -10 z" fill="#ffdd00" '
                 f'stroke="{INK}" stroke-width="1"/>'
-                f'<text x="{label_x}" y="{y + 36}" font-size="10" fill="{INK}" '
-                f'text-anchor="{notice_anchor}">'
-                f"Notice by {_day(bar.notice)}</text>"
             )
     if first <= today <= last:
         tx = x(today)
         anchor = "end" if tx > WIDTH / 2 else "start"
-        label_x = tx - 3 if anchor == "end" else tx + 3
-        parts.append(
-            f'<line x1="{tx}" y1="16" x2="{tx}" y2="{height - 4}" stroke="{TODAY_COLOUR}" '
+        label_x = tx + 4 if anchor == "start" else tx - 4
+        parts += [
+            f'<line x1="{tx}" y1="{y1}" x2="{tx}" y2="{y2}" stroke="{TODAY_COLOUR}" '
             f'stroke-width="2"/>'
-            f'<text x="{label_x}" y="26" font-size="11" font-weight="bold" '
-            f'fill="{TODAY_COLOUR}" text-anchor="{anchor}">Today {_day(today)}</text>'
+            for y1, y2 in [*bands, (height - 16, height - 2)]
+        ]
+        parts.append(
+            f'<text x="{label_x}" y="{height - 5}" font-size="11" font-weight="bold" '
+            f'fill="{TODAY_COLOUR}" text-anchor="{anchor}">Today, {_day(today)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
