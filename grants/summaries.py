@@ -141,9 +141,18 @@ def grants_summary(allocations: list[GrantAllocation], *, units: str = POUNDS) -
     summary = Summary("Grants by authority and financial year", units, "Grant")
     periods = sorted({a.period_label for a in allocations})
     all_weights = {a.pk: a.share_weights() for a in allocations}
-    authorities = _by_name(auth for w in all_weights.values() for auth in w)
+    # Each year shows only the authorities with money in it, so tables stay narrow.
+    authorities = {
+        period: _by_name(
+            authority
+            for a in allocations
+            if a.period_label == period
+            for authority in all_weights[a.pk]
+        )
+        for period in periods
+    }
     for period in periods:
-        summary.groups.append((period, _authority_columns(period, authorities)))
+        summary.groups.append((period, _authority_columns(period, authorities[period])))
     columns = summary.columns
 
     sections: dict[tuple, dict[tuple, Row]] = {}
@@ -164,7 +173,7 @@ def grants_summary(allocations: list[GrantAllocation], *, units: str = POUNDS) -
             rows[row_key] = Row(label, note=f"{programme.funder}; host {allocation.authority.name}")
         row = rows[row_key]
         period = allocation.period_label
-        for authority in authorities:
+        for authority in authorities[period]:
             row.cells.setdefault((period, authority), ZERO)
         parts = _split(allocation.amount, weights, units)
         for authority, part in parts.items():
@@ -238,9 +247,17 @@ def contracts_summary(
     """Each contract's value per financial year, split between the authorities."""
     summary = Summary("Contracts by authority and financial year", units, "Contract")
     weights = {item.contract.pk: contract_weights(item.contract) for item in items}
-    authorities = _by_name(a for w in weights.values() for a in w)
+    authorities = {
+        year: _by_name(
+            authority
+            for item in items
+            if item.profile.get(year)
+            for authority in weights[item.contract.pk]
+        )
+        for year in years
+    }
     for year in years:
-        summary.groups.append((year, _authority_columns(year, authorities)))
+        summary.groups.append((year, _authority_columns(year, authorities[year])))
     rows = []
     for item in items:
         if not any(item.profile.get(year) for year in years):
@@ -248,9 +265,9 @@ def contracts_summary(
         row = Row(str(item.contract), url=item.contract.get_absolute_url())
         for year in years:
             amount = item.profile.get(year)
-            if amount is None:
+            if not amount:
                 continue
-            for authority in authorities:
+            for authority in authorities[year]:
                 row.cells[(year, authority)] = ZERO
             for authority, part in _split(amount, weights[item.contract.pk], units).items():
                 row.cells[(year, authority)] = part

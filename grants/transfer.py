@@ -92,9 +92,16 @@ class Authorities:
         return self.by_key.get(text.strip().casefold())
 
 
-def _programme(funder_name: str, programme_name: str) -> GrantProgramme | None:
+def _funder(name: str) -> Funder | None:
+    """A funder by name or short name ("OHID"), ignoring case."""
+    return Funder.objects.filter(Q(name__iexact=name) | Q(short_name__iexact=name)).first()
+
+
+def _programme(funder: Funder | None, programme_name: str) -> GrantProgramme | None:
+    if funder is None:
+        return None
     return (
-        GrantProgramme.objects.filter(funder__name__iexact=funder_name)
+        GrantProgramme.objects.filter(funder=funder)
         .filter(Q(name__iexact=programme_name) | Q(short_name__iexact=programme_name))
         .first()
     )
@@ -194,7 +201,7 @@ def plan_import(text: str) -> ImportPlan:
             plan.errors.append(f"line {number}: repeats the allocation on line {seen[key]}")
             continue
         seen[key] = number
-        programme = _programme(row.funder, row.programme)
+        programme = _programme(_funder(row.funder), row.programme)
         if programme is not None:
             row.existing = (
                 GrantAllocation.objects.filter(
@@ -226,10 +233,10 @@ def apply_import(plan: ImportPlan, *, reason: str = REASON) -> dict[str, int]:
         for row in plan.rows:
             if row.action == UNCHANGED:
                 continue
-            funder = Funder.objects.filter(name__iexact=row.funder).first()
+            funder = _funder(row.funder)
             if funder is None:
                 funder, _ = upsert(Funder, {"name": row.funder}, {}, reason=reason)
-            programme = _programme(funder.name, row.programme)
+            programme = _programme(funder, row.programme)
             if programme is None:
                 programme, _ = upsert(
                     GrantProgramme, {"funder": funder, "name": row.programme}, {}, reason=reason
