@@ -34,8 +34,7 @@ def readable_models(user) -> list:
 
 def record_type_choices(user) -> list[tuple[str, str]]:
     return [
-        (m._meta.label_lower, str(m._meta.verbose_name).capitalize())
-        for m in readable_models(user)
+        (m._meta.label_lower, str(m._meta.verbose_name).capitalize()) for m in readable_models(user)
     ]
 
 

@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from audit.feed import ACTIONS
 
 REDACTED = "Exempt information: you are not cleared to read the changes."
+# Changes made outside a signed-in session: imports, demo data, management commands.
+NO_USER = "System (no signed-in user)"
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def history_rows(history_qs, user, limit: int | None = None) -> list[HistoryRow]
         rows.append(
             HistoryRow(
                 when=e["history_date"],
-                who=names.get(e["history_user_id"], "System (no signed-in user)"),
+                who=names.get(e["history_user_id"], NO_USER),
                 action=ACTIONS.get(e["history_type"], e["history_type"]),
                 reason="" if redacted else (e["history_change_reason"] or ""),
                 changes=[]

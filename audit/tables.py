@@ -3,10 +3,9 @@ from django.contrib.auth import get_user_model
 from django.utils.html import format_html, format_html_join
 
 from audit.feed import ACTIONS, record_url
-from audit.history import REDACTED, redact_for, user_names
+from audit.history import NO_USER, REDACTED, redact_for, user_names
 
-
-# A new record lists every field; the feed shows the first few, the record page all.
+# A change lists its first few fields here and all of them on the record's page.
 FEED_CHANGES_SHOWN = 4
 
 
@@ -15,7 +14,7 @@ class ChangesTable(tables.Table):
     record_type = tables.Column(verbose_name="Record type")
     record_label = tables.Column(verbose_name="Record")
     history_type = tables.Column(verbose_name="Action")
-    history_user_id = tables.Column(verbose_name="Changed by", orderable=False)
+    history_user_id = tables.Column(verbose_name="Changed by", orderable=False, default=NO_USER)
     changes = tables.Column(verbose_name="Changes (old → new)", orderable=False)
     history_change_reason = tables.Column(verbose_name="Reason", orderable=False)
 
@@ -34,7 +33,7 @@ class ChangesTable(tables.Table):
             # One query for every user's name (a council has hundreds, not millions),
             # rather than one per row, whether the table is paged or exported.
             self._names = user_names(get_user_model().objects.values_list("pk", flat=True))
-        return self._names.get(user_id, "System")
+        return self._names.get(user_id, NO_USER)
 
     def render_record_type(self, value):
         from django.apps import apps
@@ -58,6 +57,12 @@ class ChangesTable(tables.Table):
             return REDACTED
         if not value:
             return "—"
+        if record["history_type"] == "+":
+            # A new record "changes" every field from blank: a list of them says little
+            # in a feed, so give the count and leave the values to the record's page.
+            return format_html(
+                '<p class="govuk-body-s">{} fields set (see the record\'s history)</p>', len(value)
+            )
         items = list(value.items())
         shown = items[:FEED_CHANGES_SHOWN]
         more = len(items) - len(shown)

@@ -22,7 +22,9 @@ def main(base: str, out: str, username: str, paths: list[str]) -> None:
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         for width in WIDTHS:
-            page = browser.new_page(viewport={"width": width, "height": 900}, base_url=base)
+            page = browser.new_page(
+                viewport={"width": width, "height": 900}, base_url=base, locale="en-GB"
+            )
             page.goto("/accounts/login/")
             page.fill("#id_username", username)
             page.fill("#id_password", PASSWORD)

@@ -143,3 +143,15 @@ def test_a_past_version_cannot_be_restored_through_the_admin(admin_client):
     assert response.status_code == 403
     provider.refresh_from_db()
     assert provider.name == "Second"
+
+
+def test_the_feed_counts_a_new_records_fields_and_names_changes_made_without_a_user(
+    auditor_client,
+):
+    provider = ProviderFactory(name="Change Grow Live")
+    fields_set = len(provider.history.earliest().changes)
+    response = auditor_client.get(reverse("audit:changes"), {"record_type": "contracts.provider"})
+    body = response.content.decode()
+    assert f"{fields_set} fields set (see the record's history)" in body
+    assert "blank → Change Grow Live" not in body
+    assert "System (no signed-in user)" in body

@@ -46,7 +46,9 @@ def browser():
 @pytest.fixture(params=[WIDE], ids=["wide"])
 def page(request, browser, live_server):
     context = browser.new_context(
-        viewport={"width": request.param, "height": 900}, base_url=live_server.url
+        viewport={"width": request.param, "height": 900},
+        base_url=live_server.url,
+        locale="en-GB",
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
