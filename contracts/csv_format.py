@@ -317,16 +317,22 @@ def _contract_values(row: ParsedRow) -> dict:
 
 
 def _option_statuses(row: ParsedRow, existing: list[ExtensionOption]) -> list[str]:
-    """The first ``exercised`` options are exercised. A later option keeps "declined"
-    when the same option was declined before, since the CSV cannot say so."""
+    """Statuses for the row's options, in order.
+
+    The CSV cannot say "declined", so an option that was declined before (same place,
+    same months) stays declined and is not counted; the first ``exercised`` of the
+    others are exercised and the rest pending. So an export of "declined, exercised"
+    (extensions_exercised 1) imports back unchanged.
+    """
     statuses = []
+    to_exercise = row.exercised
     for n, option in enumerate(row.options):
-        if n < row.exercised:
-            statuses.append(ExtensionOption.Status.EXERCISED)
-            continue
         old = existing[n] if n < len(existing) else None
         if old and old.months == option.months and old.status == ExtensionOption.Status.DECLINED:
             statuses.append(ExtensionOption.Status.DECLINED)
+        elif to_exercise > 0:
+            statuses.append(ExtensionOption.Status.EXERCISED)
+            to_exercise -= 1
         else:
             statuses.append(ExtensionOption.Status.PENDING)
     return statuses

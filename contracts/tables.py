@@ -1,5 +1,5 @@
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from contracts import rules
 from contracts.models import Authority, Provider
@@ -126,8 +126,12 @@ class ContractTable(tables.Table):
     maximum_end = DateColumn(
         accessor="figures__maximum_end", verbose_name="Maximum end", visible=False
     )
-    annual_value = MoneyColumn(
-        accessor="contract__annual_value", verbose_name="Annual value", visible=False
+    annual_value = MoneyColumn(accessor="contract__annual_value", verbose_name="Annual value")
+    annual_shares = tables.Column(
+        accessor="figures__shares",
+        verbose_name="Annual value by authority",
+        orderable=False,
+        visible=False,
     )
     whole_life_value = MoneyColumn(
         accessor="figures__whole_life_value", verbose_name="Whole-life value"
@@ -147,12 +151,37 @@ class ContractTable(tables.Table):
             record.figures.time_remaining,
         )
 
+    def render_annual_value(self, value, record):
+        """The annual value, then each authority's share of it when it is shared
+        (Northamptonshire's 48.6% / 51.4%), from the same rule as the detail page."""
+        shares = record.figures.shares
+        if len(shares) < 2:
+            return rules.format_money(value)
+        lines = format_html_join(
+            "",
+            '<br><span class="govuk-body-s app-nowrap">{}\u00a0{}</span>',
+            (
+                (s.authority.short_name or s.authority.name, rules.format_money(s.annual))
+                for s in shares
+            ),
+        )
+        return format_html("{}{}", rules.format_money(value), lines)
+
+    def value_annual_value(self, value):
+        return f"{value:.2f}"
+
+    def value_annual_shares(self, value, record):
+        return ";".join(f"{s.authority.name}={s.annual:.2f}" for s in value)
+
     def render_status(self, value, record):
         return format_html(
             '<strong class="govuk-tag {}">{}</strong>',
             STATUS_TAGS.get(record.figures.status, "govuk-tag--grey"),
             value,
         )
+
+    def value_reconciliation(self, value):
+        return value  # "ok", "mismatch: stated X, computed Y" or "" (the CSV format's)
 
     def render_reconciliation(self, value, record):
         if value == "ok":

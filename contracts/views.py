@@ -142,6 +142,10 @@ class ContractList(RegisterView):
     create_permission = "contracts.add_contract"
     empty_text = "No contracts match. Clear the filters, or add a contract."
     filter_hint = "Search by reference, title, lot, notes or provider."
+    # Only the table pages. ListView would page the queryset too, by its own page
+    # size, and answer 404 for ?per_page=10&page=3 when there are fewer than 51 rows.
+    paginate_by = None
+    table_pagination = {"per_page": 25}
 
     def get_queryset(self):
         return Contract.objects.all()
@@ -149,7 +153,29 @@ class ContractList(RegisterView):
     def get_table_data(self):
         # Figures for every filtered row, from prefetched options and shares: the
         # number of queries does not grow with the rows, and computed columns sort.
-        return rows_for(self.object_list.with_related())
+        if not hasattr(self, "_rows"):
+            self._rows = rows_for(self.object_list.with_related())
+        return self._rows
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["authority_totals"] = authority_totals(self.get_table_data())
+        return context
+
+
+def authority_totals(rows) -> list[tuple[str, object]]:
+    """Each authority's part of the annual value of ``rows`` (all filtered rows, not
+    just this page), in name order, then the total. The parts come from
+    contracts.figures, so they add up to the total to the penny."""
+    totals: dict[str, object] = {}
+    for row in rows:
+        for share in row.figures.shares:
+            name = share.authority.name
+            totals[name] = totals.get(name, 0) + share.annual
+    parts = sorted(totals.items())
+    if not parts:
+        return []
+    return [*parts, ("Total", sum(amount for _, amount in parts))]
 
 
 def _contract_or_404(pk: int) -> Contract:
