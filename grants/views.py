@@ -540,6 +540,39 @@ def outbound_create(request):
     )
 
 
+@permission_required("grants.change_outboundgrant", raise_exception=True)
+def outbound_edit(request, pk: int):
+    grant = get_object_or_404(OutboundGrant.objects.with_related(), pk=pk)
+    return edit_view(
+        request,
+        form_class=OutboundGrantForm,
+        instance=grant,
+        template="grants/outbound_form.html",
+        title=f"Edit {grant}",
+        cancel_url=grant.get_absolute_url(),
+    )
+
+
+@permission_required("grants.delete_outboundgrant", raise_exception=True)
+def outbound_delete(request, pk: int):
+    grant = get_object_or_404(OutboundGrant.objects.with_related(), pk=pk)
+
+    def delete(reason: str) -> None:
+        with transaction.atomic():
+            grant._change_reason = reason
+            grant.delete()
+
+    return _confirm_delete(
+        request,
+        obj=grant,
+        title="Delete this grant?",
+        cancel_url=grant.get_absolute_url(),
+        warning=f"{grant} will no longer be published in the 360Giving files. Its history is kept.",
+        delete=delete,
+        done_url=reverse("grants:outbound_list"),
+    )
+
+
 def _published_grants():
     return OutboundGrant.objects.with_related().order_by("award_date", "pk")
 

@@ -36,6 +36,8 @@ def routes() -> dict:
         "grants:outbound_list": ((), "grants.view_outboundgrant"),
         "grants:outbound_create": ((), "grants.add_outboundgrant"),
         "grants:outbound_detail": ((grant.pk,), "grants.view_outboundgrant"),
+        "grants:outbound_edit": ((grant.pk,), "grants.change_outboundgrant"),
+        "grants:outbound_delete": ((grant.pk,), "grants.delete_outboundgrant"),
         "grants:giving_json": ((), "grants.view_outboundgrant"),
         "grants:giving_csv": ((), "grants.view_outboundgrant"),
         "grants:import": ((), add),

@@ -163,8 +163,9 @@ def test_an_allocation_cannot_be_reduced_below_its_commitments(commissioner_clie
         _form(allocation.programme, allocation.authority, amount="700"),
     )
     assert response.status_code == 200
-    assert "£800.00 of this allocation is already committed" in (
-        response.context["form"].errors["amount"][0]
+    assert (
+        "£800.00 of this allocation is already committed"
+        in (response.context["form"].errors["amount"][0])
     )
     allocation.refresh_from_db()
     assert allocation.amount == Decimal("1000.00")

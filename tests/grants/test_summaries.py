@@ -18,8 +18,8 @@ from tests.grants.factories import (
     AllocationFactory,
     AllocationShareFactory,
     CommitmentFactory,
-    FundingFactory,
     FunderFactory,
+    FundingFactory,
     ProgrammeFactory,
 )
 
@@ -39,9 +39,7 @@ TABLE_2 = {
     "Total: West Northamptonshire Council only": (0, 811, 811, 0, 811, 811),
 }  # fmt: skip
 TABLE_2_COLUMNS = [
-    f"{year} {who} (£000s)"
-    for year in ("2023/24", "2024/25")
-    for who in ("NNC", "WNC", "Total")
+    f"{year} {who} (£000s)" for year in ("2023/24", "2024/25") for who in ("NNC", "WNC", "Total")
 ]
 
 
@@ -96,7 +94,12 @@ def demo_client(roles):
 
 def _table_2_query() -> dict:
     west = Authority.objects.get(name="West Northamptonshire Council")
-    return {"authority": west.pk, "from_year": "2023/24", "to_year": "2024/25", "units": "thousands"}
+    return {
+        "authority": west.pk,
+        "from_year": "2023/24",
+        "to_year": "2024/25",
+        "units": "thousands",
+    }
 
 
 def test_the_table_2_page_reproduces_the_seed_per_council_and_totals(demo_client):
@@ -243,9 +246,7 @@ def test_the_funder_summary_shows_allocated_committed_and_uncommitted(commission
     )
     CommitmentFactory(allocation=allocation, amount=Decimal("382000.00"))
     AllocationFactory(programme=ProgrammeFactory(funder=pcc), amount=Decimal("239000.00"))
-    rows = csv_table(
-        commissioner_client.get(reverse("grants:summary_funders"), {"_export": "csv"})
-    )
+    rows = csv_table(commissioner_client.get(reverse("grants:summary_funders"), {"_export": "csv"}))
     by_funder = {r["Funder"]: r for r in rows}
     columns = ["2024/25 Allocated (£)", "2024/25 Committed (£)", "2024/25 Uncommitted (£)"]
     assert [by_funder[ohid.name][c] for c in columns] == [
