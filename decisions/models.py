@@ -290,9 +290,24 @@ class DecisionPart(AuditedModel):
     class Meta:
         abstract = True
 
+    # What the part is called where its content must not show (an exempt decision's
+    # parts in the history feed, which labels each change with the record's name).
+    part_noun = "part"
+
     @property
     def history_restricted(self) -> bool:
         return self.decision.is_exempt
+
+    def exempt_label(self) -> str:
+        return f"{self.decision.number}: {self.part_noun}"
+
+    def __str__(self) -> str:
+        if self.decision.is_exempt:
+            return self.exempt_label()
+        return self.describe()
+
+    def describe(self) -> str:
+        raise NotImplementedError
 
 
 class Recommendation(DecisionPart):
@@ -310,7 +325,9 @@ class Recommendation(DecisionPart):
     class Meta:
         ordering = ["decision", "order", "pk"]
 
-    def __str__(self) -> str:
+    part_noun = "recommendation"
+
+    def describe(self) -> str:
         return f"{self.decision.number}: {self.verb.upper()} {self.text[:60]}"
 
 
@@ -331,7 +348,9 @@ class ReportSection(DecisionPart):
     class Meta:
         ordering = ["decision", "order", "pk"]
 
-    def __str__(self) -> str:
+    part_noun = "report section"
+
+    def describe(self) -> str:
         return f"{self.decision.number}: {self.heading}"
 
 
@@ -375,7 +394,9 @@ class PathwayStage(DecisionPart):
     class Meta:
         ordering = ["decision", "order", "date", "pk"]
 
-    def __str__(self) -> str:
+    part_noun = "pathway stage"
+
+    def describe(self) -> str:
         return f"{self.decision.number}: {self.body}"
 
 
@@ -403,7 +424,9 @@ class DecisionContractLink(DecisionPart):
             )
         ]
 
-    def __str__(self) -> str:
+    part_noun = "contract link"
+
+    def describe(self) -> str:
         return f"{self.decision.number} {self.get_kind_display().lower()} {self.contract.reference}"
 
     @property
@@ -441,7 +464,9 @@ class DecisionRelation(DecisionPart):
             ),
         ]
 
-    def __str__(self) -> str:
+    part_noun = "earlier decision link"
+
+    def describe(self) -> str:
         return f"{self.decision.number} {self.get_kind_display().lower()} {self.earlier.number}"
 
 

@@ -29,7 +29,7 @@ from decisions.models import (
     Recommendation,
     ReportSection,
 )
-from decisions.services import create_decision
+from decisions.services import create_decision, restrict_history
 from decisions.tables import DecisionTable, ForwardPlanTable
 from ui.edit import save_with_history
 from ui.views import RegisterView
@@ -196,7 +196,9 @@ def decision_edit(request, pk: int):
     decision = get_object_or_404(Decision, pk=pk)
     form = DecisionForm(request.POST or None, instance=decision)
     if request.method == "POST" and form.is_valid():
-        save_with_history(form, reason=form.cleaned_data.get("reason", ""))
+        with transaction.atomic():
+            save_with_history(form, reason=form.cleaned_data.get("reason", ""))
+            restrict_history(decision)
         messages.success(request, f"Decision {decision.number} updated.")
         return redirect(decision)
     return render(

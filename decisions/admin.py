@@ -1,0 +1,107 @@
+from django.contrib import admin
+
+from audit.admin import HistoryAdmin
+from decisions.models import (
+    Decision,
+    DecisionContractLink,
+    DecisionRelation,
+    PathwayStage,
+    Recommendation,
+    ReportSection,
+)
+
+# Each part has its own admin as well as an inline, so that its read-only history
+# (who changed a recommendation or a pathway stage, and why) can be read in the admin.
+# DecisionNumberCounter is bookkeeping without history and is left out: editing it by
+# hand could reissue or skip numbers.
+
+
+class RecommendationInline(admin.TabularInline):
+    model = Recommendation
+    extra = 0
+
+
+class ReportSectionInline(admin.StackedInline):
+    model = ReportSection
+    extra = 0
+
+
+class PathwayStageInline(admin.TabularInline):
+    model = PathwayStage
+    extra = 0
+
+
+class ContractLinkInline(admin.TabularInline):
+    model = DecisionContractLink
+    extra = 0
+    raw_id_fields = ("contract",)
+
+
+class RelationInline(admin.TabularInline):
+    model = DecisionRelation
+    fk_name = "decision"
+    extra = 0
+    raw_id_fields = ("earlier",)
+
+
+@admin.register(Decision)
+class DecisionAdmin(HistoryAdmin):
+    list_display = (
+        "number",
+        "title",
+        "authority",
+        "decision_type",
+        "decision_date",
+        "is_key_decision",
+        "exempt_paragraph",
+        "status",
+    )
+    list_filter = ("authority", "decision_type", "status", "is_key_decision", "exempt_paragraph")
+    search_fields = ("number", "title", "decision_maker")
+    date_hierarchy = "decision_date"
+    filter_horizontal = ("strategic_priorities",)
+    inlines = [
+        RecommendationInline,
+        ReportSectionInline,
+        PathwayStageInline,
+        ContractLinkInline,
+        RelationInline,
+    ]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(HistoryAdmin):
+    list_display = ("decision", "order", "verb")
+    search_fields = ("decision__number", "verb", "text")
+    raw_id_fields = ("decision",)
+
+
+@admin.register(ReportSection)
+class ReportSectionAdmin(HistoryAdmin):
+    list_display = ("decision", "order", "heading")
+    search_fields = ("decision__number", "heading")
+    raw_id_fields = ("decision",)
+
+
+@admin.register(PathwayStage)
+class PathwayStageAdmin(HistoryAdmin):
+    list_display = ("decision", "order", "body", "date", "purpose", "outcome")
+    list_filter = ("purpose", "outcome")
+    search_fields = ("decision__number", "body")
+    raw_id_fields = ("decision",)
+
+
+@admin.register(DecisionContractLink)
+class DecisionContractLinkAdmin(HistoryAdmin):
+    list_display = ("decision", "kind", "contract")
+    list_filter = ("kind",)
+    search_fields = ("decision__number", "contract__reference")
+    raw_id_fields = ("decision", "contract")
+
+
+@admin.register(DecisionRelation)
+class DecisionRelationAdmin(HistoryAdmin):
+    list_display = ("decision", "kind", "earlier")
+    list_filter = ("kind",)
+    search_fields = ("decision__number", "earlier__number")
+    raw_id_fields = ("decision", "earlier")
