@@ -12,6 +12,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from audit.feed import ACTIONS, FeedFilter, changes_feed, record_type_choices
+from audit.forms import AsOfForm
 from audit.history import history_rows, redact_for
 from audit.tables import ChangesTable
 
@@ -91,15 +92,9 @@ def record_history(request, label: str, pk: int):
     history = model.history.filter(**{model._meta.pk.attname: pk})
     if not history.exists():
         raise Http404("No history for that record.")
-    as_of = None
+    form = AsOfForm(request.GET if "as_of" in request.GET else None)
+    as_of = form.cleaned_data["as_of"] if form.is_valid() else None
     as_of_rows = None
-    raw = request.GET.get("as_of")
-    as_of_error = None
-    if raw:
-        try:
-            as_of = datetime.strptime(raw, "%Y-%m-%d").date()
-        except ValueError:
-            as_of_error = "Enter a real date, for example 2025-02-01."
     if as_of:
         moment = timezone.make_aware(datetime.combine(as_of, time.max))
         snapshot = history.filter(history_date__lte=moment).order_by("-history_date").first()
@@ -112,10 +107,9 @@ def record_history(request, label: str, pk: int):
             "record_label": latest.record_label,
             "model_name": model._meta.verbose_name,
             "rows": history_rows(history, request.user),
+            "form": form,
             "as_of": as_of,
-            "as_of_raw": raw or "",
             "as_of_rows": as_of_rows,
-            "as_of_error": as_of_error,
         },
     )
 

@@ -30,8 +30,10 @@ def test_signing_in_with_the_right_password_lands_on_home(client, commissioner):
 def test_a_wrong_password_is_reshown_with_an_error(client, commissioner):
     response = client.post(reverse("login"), {"username": "commissioner", "password": "nope"})
     assert response.status_code == 200
-    assert b"Enter a correct username and password" in response.content
-    assert b"<title>Error: " in response.content
+    body = response.content.decode()
+    assert '<a href="#id_username">Enter a correct username and password.' in body
+    assert body.count("Enter a correct username and password") == 1  # the summary only
+    assert "<title>Error: " in body
 
 
 def test_an_auditor_post_is_refused_even_to_a_form_they_can_read(auditor_client):

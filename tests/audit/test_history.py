@@ -155,3 +155,15 @@ def test_the_feed_counts_a_new_records_fields_and_names_changes_made_without_a_u
     assert f"{fields_set} fields set (see the record's history)" in body
     assert "blank → Change Grow Live" not in body
     assert "System (no signed-in user)" in body
+
+
+def test_an_unreadable_as_of_date_is_reshown_with_an_error(auditor_client):
+    provider = ProviderFactory()
+    response = auditor_client.get(
+        reverse("audit:record", args=["contracts.provider", provider.pk]), {"as_of": "31/02/2025"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in body
+    assert '<a href="#id_as_of">Enter a real date, for example 2025-02-01.</a>' in body
+    assert response.context["as_of_rows"] is None
