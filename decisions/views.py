@@ -315,9 +315,9 @@ def notice_pdf(request, pk: int):
 
 @permission_required("decisions.view_decision", raise_exception=True)
 def forward_plan_pdf(request):
-    decisions = list(
-        Decision.objects.with_related().key().upcoming().order_by("decision_date", "number")
-    )
+    # The PDF lists what the page lists, with the same filters applied.
+    queryset = Decision.objects.with_related().key().upcoming().order_by("decision_date", "number")
+    decisions = list(ForwardPlanFilter(request.GET, queryset=queryset, request=request).qs)
     rows = [
         {
             "decision": d,
