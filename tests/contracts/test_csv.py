@@ -316,3 +316,21 @@ def test_the_register_download_in_the_import_format_keeps_the_filters(auditor_cl
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [r["reference"] for r in rows] == ["OTHER-1"]
     assert response["Content-Disposition"] == 'attachment; filename="contracts.csv"'
+
+
+def test_the_documented_example_imports_and_the_kent_line_reconciles():
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "contracts-csv.md"
+    example = doc.read_text().split("```csv\n")[1].split("```")[0]
+    assert example.splitlines()[0] == HEADER
+    kent, northants = csv_format.parse(example)
+    assert (kent.annual_value, [o.months for o in kent.options]) == (
+        Decimal("803671.80"),
+        [24, 12],
+    )
+    assert (northants.annual_value, northants.exercised) == (Decimal("5394000.00"), 1)
+    csv_format.apply([kent, northants], reason="docs")
+    rows = list(csv.DictReader(io.StringIO(csv_format.export(Contract.objects.with_related()))))
+    assert {r["reference"]: r["reconciliation"] for r in rows}["KCC-PH-YPDA-2025"] == "ok"
+    assert {r["reference"]: r["max_end_date"] for r in rows}["KCC-PH-YPDA-2025"] == "2030-01-31"
