@@ -221,3 +221,17 @@ def test_the_export_page_writes_the_import_format(commissioner_client, councils,
         "Supplemental Substance Misuse Treatment and Recovery Grant,"
         "West Northamptonshire Council,2023/24,1366000.00,confirmed,NNC=48.6%;WNC=51.4%,"
     ) in lines
+
+
+def test_the_documented_example_imports(councils, ohid):
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "grants-csv.md").read_text()
+    example = doc.split("```csv\n", 1)[1].split("```", 1)[0]
+    plan = transfer.plan_import(example)
+    assert plan.errors == []
+    assert plan.count_create == 5
+    transfer.apply_import(plan)
+    kent = GrantAllocation.objects.get(authority=councils["kent"])
+    assert kent.amount == Decimal("11424253.00")
+    assert "2020-21 level" in kent.conditions
