@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from contracts.forms import MoneyField
 from contracts.models import Contract
 from decisions import rules
 from decisions.models import (
@@ -65,6 +66,18 @@ class DecisionForm(GovukModelForm):
         required=False,
         label="Further decision after representations",
         help_text=Decision.representations_decided_on.field.help_text,
+    )
+    # Amounts as councils write them (£4,099,533.88, £1.2m), read as the contracts
+    # forms and imports read them.
+    amount_involved = MoneyField(
+        required=False,
+        label="Money involved (£)",
+        help_text=Decision.amount_involved.field.help_text + " For example £4,099,533.88 or £1.2m.",
+    )
+    approved_maximum = MoneyField(
+        required=False,
+        label="Approved maximum value (£)",
+        help_text=Decision.approved_maximum.field.help_text,
     )
     reason = ReasonField()
 

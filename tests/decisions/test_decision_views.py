@@ -30,7 +30,7 @@ def decision_data(authority, **overrides) -> dict:
         "report_to": "Health Reform and Public Health Cabinet Committee",
         "meeting_date": "02/07/2024",
         "decision_date": "",
-        "amount_involved": "4099533.88",
+        "amount_involved": "£4,099,533.88",
         "is_key_decision": "on",
         "key_decision_reason": "It involves expenditure or savings of more than £1m",
         "electoral_divisions": "All",
@@ -82,7 +82,8 @@ def test_a_clerk_enters_a_historical_number(clerk_client, kent):
             "Enter a publication date on or after the decision date",
         ),
         ({"meeting_date": "31/02/2024"}, "meeting_date", "Enter a real date"),
-        ({"amount_involved": "lots"}, "amount_involved", "Enter a number"),
+        ({"amount_involved": "lots"}, "amount_involved", "as an amount, for example"),
+        ({"approved_maximum": "£35,368,00"}, "approved_maximum", "“£35,368,00” is unclear"),
         (
             {"representations_decided_on": "10/07/2024"},
             "intention_notice_on",
@@ -179,7 +180,9 @@ def test_the_page_shows_past_and_future_pathway_from_the_stages(commissioner_cli
     from datetime import date
 
     decision = DecisionFactory(authority=kent, meeting_date=date(2015, 9, 18))
-    PathwayStageFactory(decision=decision, order=1, body="Cabinet Committee", date=date(2015, 9, 18))
+    PathwayStageFactory(
+        decision=decision, order=1, body="Cabinet Committee", date=date(2015, 9, 18)
+    )
     PathwayStageFactory(decision=decision, order=2, body="Corporate Board", date=date(2015, 9, 28))
     PathwayStageFactory(
         decision=decision, order=3, body="Cabinet", date=date(2015, 10, 12), outcome="decided"
