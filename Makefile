@@ -37,6 +37,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Timings that are not tests: the figures go in the issue notes.
+benchmark: install
+	$(BIN)/python scripts/benchmark_pdfs.py
+
 vendor:
 	bash scripts/vendor_frontend.sh
 
