@@ -1,0 +1,104 @@
+"""The ceiling check, flagged on the decision and on the contract, and decision links."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from decisions.models import DecisionContractLink, DecisionRelation
+from tests.contracts.factories import ContractFactory
+from tests.decisions.factories import DecisionContractLinkFactory, DecisionFactory
+
+pytestmark = pytest.mark.django_db
+
+# The seed contract: £803,671.80 a year, 1% uplift from year two, 24 months then options
+# of 24 and 12 months: whole-life value £4,099,533.88.
+WHOLE_LIFE = Decimal("4099533.88")
+
+
+@pytest.fixture
+def contract():
+    from tests.contracts.factories import OptionFactory
+
+    contract = ContractFactory(reference="KCC-PH-YPDA-2025")
+    OptionFactory(contract=contract, sequence=1, months=24)
+    OptionFactory(contract=contract, sequence=2, months=12)
+    return contract
+
+
+def test_the_seed_contract_is_within_a_ceiling_of_its_whole_life_value(
+    commissioner_client, contract
+):
+    decision = DecisionFactory(number="24/00056", approved_maximum=WHOLE_LIFE)
+    DecisionContractLinkFactory(decision=decision, contract=contract)
+    page = commissioner_client.get(decision.get_absolute_url())
+    assert page.context["ceiling"].total == WHOLE_LIFE
+    assert not page.context["ceiling"].breached
+    assert "Within the ceiling" in page.content.decode()
+
+
+def test_a_breach_is_flagged_on_the_decision_and_on_the_contract(commissioner_client, contract):
+    decision = DecisionFactory(number="24/00056", approved_maximum=Decimal("4000000.00"))
+    DecisionContractLinkFactory(decision=decision, contract=contract)
+    html = commissioner_client.get(decision.get_absolute_url()).content.decode()
+    assert "exceed its approved maximum of £4,000,000.00 by £99,533.88" in html
+    assert "Over by £99,533.88" in html
+    html = commissioner_client.get(reverse("contracts:detail", args=[contract.pk])).content.decode()
+    assert "The contracts under a decision exceed the maximum value it approved." in html
+    assert "Over the approved £4,000,000.00 by £99,533.88" in html
+
+
+def test_awards_and_variations_count_against_the_ceiling_but_extensions_do_not(contract):
+    from decisions.figures import ceiling_for
+
+    decision = DecisionFactory(approved_maximum=WHOLE_LIFE)
+    DecisionContractLinkFactory(decision=decision, contract=contract, kind="extend")
+    assert ceiling_for(decision).total == 0
+    DecisionContractLinkFactory(decision=decision, contract=contract, kind="vary")
+    DecisionContractLinkFactory(decision=decision, contract=contract, kind="award")
+    # The same contract awarded and varied counts once.
+    assert ceiling_for(decision).total == WHOLE_LIFE
+    DecisionContractLinkFactory(decision=decision, contract=ContractFactory(), kind="award")
+    assert ceiling_for(decision).breached
+
+
+def test_a_clerk_links_a_contract_and_an_earlier_decision(clerk_client, contract):
+    decision = DecisionFactory(number="24/00056")
+    earlier = DecisionFactory(number="22/00041", authority=decision.authority)
+    response = clerk_client.post(
+        reverse("decisions:contract_link_add", args=[decision.pk]),
+        {"contract": contract.pk, "kind": "award", "note": ""},
+    )
+    assert response.status_code == 302
+    assert DecisionContractLink.objects.get().contract == contract
+    response = clerk_client.post(
+        reverse("decisions:relation_add", args=[decision.pk]),
+        {"earlier": earlier.pk, "kind": "relies_on"},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert DecisionRelation.objects.get().earlier == earlier
+    html = clerk_client.get(earlier.get_absolute_url()).content.decode()
+    assert "Relied on by" in html and "24/00056" in html
+
+
+def test_a_decision_cannot_rely_on_itself(clerk_client):
+    decision = DecisionFactory(number="24/00056")
+    response = clerk_client.post(
+        reverse("decisions:relation_add", args=[decision.pk]),
+        {"earlier": decision.pk, "kind": "relies_on"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not DecisionRelation.objects.exists()
+
+
+def test_deleting_a_part_asks_first_and_keeps_the_reason(clerk_client, contract):
+    decision = DecisionFactory()
+    link = DecisionContractLinkFactory(decision=decision, contract=contract)
+    url = reverse("decisions:contract_link_delete", args=[decision.pk, link.pk])
+    confirm = clerk_client.get(url)
+    assert confirm.status_code == 200
+    assert DecisionContractLink.objects.exists()
+    clerk_client.post(url, {"reason": "Linked in error"})
+    assert not DecisionContractLink.objects.exists()
+    assert DecisionContractLink.history.latest().history_change_reason == "Linked in error"
