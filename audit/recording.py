@@ -5,7 +5,10 @@ from decimal import Decimal
 
 from django.db import models
 from django.dispatch import receiver
-from simple_history.signals import pre_create_historical_record
+from simple_history.signals import (
+    post_create_historical_m2m_records,
+    pre_create_historical_record,
+)
 
 # Never shown in a diff: bookkeeping, not content.
 IGNORED_FIELDS = {"id", "version", "updated_at", "created_at", "search_vector"}
@@ -73,3 +76,33 @@ def record_changes(sender, instance, history_instance, **kwargs) -> None:
         if old != new:
             changes[str(field.verbose_name)] = [old, new]
     history_instance.changes = changes
+
+
+def _m2m_labels(rows, field: models.ManyToManyField) -> str | None:
+    """The related records of one many-to-many field, as a user would read them."""
+    target = field.m2m_reverse_field_name()
+    labels = sorted(str(getattr(row, target)) for row in rows)
+    return "; ".join(labels) or None
+
+
+@receiver(post_create_historical_m2m_records)
+def record_m2m_changes(sender, created_rows, history_instance, instance, field, **kwargs) -> None:
+    """Add a many-to-many field's old → new (e.g. a contract's subcontractors).
+
+    simple-history copies the related rows after the historical row is written, so
+    the comparison with the previous version happens here rather than above.
+    """
+    if not hasattr(history_instance, "changes") or history_instance.history_type == "-":
+        return
+    previous = (
+        type(history_instance)
+        .objects.filter(**{instance._meta.pk.attname: instance.pk})
+        .exclude(pk=history_instance.pk)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    old_rows = sender.objects.filter(history=previous) if previous is not None else []
+    old, new = _m2m_labels(old_rows, field), _m2m_labels(created_rows, field)
+    if old != new:
+        history_instance.changes[str(field.verbose_name)] = [old, new]
+        history_instance.save(update_fields=["changes"])

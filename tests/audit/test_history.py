@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from audit.models import BulkWriteForbidden
 from contracts.models import Provider
-from tests.contracts.factories import ProviderFactory
+from tests.contracts.factories import ContractFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +167,18 @@ def test_an_unreadable_as_of_date_is_reshown_with_an_error(auditor_client):
     assert "<title>Error: " in body
     assert '<a href="#id_as_of">Enter a real date, for example 2025-02-01.</a>' in body
     assert response.context["as_of_rows"] is None
+
+
+def test_a_many_to_many_change_records_the_old_and_new_related_records():
+    contract = ContractFactory()
+    contract.subcontractors.add(ProviderFactory(name="Open Road"))
+    contract.subcontractors.add(ProviderFactory(name="Change Grow Live"))
+    contract.subcontractors.remove(Provider.objects.get(name="Open Road"))
+    changes = [h.changes for h in contract.history.order_by("history_date", "history_id")]
+    label = str(contract._meta.get_field("subcontractors").verbose_name)
+    assert [c.get(label) for c in changes] == [
+        None,
+        [None, "Open Road"],
+        ["Open Road", "Change Grow Live; Open Road"],
+        ["Change Grow Live; Open Road", "Change Grow Live"],
+    ]
