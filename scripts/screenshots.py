@@ -28,7 +28,7 @@ def main(base: str, out: str, username: str, paths: list[str]) -> None:
             page.goto("/accounts/login/")
             page.fill("#id_username", username)
             page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
+            page.get_by_role("button", name="Sign in").click()
             for path in paths:
                 page.goto(path)
                 name = re.sub(r"[^a-z0-9]+", "-", path.strip("/").lower()) or "home"
