@@ -1,9 +1,11 @@
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from grants.models import GrantAllocation, OutboundGrant
 
 NUM = {"th": {"class": "app-num"}, "td": {"class": "app-num"}}
+NUM_NOWRAP = {"th": {"class": "app-num"}, "td": {"class": "app-num app-nowrap"}}
 
 
 def _money(value) -> str:
@@ -17,9 +19,9 @@ class AllocationTable(tables.Table):
     funder = tables.Column(accessor="programme__funder__name", verbose_name="Funder")
     authority = tables.Column(verbose_name="Host or recipient", order_by="authority__name")
     financial_year = tables.Column(verbose_name="Year")
-    amount = tables.Column(verbose_name="Amount", attrs=NUM)
-    committed = tables.Column(verbose_name="Committed", attrs=NUM)
-    uncommitted_amount = tables.Column(verbose_name="Uncommitted", attrs=NUM)
+    amount = tables.Column(verbose_name="Amount", attrs=NUM_NOWRAP)
+    committed = tables.Column(verbose_name="Committed", attrs=NUM_NOWRAP)
+    uncommitted_amount = tables.Column(verbose_name="Uncommitted", attrs=NUM_NOWRAP)
     status = tables.Column()
     shares = tables.Column(empty_values=(), orderable=False, verbose_name="Shares")
 
@@ -41,6 +43,25 @@ class AllocationTable(tables.Table):
 
     def render_programme(self, record):
         return record.programme.label
+
+    def render_funder(self, record):
+        # The short name ("OHID") keeps the column narrow; the export has the full name.
+        funder = record.programme.funder
+        if funder.short_name:
+            return format_html('<abbr title="{}">{}</abbr>', funder.name, funder.short_name)
+        return funder.name
+
+    def value_funder(self, record):
+        return record.programme.funder.name
+
+    def render_authority(self, record):
+        authority = record.authority
+        if authority.short_name:
+            return format_html('<abbr title="{}">{}</abbr>', authority.name, authority.short_name)
+        return authority.name
+
+    def value_authority(self, record):
+        return record.authority.name
 
     def value_programme(self, record):
         return record.programme.name
@@ -74,7 +95,16 @@ class AllocationTable(tables.Table):
         return f"{value:.2f}"
 
     def render_shares(self, record):
-        return "; ".join(str(share) for share in record.shares.all()) or "–"
+        shares = [
+            (
+                share.authority.short_name or share.authority.name,
+                f"{share.percentage.normalize():f}",
+            )
+            for share in record.shares.all()
+        ]
+        if not shares:
+            return "–"
+        return format_html_join(mark_safe("<br>"), '<span class="app-nowrap">{} {}%</span>', shares)
 
     def value_shares(self, record):
         return "; ".join(str(share) for share in record.shares.all())

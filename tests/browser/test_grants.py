@@ -104,7 +104,8 @@ def test_a_commissioner_adds_an_allocation_commits_part_and_sees_the_summaries_c
     page.get_by_label("Amount").fill("£382,000")
     page.get_by_role("button", name="Save").click()
     assert page.locator(".govuk-notification-banner--success").is_visible()
-    assert "£1,861,000.00 uncommitted" in page.locator("main").inner_text()
+    balance = page.locator("tfoot tr", has_text="Uncommitted").inner_text()
+    assert "£1,861,000.00" in balance
     axe_check(page)
 
     # The funder summary now shows the commitment and the smaller balance.

@@ -43,7 +43,8 @@ def test_a_commissioner_commits_part_of_an_allocation_and_sees_the_balance(commi
     assert commitment.history.latest().history_change_reason == "Report 24/00056, 2.4"
     detail = commissioner_client.get(allocation.get_absolute_url())
     assert detail.context["allocation"].uncommitted_amount == Decimal("11042253.00")
-    assert "£11,042,253.00 uncommitted" in detail.content.decode()
+    footer = detail.content.decode().split("<tfoot>")[1].split("</tfoot>")[0]
+    assert "Uncommitted</th>" in footer and "<strong>£11,042,253.00</strong>" in footer
 
 
 def test_over_commitment_is_refused_with_the_uncommitted_balance(commissioner_client):
