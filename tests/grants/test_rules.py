@@ -316,3 +316,43 @@ def test_a_stacked_bar_is_as_tall_as_its_total():
         ("2023/24", [D("100"), D("100")], D("200")),
         ("2024/25", [D("50"), 0], D("50")),
     ]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "annual", "expected"),
+    [
+        # Kent's 10-month extension (23/00032), 1 Apr 2024 to 31 Jan 2025: a part year
+        # of whole months, all in 2024/25.
+        (date(2024, 4, 1), date(2025, 1, 31), "800000", {"2024/25": "666666.67"}),
+        # Half a year of whole months inside one financial year.
+        (date(2023, 10, 1), date(2024, 3, 31), "100000", {"2023/24": "50000.00"}),
+        # Twelve whole months ending on 29 February 2024: 1 month in 2022/23, 11 after.
+        (
+            date(2023, 3, 1),
+            date(2024, 2, 29),
+            "120000",
+            {"2022/23": "10000.00", "2023/24": "110000.00"},
+        ),
+        # Three months from the 15th (a quarter of a year), split over 31 March 2024 by
+        # days: 77 days (15 Jan to 31 Mar, in a leap year) and 14 days.
+        (
+            date(2024, 1, 15),
+            date(2024, 4, 14),
+            "91000",
+            {"2023/24": "19250.00", "2024/25": "3500.00"},
+        ),
+        # The same dates a year earlier (no 29 February): 76 days and 14 days.
+        (
+            date(2023, 1, 15),
+            date(2023, 4, 14),
+            "90000",
+            {"2022/23": "19000.00", "2023/24": "3500.00"},
+        ),
+    ],
+)
+def test_part_years_are_profiled_across_financial_years_to_the_penny(start, end, annual, expected):
+    years, profile, split = _split_contract(start, end, annual)
+    assert profile == {year: D(amount) for year, amount in expected.items()}
+    assert sum(profile.values()) == sum(y.amount for y in years)
+    for year, parts in split.items():
+        assert sum(parts.values()) == profile[year]
