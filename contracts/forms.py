@@ -74,14 +74,15 @@ DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"]
 DATE_HINT = "For example 01/02/2025."
 
 
-class UkDateInput(forms.TextInput):
-    """A text box showing dates as 01/02/2025 (the GOV.UK template pack styles text
-    boxes; it leaves <input type="date"> unstyled)."""
+class UkDateField(forms.DateField):
+    """A date in a plain text box, shown as 01/02/2025. The widget stays a TextInput
+    so the GOV.UK template pack styles it, error state included (it styles widgets
+    by class name, and leaves <input type="date"> and subclasses unstyled)."""
 
-    def format_value(self, value):
+    def prepare_value(self, value):
         if isinstance(value, date):
             return value.strftime("%d/%m/%Y")
-        return super().format_value(value)
+        return super().prepare_value(value)
 
 
 class PlainDecimalField(forms.DecimalField):
@@ -101,11 +102,11 @@ class PlainDecimalField(forms.DecimalField):
 
 
 def _date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
+    return UkDateField(
         label=label,
         required=required,
         input_formats=DATE_FORMATS,
-        widget=UkDateInput(attrs={"class": "govuk-input--width-10"}),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
         help_text=" ".join(filter(None, [help_text, DATE_HINT])),
         error_messages={"invalid": f"Enter a real date. {DATE_HINT}"},
     )
@@ -513,9 +514,13 @@ class OptionDecisionForm(GovukForm):
     )
     reason = ReasonField(required=True, label="Reason")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, authority_ids=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["authorising_decision"].queryset = Decision.objects.select_related("authority")
+        decisions = Decision.objects.select_related("authority")
+        if authority_ids is not None:
+            # Only the contract's own councils can authorise it, which keeps the list short.
+            decisions = decisions.filter(authority_id__in=authority_ids)
+        self.fields["authorising_decision"].queryset = decisions
         self.fields["reason"].error_messages["required"] = "Enter the reason for the decision."
 
 

@@ -99,28 +99,37 @@ STATUS_TAGS = {
 }
 
 
+# Headings shortened on the page so that the figures fit beside the contract.
+EXPORT_HEADINGS = {"Lead": "Lead authority", "Stated value": "Stated value check"}
+
+
 class ContractTable(tables.Table):
     """The register. Rows are ContractRow (a contract and its figures), so computed
     columns sort like stored ones and every figure comes from contracts.figures.
     Hidden columns are in the CSV and XLSX downloads but not on narrow screens."""
 
-    reference = tables.Column(
+    # On the page the reference and title share a column, so the figures fit beside
+    # them; the downloads have them apart.
+    contract = tables.Column(
         accessor="contract__reference",
-        linkify=lambda record: record.contract.get_absolute_url(),
-        attrs={"td": {"class": "app-nowrap"}},
+        verbose_name="Contract",
+        order_by=("contract__reference",),
+        exclude_from_export=True,
     )
-    title = tables.Column(accessor="contract__title")
-    provider = tables.Column(accessor="contract__provider__name", verbose_name="Provider")
-    lead_authority = tables.Column(
-        accessor="contract__lead_authority__name", verbose_name="Lead authority"
+    reference = tables.Column(accessor="contract__reference", visible=False)
+    title = tables.Column(accessor="contract__title", visible=False)
+    provider = tables.Column(
+        accessor="contract__provider__name", verbose_name="Provider", visible=False
     )
+    lead_authority = tables.Column(accessor="contract__lead_authority__name", verbose_name="Lead")
     service_area = tables.Column(
         accessor="contract__get_service_area_display", verbose_name="Service area", visible=False
     )
     procurement_route = tables.Column(
         accessor="contract__get_procurement_route_display", verbose_name="Route", visible=False
     )
-    status = tables.Column(accessor="figures__status_label", verbose_name="Status")
+    # Shown under the current end on the page, to leave room for the figures.
+    status = tables.Column(accessor="figures__status_label", verbose_name="Status", visible=False)
     start_date = DateColumn(accessor="contract__start_date", verbose_name="Start", visible=False)
     current_end = DateColumn(accessor="figures__current_end", verbose_name="Current end")
     maximum_end = DateColumn(
@@ -137,19 +146,55 @@ class ContractTable(tables.Table):
         accessor="figures__whole_life_value", verbose_name="Whole-life value"
     )
     reconciliation = tables.Column(
-        accessor="reconciliation_label", verbose_name="Stated value check", default=""
+        accessor="reconciliation_label", verbose_name="Stated value", default=""
     )
 
     class Meta:
         attrs = {"class": "govuk-table app-register"}
-        order_by = "reference"
+        order_by = "contract"
 
     def render_current_end(self, value, record):
+        """The current end, the status, and the time left while there is some."""
+        remaining = record.figures.time_remaining
         return format_html(
-            '{}<br><span class="govuk-body-s">{}</span>',
+            '{}<br><strong class="govuk-tag {}">{}</strong>{}',
             f"{value.day}\u00a0{value:%b}\u00a0{value.year}",
-            record.figures.time_remaining,
+            STATUS_TAGS.get(record.figures.status, "govuk-tag--grey"),
+            record.figures.status_label,
+            format_html('<br><span class="govuk-body-s">{} left</span>', remaining)
+            if remaining != "ended"
+            else "",
         )
+
+    def value_current_end(self, value):
+        return value.isoformat()
+
+    def as_values(self, exclude_columns=None):
+        """The downloads: as on the page, with the headings the page shortens in full."""
+        rows = super().as_values(exclude_columns)
+        yield [EXPORT_HEADINGS.get(h, h) for h in next(rows)]
+        yield from rows
+
+    def render_contract(self, value, record):
+        """Reference, title and provider in one cell, so the figures fit beside it."""
+        provider = record.contract.provider
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a><br>{}<br><span class="govuk-hint '
+            'govuk-!-font-size-16 govuk-!-margin-bottom-0">{}</span>',
+            record.contract.get_absolute_url(),
+            value,
+            record.contract.title,
+            f"Provider: {provider.name}" if provider else "Provider not recorded",
+        )
+
+    def render_lead_authority(self, value, record):
+        short = record.contract.lead_authority.short_name
+        if not short:
+            return value
+        return format_html('<abbr title="{}">{}</abbr>', value, short)
+
+    def value_lead_authority(self, value):
+        return value
 
     def render_annual_value(self, value, record):
         """The annual value, then each authority's share of it when it is shared

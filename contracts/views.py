@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.history import combined_history, history_rows
-from contracts import csv_format, services
+from contracts import csv_format, rules, services
 from contracts.figures import figures_for, rows_for
 from contracts.filters import AuthorityFilter, ContractFilter, ProviderFilter
 from contracts.forms import (
@@ -310,7 +310,10 @@ def option_decide(request, pk: int):
         messages.info(request, "This contract has no pending extension options to decide.")
         return redirect(contract.get_absolute_url())
     form = OptionDecisionForm(
-        request.POST or None, initial={"decided_on": timezone.localdate().strftime("%d/%m/%Y")}
+        request.POST or None,
+        initial={"decided_on": timezone.localdate().strftime("%d/%m/%Y")},
+        authority_ids={contract.lead_authority_id}
+        | {s.authority_id for s in contract.shares.all()},
     )
     if request.method == "POST" and form.is_valid():
         posted_option = request.POST.get("option", "")
@@ -343,6 +346,8 @@ def option_decide(request, pk: int):
             "contract": contract,
             "option": option,
             "figures": figures,
+            # Earlier options are all decided, so this one would follow the current end.
+            "end_if_exercised": rules.extend_end(figures.current_end, option.months),
             "title": f"Decide option {option.sequence} of {contract.reference}",
             "cancel_url": contract.get_absolute_url(),
         },
@@ -417,7 +422,15 @@ def contract_import(request):
                 request,
                 "contracts/contract_import_preview.html",
                 {
-                    "rows": csv_format.preview(rows),
+                    "rows": (previewed := csv_format.preview(rows)),
+                    "counts": {
+                        key: sum(1 for r in previewed if r.action == action)
+                        for key, action in (
+                            ("add", "add"),
+                            ("update", "update"),
+                            ("unchanged", "no change"),
+                        )
+                    },
                     "token": token,
                     "name": name,
                     "title": "Check the import",

@@ -129,3 +129,25 @@ def test_only_commissioners_may_decide_options(request, client_name):
     response = _decide(client, contract, contract.options.get(sequence=1))
     assert response.status_code == 403
     assert _options(contract) == [(1, "pending"), (2, "pending")]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_decision_page_shows_the_end_if_exercised_and_only_this_councils_decisions(
+    commissioner_client,
+):
+    contract = kent_contract()
+    mine = DecisionFactory(number="26/00001", authority=contract.lead_authority)
+    other = DecisionFactory(number="26/00002")  # another council's
+    response = commissioner_client.get(reverse("contracts:option_decide", args=[contract.pk]))
+    assert response.context["end_if_exercised"] == date(2029, 1, 31)
+    assert "31 January 2029" in response.content.decode()
+    choices = list(response.context["form"].fields["authorising_decision"].queryset)
+    assert mine in choices and other not in choices
+    refused = _decide(
+        commissioner_client,
+        contract,
+        contract.options.get(sequence=1),
+        authorising_decision=other.pk,
+    )
+    assert "authorising_decision" in refused.context["form"].errors
+    assert _options(contract) == [(1, "pending"), (2, "pending")]
