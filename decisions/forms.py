@@ -1,3 +1,5 @@
+from datetime import date
+
 from crispy_forms_gds.layout import Fieldset, Layout, Size
 from django import forms
 from django.db.models import Q
@@ -21,20 +23,29 @@ DATE_HINT = "For example 02/07/2024."
 
 
 class UkDateField(forms.DateField):
-    """A date typed as dd/mm/yyyy, with a hint and a message that says how."""
+    """A date typed as dd/mm/yyyy, with a hint and a message that says how.
+
+    The widget is a plain TextInput: the GOV.UK template pack styles widgets by class
+    name (error state included) and leaves DateInput unstyled.
+    """
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", DATE_FORMATS)
-        kwargs.setdefault(
-            "widget",
-            forms.DateInput(format="%d/%m/%Y", attrs={"class": "govuk-input--width-10"}),
-        )
+        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "govuk-input--width-10"}))
         kwargs["help_text"] = " ".join(filter(None, [kwargs.get("help_text", ""), DATE_HINT]))
         kwargs.setdefault("error_messages", {"invalid": f"Enter a real date. {DATE_HINT}"})
         super().__init__(**kwargs)
 
+    def prepare_value(self, value):
+        if isinstance(value, date):
+            return value.strftime("%d/%m/%Y")
+        return super().prepare_value(value)
+
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
+# A text box for a whole number: styled by the template pack, which leaves
+# <input type="number"> unstyled; the field still refuses anything but digits.
+WHOLE_NUMBER = forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"})
 SHORT_TEXTAREA = forms.Textarea(attrs={"rows": 2})
 
 
@@ -143,6 +154,7 @@ class DecisionForm(GovukModelForm):
             "public_interest_reason": SHORT_TEXTAREA,
             "late_notice_reason": SHORT_TEXTAREA,
             "strategic_priorities": forms.CheckboxSelectMultiple,
+            "divisions_significantly_affected": WHOLE_NUMBER,
         }
 
     def __init__(self, *args, **kwargs):
@@ -334,7 +346,7 @@ class RecommendationForm(DecisionPartForm):
         fields = ["order", "verb", "text"]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 4}),
-            "order": forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+            "order": WHOLE_NUMBER,
             "verb": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
         }
 
@@ -351,7 +363,7 @@ class ReportSectionForm(DecisionPartForm):
         fields = ["order", "heading", "body"]
         widgets = {
             "body": forms.Textarea(attrs={"rows": 12}),
-            "order": forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+            "order": WHOLE_NUMBER,
         }
 
 
@@ -361,7 +373,7 @@ class PathwayStageForm(DecisionPartForm):
     class Meta:
         model = PathwayStage
         fields = ["order", "body", "date", "purpose", "outcome", "minutes_reference"]
-        widgets = {"order": forms.NumberInput(attrs={"class": "govuk-input--width-3"})}
+        widgets = {"order": WHOLE_NUMBER}
 
     def clean(self):
         cleaned = super().clean()

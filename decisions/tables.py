@@ -9,6 +9,16 @@ from ui.templatetags.ui import uk_date
 
 HIDDEN = "–"
 
+# The register's Type column is narrow; the full label is on the decision page and in
+# the exports.
+SHORT_TYPES = {
+    Decision.Type.EXECUTIVE_KEY: "Executive",
+    Decision.Type.EXECUTIVE_NON_KEY: "Executive",
+    Decision.Type.OFFICER: "Officer",
+    Decision.Type.BOARD: "Board",
+    Decision.Type.COUNCIL: "Council",
+}
+
 
 def _guarded(formatter=str):
     """A render_/value_ pair that hides the cell of an exempt decision from uncleared users."""
@@ -28,7 +38,8 @@ class DecisionTable(tables.Table):
     decision_maker = tables.Column(verbose_name="Decision maker")
     decision_date = tables.Column(verbose_name="Date", attrs={"td": {"class": "app-nowrap"}})
     decision_type = tables.Column(verbose_name="Type")
-    is_key_decision = tables.Column(verbose_name="Key")
+    # Shown on screen within Type ("Executive, key"); its own column in the exports.
+    is_key_decision = tables.Column(verbose_name="Key decision", visible=False)
     classification = tables.Column(
         accessor="exempt_paragraph", verbose_name="Classification", default="Unrestricted"
     )
@@ -58,7 +69,14 @@ class DecisionTable(tables.Table):
     render_decision_date = _guarded(uk_date)
     value_decision_date = _guarded(lambda d: d.isoformat())
     # Columns of choice fields already receive the label.
-    render_decision_type = value_decision_type = _guarded()
+    value_decision_type = _guarded()
+
+    def render_decision_type(self, value, record):
+        if record.is_hidden_from(self.user):
+            return HIDDEN
+        short = SHORT_TYPES.get(record.decision_type, value)
+        return f"{short}, key" if record.is_key_decision else short
+
     render_is_key_decision = value_is_key_decision = _guarded(lambda v: "Yes" if v else "No")
     render_status = value_status = _guarded()
 

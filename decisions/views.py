@@ -84,7 +84,6 @@ class DecisionList(RegisterView):
     create_url_name = "decisions:create"
     create_permission = "decisions.add_decision"
     empty_text = "No decisions match. Clear the filters, or add a decision."
-    filter_hint = "Search by number, subject or the words of the report."
 
     def get_queryset(self):
         return Decision.objects.with_related()

@@ -244,3 +244,25 @@ def test_bad_list_parameters_never_cause_an_error(commissioner_client, params):
     DecisionFactory()
     response = commissioner_client.get(reverse("decisions:list"), params)
     assert response.status_code in (200, 404)
+
+
+def test_the_list_shows_short_types_and_the_export_keeps_full_labels(commissioner_client, kent):
+    DecisionFactory(
+        authority=kent, number="24/00056", decision_type="executive_key", is_key_decision=True
+    )
+    url = reverse("decisions:list")
+    html = commissioner_client.get(url).content.decode()
+    assert "Executive, key" in html
+    export = commissioner_client.get(url, {"_export": "csv"}).content.decode("utf-8-sig")
+    header, row = export.strip().splitlines()
+    assert "Key decision" in header.split(",")
+    assert "Executive decision: key" in row and ",Yes," in row
+
+
+def test_the_edit_form_shows_dates_as_clerks_type_them_in_styled_boxes(clerk_client, kent):
+    from datetime import date
+
+    decision = DecisionFactory(authority=kent, meeting_date=date(2024, 7, 2))
+    html = clerk_client.get(reverse("decisions:edit", args=[decision.pk])).content.decode()
+    assert 'value="02/07/2024"' in html
+    assert 'class="govuk-input govuk-input--width-10"' in html.replace("  ", " ")
