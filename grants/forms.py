@@ -3,6 +3,7 @@ from decimal import Decimal
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Submit
 from django import forms
 from django.db.models import Sum
+from django.forms.models import construct_instance
 
 from contracts.models import Authority, Contract
 from contracts.rules import MoneyError, parse_money
@@ -11,6 +12,7 @@ from grants import rules
 from grants.models import (
     ZERO,
     ContractFunding,
+    Funder,
     GrantAllocation,
     GrantCommitment,
     GrantProgramme,
@@ -235,6 +237,66 @@ class AllocationForm(GovukModelForm):
                 first_share = f"{SHARE_PREFIX}{next(iter(self.shares)).pk}"
                 self.add_error(first_share, error)
         return cleaned
+
+
+class ProgrammeForm(GovukModelForm):
+    """A funder's grant programme; the funder may be new (named here) or already known."""
+
+    funder = forms.ModelChoiceField(
+        Funder.objects.all(),
+        required=False,
+        empty_label="A new funder (name it below)",
+        help_text="Who gives the money, for example OHID.",
+    )
+    new_funder = forms.CharField(
+        label="New funder's name (only if not in the list)",
+        required=False,
+        max_length=200,
+        help_text="For example Department for Levelling Up, Housing and Communities.",
+    )
+    new_funder_short_name = forms.CharField(
+        label="New funder's short name (optional)",
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    reason = ReasonField()
+
+    class Meta:
+        model = GrantProgramme
+        fields = ["funder", "name", "short_name"]
+        labels = {"name": "Programme name", "short_name": "Short name (optional)"}
+        error_messages = {"name": {"required": "Enter the programme's name."}}
+        widgets = {"short_name": forms.TextInput(attrs={"class": "govuk-input--width-10"})}
+
+    field_order = ["funder", "new_funder", "new_funder_short_name", "name", "short_name"]
+
+    def clean(self):
+        cleaned = super().clean()
+        funder, new_name = cleaned.get("funder"), cleaned.get("new_funder", "").strip()
+        if funder and new_name:
+            self.add_error(
+                "new_funder", "Choose a funder from the list or name a new one, not both."
+            )
+        elif not funder and not new_name:
+            self.add_error("funder", "Choose the funder, or name a new funder below.")
+        elif new_name and Funder.objects.filter(name__iexact=new_name).exists():
+            self.add_error(
+                "new_funder", f"{new_name} is already a funder: choose it from the list."
+            )
+        name = cleaned.get("name", "").strip()
+        if funder and name and funder.programmes.filter(name__iexact=name).exists():
+            self.add_error("name", f"{funder} already has a programme called {name}.")
+        return cleaned
+
+    def _post_clean(self):
+        # The funder may not exist yet; the view creates it before saving, so the model's
+        # own checks (which need a funder) run there.
+        if self.cleaned_data.get("funder"):
+            super()._post_clean()
+        else:
+            opts = self._meta
+            self.instance = construct_instance(self, self.instance, opts.fields, opts.exclude)
 
 
 class CommitmentForm(GovukModelForm):

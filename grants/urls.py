@@ -7,6 +7,7 @@ app_name = "grants"
 urlpatterns = [
     path("", views.AllocationList.as_view(), name="list"),
     path("allocations/new/", views.allocation_create, name="allocation_create"),
+    path("programmes/new/", views.programme_create, name="programme_create"),
     path("allocations/<int:pk>/", views.allocation_detail, name="allocation_detail"),
     path("allocations/<int:pk>/edit/", views.allocation_edit, name="allocation_edit"),
     path("allocations/<int:pk>/delete/", views.allocation_delete, name="allocation_delete"),

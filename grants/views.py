@@ -22,10 +22,12 @@ from grants.forms import (
     ContractFundingForm,
     ImportForm,
     OutboundGrantForm,
+    ProgrammeForm,
 )
 from grants.models import (
     AllocationShare,
     ContractFunding,
+    Funder,
     GrantAllocation,
     GrantCommitment,
     OutboundGrant,
@@ -104,7 +106,8 @@ def allocation_detail(request, pk: int):
 
 
 def _allocation_form_page(request, *, allocation: GrantAllocation | None):
-    form = AllocationForm(request.POST or None, instance=allocation)
+    initial = {"programme": request.GET.get("programme")} if allocation is None else None
+    form = AllocationForm(request.POST or None, instance=allocation, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.save_allocation(
@@ -174,6 +177,37 @@ def allocation_delete(request, pk: int):
         warning="The allocation and its shares will be deleted. Its history is kept.",
         delete=lambda reason: services.delete_allocation(allocation=allocation, reason=reason),
         done_url=reverse("grants:list"),
+    )
+
+
+@permission_required("grants.add_grantprogramme", raise_exception=True)
+def programme_create(request):
+    """Add a programme (and its funder, if new), then go on to add an allocation of it."""
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data.get("reason", "")
+        with transaction.atomic():
+            programme = form.save(commit=False)
+            if not form.cleaned_data.get("funder"):
+                funder = Funder(
+                    name=form.cleaned_data["new_funder"].strip(),
+                    short_name=form.cleaned_data["new_funder_short_name"].strip(),
+                )
+                funder._change_reason = reason
+                funder.save()
+                programme.funder = funder
+            programme._change_reason = reason
+            programme.save()
+        messages.success(request, f"Programme {programme} added. Now add its allocation.")
+        return redirect(f"{reverse('grants:allocation_create')}?programme={programme.pk}")
+    return render(
+        request,
+        "grants/programme_form.html",
+        {
+            "form": form,
+            "title": "Add a grant programme",
+            "cancel_url": reverse("grants:allocation_create"),
+        },
     )
 
 

@@ -19,6 +19,7 @@ def routes() -> dict:
     return {
         "grants:list": ((), view),
         "grants:allocation_create": ((), add),
+        "grants:programme_create": ((), "grants.add_grantprogramme"),
         "grants:allocation_detail": ((allocation.pk,), view),
         "grants:allocation_edit": ((allocation.pk,), change),
         "grants:allocation_delete": ((allocation.pk,), delete),
