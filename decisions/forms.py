@@ -375,6 +375,13 @@ class PathwayStageForm(DecisionPartForm):
         fields = ["order", "body", "date", "purpose", "outcome", "minutes_reference"]
         widgets = {"order": WHOLE_NUMBER}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [
+            ("", "Not yet met"),
+            *PathwayStage.Outcome.choices,
+        ]
+
     def clean(self):
         cleaned = super().clean()
         outcome = cleaned.get("outcome")
