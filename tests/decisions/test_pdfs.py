@@ -1,6 +1,8 @@
 """The clerks' PDFs, read back as text the way a reader's tools (and pypdf) read them."""
 
 import re
+import shutil
+import subprocess
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -294,3 +296,36 @@ def test_the_pdf_shows_the_ceiling_contracts_timeline_of_an_extension(clerk_clie
     text = pdf_text(clerk_client.get(reverse("decisions:report_pdf", args=[decision.pk])).content)
     assert "Contract timeline" in text
     assert "Option 1: 10 months" in text
+
+
+PDFTOPPM, PDFTOTEXT = shutil.which("pdftoppm"), shutil.which("pdftotext")
+
+
+@pytest.mark.skipif(
+    not (PDFTOPPM and PDFTOTEXT), reason="needs poppler-utils (pdftoppm and pdftotext)"
+)
+def test_the_24_00056_report_renders_as_png_pages_and_reads_the_same_in_poppler(
+    report_24_00056, tmp_path
+):
+    from PIL import Image
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(report_24_00056)
+    subprocess.run([PDFTOPPM, "-png", "-r", "40", pdf, tmp_path / "page"], check=True)
+    pngs = sorted(tmp_path.glob("page-*.png"))
+    assert len(pngs) == len(pdf_pages(report_24_00056))
+    for png in pngs:
+        image = Image.open(png).convert("L")
+        width, height = image.size
+        assert abs(height / width - 297 / 210) < 0.02, png.name  # A4 portrait
+        # Ink in the running header band and in the page-number band of every page.
+        header = image.crop((0, 0, width, height // 10))
+        footer = image.crop((0, height * 9 // 10, width, height))
+        assert header.getextrema()[0] < 128, f"{png.name}: no running header"
+        assert footer.getextrema()[0] < 128, f"{png.name}: no page number"
+    # A second reader, poppler's, finds the same header, recommendations and pathway.
+    text = _squash(subprocess.run([PDFTOTEXT, pdf, "-"], capture_output=True, text=True).stdout)
+    for label, value in SEED_HEADER:
+        assert value in text, label
+    for numeral, verb, words in SEED_RECOMMENDATIONS:
+        assert f"{numeral} {verb} {words}" in text
