@@ -24,7 +24,7 @@ from contracts.forms import (
     ShareFormSetFactory,
 )
 from contracts.models import Authority, Contract, CostShare, ExtensionOption, Provider
-from contracts.tables import AuthorityTable, ContractTable, ProviderTable
+from contracts.tables import STATUS_TAGS, AuthorityTable, ContractTable, ProviderTable
 from contracts.timeline import timeline_svg
 from ui.edit import edit_view
 from ui.views import RegisterView
@@ -213,6 +213,7 @@ def contract_detail(request, pk: int):
             "figures": figures,
             "options": options,
             "next_option": contract.next_pending_option(),
+            "status_tag": STATUS_TAGS.get(figures.status, "govuk-tag--grey"),
             "timeline": timeline_svg(contract, figures, today),
             "history": history,
             "panels": _panels(contract, request.user),
