@@ -329,3 +329,35 @@ def test_the_24_00056_report_renders_as_png_pages_and_reads_the_same_in_poppler(
         assert value in text, label
     for numeral, verb, words in SEED_RECOMMENDATIONS:
         assert f"{numeral} {verb} {words}" in text
+
+
+def test_the_report_pdf_runs_a_fixed_number_of_queries(clerk_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.decisions.factories import ReportSectionFactory
+
+    decision = DecisionFactory()
+    url = reverse("decisions:report_pdf", args=[decision.pk])
+
+    def add_parts(n):
+        for _ in range(n):
+            RecommendationFactory(decision=decision)
+            ReportSectionFactory(decision=decision)
+            PathwayStageFactory(decision=decision)
+            contract = ContractFactory()
+            OptionFactory(contract=contract, months=12)
+            DecisionContractLinkFactory(decision=decision, contract=contract)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = clerk_client.get(url)
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    add_parts(1)
+    clerk_client.get(url)  # session and permission caches
+    one = queries()
+    add_parts(4)
+    assert queries() == one
+    assert one <= 25
