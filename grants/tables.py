@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from grants.models import GrantAllocation, OutboundGrant
+from grants.models import ContractFunding, GrantAllocation, GrantCommitment, OutboundGrant
 
 NUM = {"th": {"class": "app-num"}, "td": {"class": "app-num"}}
 NUM_NOWRAP = {"th": {"class": "app-num"}, "td": {"class": "app-num app-nowrap"}}
@@ -135,3 +135,84 @@ class OutboundGrantTable(tables.Table):
 
     def value_award_date(self, value):
         return value.isoformat()
+
+
+class CommitmentTable(tables.Table):
+    allocation = tables.Column(
+        verbose_name="Grant",
+        linkify=lambda record: record.allocation.get_absolute_url(),
+        order_by=("allocation__programme__name", "allocation__financial_year"),
+    )
+    funder = tables.Column(accessor="allocation__programme__funder__name", verbose_name="Funder")
+    recipient = tables.Column(
+        verbose_name="Committed to",
+        empty_values=(),
+        order_by=("contract__reference", "service_name"),
+    )
+    financial_year = tables.Column(verbose_name="Year")
+    amount = tables.Column(verbose_name="Amount", attrs=NUM_NOWRAP)
+
+    class Meta:
+        model = GrantCommitment
+        fields = ("allocation", "funder", "recipient", "financial_year", "amount", "notes")
+        attrs = {"class": "govuk-table"}
+        caption = "Grant commitments"
+
+    def render_allocation(self, record):
+        allocation = record.allocation
+        return f"{allocation.programme.label} {allocation.period_label} – {allocation.authority}"
+
+    def value_allocation(self, record):
+        return str(record.allocation)
+
+    def render_recipient(self, record):
+        if record.contract_id:
+            return format_html(
+                '<a class="govuk-link" href="{}">{}</a>',
+                record.contract.get_absolute_url(),
+                record.contract,
+            )
+        return record.service_name
+
+    def value_recipient(self, record):
+        return record.recipient_label
+
+    def render_amount(self, value):
+        return _money(value)
+
+    def value_amount(self, value):
+        return f"{value:.2f}"
+
+
+class FundingTable(tables.Table):
+    contract = tables.Column(
+        linkify=lambda record: record.get_absolute_url(), order_by="contract__reference"
+    )
+    financial_year = tables.Column(verbose_name="Year")
+    source = tables.Column()
+    payer = tables.Column(
+        verbose_name="Paid by", empty_values=(), order_by=("authority__name", "contributor")
+    )
+    amount = tables.Column(verbose_name="Amount", attrs=NUM_NOWRAP)
+
+    class Meta:
+        model = ContractFunding
+        fields = ("contract", "financial_year", "source", "payer", "amount", "notes")
+        attrs = {"class": "govuk-table"}
+        caption = "Contract funding lines"
+
+    def render_payer(self, record):
+        if record.source == ContractFunding.Source.CONTRIBUTION:
+            return record.contributor
+        return record.authority.name if record.authority_id else "–"
+
+    def value_payer(self, record):
+        if record.source == ContractFunding.Source.CONTRIBUTION:
+            return record.contributor
+        return record.authority.name if record.authority_id else ""
+
+    def render_amount(self, value):
+        return _money(value)
+
+    def value_amount(self, value):
+        return f"{value:.2f}"

@@ -15,7 +15,12 @@ from audit.history import combined_history, history_rows
 from contracts.models import Authority, Contract
 from contracts.rules import financial_year
 from grants import coverage, giving, rules, services, summaries, transfer
-from grants.filters import AllocationFilter, OutboundGrantFilter
+from grants.filters import (
+    AllocationFilter,
+    CommitmentFilter,
+    FundingFilter,
+    OutboundGrantFilter,
+)
 from grants.forms import (
     AllocationForm,
     CommitmentForm,
@@ -32,7 +37,7 @@ from grants.models import (
     GrantCommitment,
     OutboundGrant,
 )
-from grants.tables import AllocationTable, OutboundGrantTable
+from grants.tables import AllocationTable, CommitmentTable, FundingTable, OutboundGrantTable
 from ui.edit import edit_view, save_with_history
 from ui.forms import GovukForm, ReasonField
 from ui.views import RegisterView
@@ -214,6 +219,26 @@ def programme_create(request):
 # --- Commitments ------------------------------------------------------------------------
 
 
+class CommitmentList(RegisterView):
+    permission_required = "grants.view_grantcommitment"
+    model = GrantCommitment
+    table_class = CommitmentTable
+    filterset_class = CommitmentFilter
+    template_name = "grants/commitment_list.html"
+    title = "Grant commitments"
+    export_name = "grant-commitments"
+    empty_text = (
+        "No commitments match. Clear the filters, or commit part of a grant from its "
+        "allocation's page."
+    )
+    filter_hint = "Search by contract, service, programme or notes."
+
+    def get_queryset(self):
+        return GrantCommitment.objects.with_related().order_by(
+            "-financial_year", "allocation__programme__name", "pk"
+        )
+
+
 def _commitment_form_page(request, *, allocation: GrantAllocation, commitment=None):
     form = CommitmentForm(request.POST or None, instance=commitment, allocation=allocation)
     if request.method == "POST" and form.is_valid():
@@ -271,6 +296,25 @@ def commitment_delete(request, pk: int):
 
 
 # --- Contract funding -------------------------------------------------------------------
+
+
+class FundingList(RegisterView):
+    permission_required = "grants.view_contractfunding"
+    model = ContractFunding
+    table_class = FundingTable
+    filterset_class = FundingFilter
+    template_name = "grants/funding_list.html"
+    title = "Contract funding lines"
+    export_name = "contract-funding"
+    empty_text = (
+        "No funding lines match. Clear the filters, or add funding from a contract's funding page."
+    )
+    filter_hint = "Search by contract, contributor or notes."
+
+    def get_queryset(self):
+        return ContractFunding.objects.select_related("contract", "authority").order_by(
+            "-financial_year", "contract__reference", "source", "pk"
+        )
 
 
 def _contract_or_404(pk: int) -> Contract:

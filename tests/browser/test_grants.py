@@ -124,3 +124,33 @@ def test_a_commissioner_adds_an_allocation_commits_part_and_sees_the_summaries_c
     data = page.locator("table", has=page.get_by_text("Data for the chart")).inner_text()
     assert "382,000.00" in data and "5,012,000.00" in data
     axe_check(page)
+
+
+def test_the_other_grants_pages_are_accessible(page, northants):
+    from tests.grants.factories import (
+        AllocationFactory,
+        CommitmentFactory,
+        FundingFactory,
+        OutboundGrantFactory,
+    )
+
+    north, west, programme, contract = northants
+    allocation = AllocationFactory(programme=programme, authority=west)
+    CommitmentFactory(allocation=allocation, contract=contract, notes="Young people's service")
+    FundingFactory(contract=contract)
+    grant = OutboundGrantFactory()
+    sign_in(page, "commissioner")
+    for path in (
+        "/grants/commitments/",
+        "/grants/funding/",
+        "/grants/summaries/service-areas/",
+        "/grants/awarded/",
+        grant.get_absolute_url(),
+        f"/grants/awarded/{grant.pk}/edit/",
+        "/grants/programmes/new/",
+        "/grants/import/",
+        contract.get_absolute_url(),
+    ):
+        page.goto(path)
+        assert page.locator("h1").is_visible()
+        axe_check(page)

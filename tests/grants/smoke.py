@@ -24,6 +24,8 @@ def routes() -> dict:
         "grants:allocation_edit": ((allocation.pk,), change),
         "grants:allocation_delete": ((allocation.pk,), delete),
         "grants:commitment_add": ((allocation.pk,), "grants.add_grantcommitment"),
+        "grants:commitment_list": ((), "grants.view_grantcommitment"),
+        "grants:funding_list": ((), "grants.view_contractfunding"),
         "grants:commitment_edit": ((commitment.pk,), "grants.change_grantcommitment"),
         "grants:commitment_delete": ((commitment.pk,), "grants.delete_grantcommitment"),
         "grants:contract_funding": ((commitment.contract_id,), "grants.view_contractfunding"),

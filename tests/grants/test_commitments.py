@@ -192,3 +192,27 @@ def test_commissioners_committing_at_once_never_over_commit():
     assert len(refused) == THREADS - 3
     amounts = list(GrantCommitment.objects.values_list("amount", flat=True))
     assert amounts == [Decimal("300.00")] * 3
+
+
+def test_the_commitments_register_filters_sorts_and_exports(commissioner_client):
+    kent = CommitmentFactory(amount=Decimal("382000.00"), financial_year="2024/25")
+    other = CommitmentFactory(amount=Decimal("1000.00"), financial_year="2024/25")
+    url = reverse("grants:commitment_list")
+    response = commissioner_client.get(url, {"q": kent.contract.reference})
+    assert [row.record for row in response.context["table"].rows] == [kent]
+    response = commissioner_client.get(url, {"sort": "amount"})
+    assert [row.record for row in response.context["table"].rows] == [other, kent]
+    response = commissioner_client.get(url, {"financial_year": "2023/24"})
+    assert "No commitments match" in response.content.decode()
+    export = commissioner_client.get(url, {"q": kent.contract.reference, "_export": "csv"})
+    lines = export.content.decode().strip().splitlines()
+    assert len(lines) == 2 and "382000.00" in lines[1] and kent.contract.reference in lines[1]
+
+
+def test_the_commitments_register_runs_a_fixed_number_of_queries(
+    commissioner_client, django_assert_max_num_queries
+):
+    for _ in range(15):
+        CommitmentFactory(amount=Decimal("10.00"))
+    with django_assert_max_num_queries(12):
+        assert commissioner_client.get(reverse("grants:commitment_list")).status_code == 200

@@ -144,3 +144,33 @@ def test_the_funding_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(20):
         response = commissioner_client.get(reverse("grants:contract_funding", args=[contract.pk]))
     assert response.status_code == 200
+
+
+def test_the_funding_register_filters_sorts_and_exports(commissioner_client, contract):
+    phg = FundingFactory(contract=contract, financial_year="2023/24", amount=Decimal("5155000"))
+    pcc = FundingFactory(
+        contract=contract,
+        financial_year="2023/24",
+        source=ContractFunding.Source.CONTRIBUTION,
+        contributor="Police, Fire and Crime Commissioner",
+        amount=Decimal("239000.00"),
+    )
+    url = reverse("grants:funding_list")
+    response = commissioner_client.get(url, {"source": "contribution"})
+    assert [row.record for row in response.context["table"].rows] == [pcc]
+    response = commissioner_client.get(url, {"sort": "-amount"})
+    assert [row.record for row in response.context["table"].rows] == [phg, pcc]
+    export = commissioner_client.get(url, {"q": "Police", "_export": "csv"})
+    lines = export.content.decode().strip().splitlines()
+    assert len(lines) == 2 and "239000.00" in lines[1] and "Police" in lines[1]
+    response = commissioner_client.get(url, {"financial_year": "1999/00"})
+    assert "No funding lines match" in response.content.decode()
+
+
+def test_the_funding_register_runs_a_fixed_number_of_queries(
+    commissioner_client, django_assert_max_num_queries
+):
+    for _ in range(15):
+        FundingFactory(authority=AuthorityFactory())
+    with django_assert_max_num_queries(12):
+        assert commissioner_client.get(reverse("grants:funding_list")).status_code == 200
