@@ -455,7 +455,9 @@ def _years_ahead(count: int = 3) -> tuple[str, str]:
     return this_year, f"{start + count - 1}/{(start + count) % 100:02d}"
 
 
-def _render_summary(request, summary, form, *, export_name: str, intro: str, current: str):
+def _render_summary(
+    request, summary, form, *, export_name: str, intro: str, current: str, years=None
+):
     if request.GET.get("_export") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{export_name}.csv"'
@@ -473,6 +475,7 @@ def _render_summary(request, summary, form, *, export_name: str, intro: str, cur
             "intro": intro,
             "current": current,
             "export_query": query.urlencode(),
+            "years_shown": rules.period_label(years[0], years[-1]) if years else "",
         },
     )
 
@@ -542,13 +545,13 @@ def _year_list(first: str, last: str) -> list[str]:
 @permission_required("grants.view_contractfunding", raise_exception=True)
 def summary_contracts(request):
     form, authority, first, last, units = _summary_filters(request, default_years=_years_ahead())
-    summary = summaries.contracts_summary(
-        _contract_items(authority), _year_list(first, last), units=units
-    )
+    years = _year_list(first, last)
+    summary = summaries.contracts_summary(_contract_items(authority), years, units=units)
     return _render_summary(
         request,
         summary,
         form,
+        years=years,
         export_name="contracts-by-authority-and-year",
         intro="Each contract's value in each financial year, split between the authorities "
         "by their cost shares (Table 1 style). The chart shows how that spend is funded.",
@@ -559,13 +562,13 @@ def summary_contracts(request):
 @permission_required("grants.view_contractfunding", raise_exception=True)
 def summary_service_areas(request):
     form, authority, first, last, units = _summary_filters(request, default_years=_years_ahead())
-    summary = summaries.service_areas_summary(
-        _contract_items(authority), _year_list(first, last), units=units
-    )
+    years = _year_list(first, last)
+    summary = summaries.service_areas_summary(_contract_items(authority), years, units=units)
     return _render_summary(
         request,
         summary,
         form,
+        years=years,
         export_name="funding-by-service-area",
         intro="Contract cost in each service area by financial year, the funding recorded "
         "for it and what is not yet funded.",

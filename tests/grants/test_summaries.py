@@ -328,3 +328,12 @@ def test_a_summary_runs_the_same_number_of_queries_for_few_or_many_records(
         assert commissioner_client.get(url, query).status_code == 200
     assert len(few) == len(many)
     assert len(many) <= 16
+
+
+def test_the_contracts_summary_says_which_years_it_shows_by_default(commissioner_client):
+    import time_machine
+
+    with time_machine.travel(date(2024, 7, 1)):
+        response = commissioner_client.get(reverse("grants:summary_contracts"))
+    page = response.content.decode()
+    assert "Showing 2024/25 to 2026/27 (this year and the next two" in page
