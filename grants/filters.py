@@ -17,7 +17,10 @@ from grants.models import (
 class AllocationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search")
     funder = django_filters.ModelChoiceFilter(
-        field_name="programme__funder", queryset=Funder.objects.all(), empty_label="Any"
+        label="Funder",
+        field_name="programme__funder",
+        queryset=Funder.objects.all(),
+        empty_label="Any",
     )
     programme = django_filters.ModelChoiceFilter(
         queryset=GrantProgramme.objects.select_related("funder"), empty_label="Any"
@@ -86,6 +89,7 @@ def _in_year(queryset, name, value):
 class CommitmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search")
     funder = django_filters.ModelChoiceFilter(
+        label="Funder",
         field_name="allocation__programme__funder",
         queryset=Funder.objects.all(),
         empty_label="Any",

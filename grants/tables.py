@@ -144,6 +144,8 @@ class CommitmentTable(tables.Table):
         order_by=("allocation__programme__name", "allocation__financial_year"),
     )
     funder = tables.Column(accessor="allocation__programme__funder__name", verbose_name="Funder")
+    # Notes go in the downloads only: on the page they would make every row tall.
+    notes = tables.Column(visible=False)
     recipient = tables.Column(
         verbose_name="Committed to",
         empty_values=(),
@@ -164,6 +166,12 @@ class CommitmentTable(tables.Table):
 
     def value_allocation(self, record):
         return str(record.allocation)
+
+    def render_funder(self, record):
+        funder = record.allocation.programme.funder
+        if funder.short_name:
+            return format_html('<abbr title="{}">{}</abbr>', funder.name, funder.short_name)
+        return funder.name
 
     def render_recipient(self, record):
         if record.contract_id:
@@ -190,6 +198,7 @@ class FundingTable(tables.Table):
     )
     financial_year = tables.Column(verbose_name="Year")
     source = tables.Column()
+    notes = tables.Column(visible=False)
     payer = tables.Column(
         verbose_name="Paid by", empty_values=(), order_by=("authority__name", "contributor")
     )

@@ -195,7 +195,9 @@ def test_commissioners_committing_at_once_never_over_commit():
 
 
 def test_the_commitments_register_filters_sorts_and_exports(commissioner_client):
-    kent = CommitmentFactory(amount=Decimal("382000.00"), financial_year="2024/25")
+    kent = CommitmentFactory(
+        amount=Decimal("382000.00"), financial_year="2024/25", notes="Young people's service"
+    )
     other = CommitmentFactory(amount=Decimal("1000.00"), financial_year="2024/25")
     url = reverse("grants:commitment_list")
     response = commissioner_client.get(url, {"q": kent.contract.reference})
@@ -207,6 +209,9 @@ def test_the_commitments_register_filters_sorts_and_exports(commissioner_client)
     export = commissioner_client.get(url, {"q": kent.contract.reference, "_export": "csv"})
     lines = export.content.decode().strip().splitlines()
     assert len(lines) == 2 and "382000.00" in lines[1] and kent.contract.reference in lines[1]
+    assert "Young people's service" in lines[1]  # in the download, not on the page
+    page = commissioner_client.get(url, {"q": kent.contract.reference}).content.decode()
+    assert kent.contract.reference in page and "Young people&#x27;s service" not in page
 
 
 def test_the_commitments_register_runs_a_fixed_number_of_queries(
