@@ -9,6 +9,7 @@ prefetch them (``Contract.objects.with_related()``) and pay no query per row.
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -36,7 +37,12 @@ class ContractFigures:
     time_remaining: str
     next_option_deadline: rules.OptionNotice | None
     shares: list[ShareFigure] = field(default_factory=list)
-    financial_years: dict[str, Decimal] = field(default_factory=dict)
+
+    @cached_property
+    def financial_years(self) -> dict[str, Decimal]:
+        """Value per financial year ("2024/25"), worked out when first asked for: the
+        register lists many contracts and never shows it."""
+        return rules.financial_year_profile(self.years)
 
     @property
     def status_label(self) -> str:
@@ -86,7 +92,13 @@ def figures_for(contract, today: date | None = None) -> ContractFigures:
     )
     years = rules.contract_years(*args, options=options)
     whole_life = sum((y.amount for y in years), Decimal("0.00"))
-    value_to_current = rules.value_to_current_end(*args, options=options)
+    if any(y.end == current_end for y in years):
+        # The rows tile the term, so when one ends on the current end the rows up to
+        # it are exactly the schedule rules.value_to_current_end would cut: sum them
+        # rather than work the schedule out twice.
+        value_to_current = sum((y.amount for y in years if y.end <= current_end), Decimal("0.00"))
+    else:
+        value_to_current = rules.value_to_current_end(*args, options=options)
     reconciliation = (
         rules.reconcile(contract.stated_whole_life_value, whole_life)
         if contract.stated_whole_life_value
@@ -118,7 +130,6 @@ def figures_for(contract, today: date | None = None) -> ContractFigures:
         time_remaining=rules.time_remaining(today, current_end),
         next_option_deadline=rules.next_option_deadline(notices, today),
         shares=_share_figures(contract, years, whole_life),
-        financial_years=rules.financial_year_profile(years),
     )
 
 
@@ -135,6 +146,8 @@ class ContractRow:
         return self.figures.reconciliation.label if self.figures.reconciliation else ""
 
 
-def rows_for(contracts, today: date | None = None) -> list[ContractRow]:
+def rows_for(contracts, today: date | None = None, known: dict | None = None) -> list[ContractRow]:
+    """A row per contract; ``known`` holds figures already worked out today, by id."""
     today = today or timezone.localdate()
-    return [ContractRow(c, figures_for(c, today=today)) for c in contracts]
+    known = known or {}
+    return [ContractRow(c, known.get(c.pk) or figures_for(c, today=today)) for c in contracts]

@@ -52,11 +52,17 @@ class ProviderFilter(SearchFilterSet):
 STATUS_CHOICES = [(s, s.replace("_", " ").capitalize()) for s in rules.CONTRACT_STATUSES]
 
 
-def _with_figures(queryset, keep) -> models.QuerySet:
-    """Filter on a computed figure: computed once for the candidates by figures_for,
-    so the register filters on the same number it shows."""
+def _with_figures(queryset, keep, known: dict) -> models.QuerySet:
+    """Filter on a computed figure: computed by figures_for for the candidates, so the
+    register filters on the same number it shows. ``known`` keeps each contract's
+    figures by id, so a second such filter and the register's rows reuse them."""
     today = timezone.localdate()
-    ids = [c.pk for c in queryset.with_related() if keep(figures_for(c, today=today))]
+    ids = []
+    for contract in queryset.with_related():
+        if contract.pk not in known:
+            known[contract.pk] = figures_for(contract, today=today)
+        if keep(known[contract.pk]):
+            ids.append(contract.pk)
     return queryset.filter(pk__in=ids)
 
 
@@ -109,8 +115,12 @@ class ContractFilter(SearchFilterSet):
             provider__name__icontains=value.strip()
         )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.figures: dict = {}  # contract id -> figures, computed by the filters
+
     def filter_status(self, queryset, name, value):
-        return _with_figures(queryset, lambda f: f.status == value)
+        return _with_figures(queryset, lambda f: f.status == value, self.figures)
 
     def filter_provider(self, queryset, name, value):
         value = value.strip()
@@ -127,7 +137,7 @@ class ContractFilter(SearchFilterSet):
         ).distinct()
 
     def filter_ends_from(self, queryset, name, value):
-        return _with_figures(queryset, lambda f: f.current_end >= value)
+        return _with_figures(queryset, lambda f: f.current_end >= value, self.figures)
 
     def filter_ends_to(self, queryset, name, value):
-        return _with_figures(queryset, lambda f: f.current_end <= value)
+        return _with_figures(queryset, lambda f: f.current_end <= value, self.figures)

@@ -154,7 +154,8 @@ class ContractList(RegisterView):
         # Figures for every filtered row, from prefetched options and shares: the
         # number of queries does not grow with the rows, and computed columns sort.
         if not hasattr(self, "_rows"):
-            self._rows = rows_for(self.object_list.with_related())
+            known = getattr(getattr(self, "filterset", None), "figures", None)
+            self._rows = rows_for(self.object_list.with_related(), known=known)
         return self._rows
 
     def get_context_data(self, **kwargs):

@@ -166,3 +166,40 @@ def test_a_contract_that_does_not_exist_is_a_404(commissioner_client):
 def test_an_outsider_cannot_read_a_contract(outsider_client):
     contract = ContractFactory()
     assert outsider_client.get(contract.get_absolute_url()).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("statuses", "months"),
+    [
+        ([], []),
+        (["pending", "pending"], [24, 12]),
+        (["exercised", "pending"], [24, 12]),
+        (["declined", "exercised"], [24, 12]),
+        (["exercised", "exercised"], [7, 5]),
+        # Out of order (only the admin site could do it): the current end then falls
+        # inside the pending option's period, and the rule cuts the row there.
+        (["pending", "exercised"], [24, 12]),
+    ],
+)
+def test_the_value_to_the_current_end_is_the_rules_figure(statuses, months):
+    from contracts import rules
+    from contracts.figures import rule_options
+
+    contract = ContractFactory.build(
+        start_date=date(2024, 4, 1), initial_end_date=date(2025, 1, 31)
+    )
+    options = [
+        OptionFactory.build(sequence=n, months=m, status=s)
+        for n, (m, s) in enumerate(zip(months, statuses, strict=True), start=1)
+    ]
+    prefetched = _Prefetched(contract, options)
+    figures = figures_for(prefetched, today=TODAY)
+    assert figures.value_to_current_end == rules.value_to_current_end(
+        contract.start_date,
+        contract.initial_end_date,
+        contract.annual_value,
+        contract.annual_uplift_percent,
+        contract.uplift_from_year,
+        options=rule_options(prefetched),
+    )
+    assert sum(figures.financial_years.values()) == figures.whole_life_value
