@@ -113,7 +113,9 @@ class AllocationTable(tables.Table):
 class OutboundGrantTable(tables.Table):
     recipient_name = tables.Column(verbose_name="Recipient", linkify=True)
     title = tables.Column()
-    programme = tables.Column(order_by="programme__name", accessor="programme__name")
+    programme = tables.Column(
+        verbose_name="Programme", order_by="programme__name", accessor="programme__name"
+    )
     amount = tables.Column(verbose_name="Amount", attrs=NUM)
     award_date = tables.Column(verbose_name="Awarded")
     giving_id = tables.Column(verbose_name="360Giving id", accessor="giving_id", orderable=False)

@@ -589,11 +589,16 @@ class OutboundGrantList(RegisterView):
     export_name = "grants-awarded"
     create_url_name = "grants:outbound_create"
     create_permission = "grants.add_outboundgrant"
-    empty_text = "No grants awarded match. Clear the filters, or record a grant."
+    empty_text = "No grants awarded match."
     filter_hint = "Search by recipient, title, charity number or reference."
 
     def get_queryset(self):
         return OutboundGrant.objects.with_related()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["has_grants"] = OutboundGrant.objects.exists()
+        return context
 
 
 @permission_required("grants.view_outboundgrant", raise_exception=True)
@@ -658,18 +663,34 @@ def _published_grants():
     return OutboundGrant.objects.with_related().order_by("award_date", "pk")
 
 
+def _nothing_to_publish(request):
+    """360Giving files must hold at least one grant, so an empty file is never served."""
+    return render(
+        request,
+        "grants/giving_empty.html",
+        {"title": "No grants to publish yet"},
+        status=404,
+    )
+
+
 @permission_required("grants.view_outboundgrant", raise_exception=True)
 def giving_json(request):
-    response = JsonResponse(giving.package(_published_grants()), json_dumps_params={"indent": 2})
+    grants = list(_published_grants())
+    if not grants:
+        return _nothing_to_publish(request)
+    response = JsonResponse(giving.package(grants), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'attachment; filename="360giving-grants.json"'
     return response
 
 
 @permission_required("grants.view_outboundgrant", raise_exception=True)
 def giving_csv(request):
+    grants = list(_published_grants())
+    if not grants:
+        return _nothing_to_publish(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="360giving-grants.csv"'
-    csv.writer(response).writerows(giving.csv_rows(_published_grants()))
+    csv.writer(response).writerows(giving.csv_rows(grants))
     return response
 
 

@@ -257,3 +257,15 @@ def test_the_list_and_exports_run_a_fixed_number_of_queries(
     for name in ("outbound_list", "giving_json", "giving_csv"):
         with django_assert_max_num_queries(12):
             assert commissioner_client.get(reverse(f"grants:{name}")).status_code == 200
+
+
+def test_with_no_grants_there_is_no_empty_360giving_file(commissioner_client):
+    # The package schema needs at least one grant, so an empty file would not validate.
+    for name in ("giving_json", "giving_csv"):
+        response = commissioner_client.get(reverse(f"grants:{name}"))
+        assert response.status_code == 404
+        assert "A 360Giving file must contain at least one grant" in response.content.decode()
+    page = commissioner_client.get(reverse("grants:outbound_list")).content.decode()
+    assert reverse("grants:giving_json") not in page
+    with pytest.raises(AssertionError, match="should be non-empty|is too short"):
+        validate_package({"version": "1.4", "grants": []})
