@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from contracts.models import Contract, ExtensionOption
 from accounts.roles import ADMINISTRATOR
+from contracts.models import Contract, ExtensionOption
 from tests.accounts.factories import UserFactory
 from tests.contracts.factories import kent_contract
 from tests.decisions.factories import DecisionContractLinkFactory
