@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from grants import transfer
@@ -34,7 +35,10 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"Dry run, nothing saved: {summary}.")
             return
-        counts = transfer.apply_import(plan)
+        try:
+            counts = transfer.apply_import(plan)
+        except ValidationError as error:  # e.g. a commitment added since the check
+            raise CommandError(f"Nothing imported: {error.messages[0]}") from error
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported: {counts['create']} added, {counts['update']} updated, "
