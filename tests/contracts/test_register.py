@@ -258,3 +258,12 @@ def test_an_empty_register_says_what_to_do(commissioner_client):
     assert "No contracts match. Clear the filters, or add a contract." in (
         response.content.decode()
     )
+
+
+def test_a_later_page_of_a_small_page_size_is_found(commissioner_client):
+    # ListView once paged the queryset too, by 25, and answered 404 here.
+    for n in range(30):
+        ContractFactory(reference=f"PAGE-{n:02d}")
+    response = commissioner_client.get(reverse("contracts:list"), {"per_page": 10, "page": 3})
+    assert response.status_code == 200
+    assert _references(response) == [f"PAGE-{n:02d}" for n in range(20, 30)]
