@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 # Local runs are development runs; deployments set DEBUG and SECRET_KEY themselves.
 DEV_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run test install chromium lint vendor benchmark clean
+.PHONY: run test install pdf-packages system-packages lint vendor benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,20 +17,30 @@ $(VENV)/.installed: requirements.lock | $(BIN)/python
 
 install: $(VENV)/.installed
 
-run: install
+run: install pdf-packages
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	@echo "Serving on http://$(HOST)/ (Ctrl+C to stop)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST)
 
-# Browser tests drive Debian's Chromium; install it when it is missing.
-chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# Debian packages the suite needs: Chromium for the browser tests, Pango and DejaVu
+# fonts for WeasyPrint's PDFs, poppler-utils to render PDF pages. Installed if missing.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+TEST_PACKAGES := $(PDF_PACKAGES) chromium poppler-utils
+define apt_install
+if ! dpkg -s $(1) >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(1) >/dev/null; \
 	fi
+endef
 
-test: install chromium
+pdf-packages:
+	@$(call apt_install,$(PDF_PACKAGES))
+
+system-packages:
+	@$(call apt_install,$(TEST_PACKAGES))
+
+test: install system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

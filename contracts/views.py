@@ -142,11 +142,6 @@ class ContractList(RegisterView):
     create_permission = "contracts.add_contract"
     empty_text = "No contracts match. Clear the filters, or add a contract."
     filter_hint = "Search by reference, title, lot, notes or provider."
-    # Only the table pages. ListView would page the queryset too, by its own page
-    # size, and answer 404 for ?per_page=10&page=3 when there are fewer than 51 rows.
-    paginate_by = None
-    table_pagination = {"per_page": 25}
-
     def get_queryset(self):
         return Contract.objects.all()
 

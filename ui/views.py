@@ -11,7 +11,10 @@ class RegisterView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, Filte
     """A sortable, filterable, paginated list with CSV and XLSX export of the filtered rows."""
 
     template_name = "includes/register.html"
-    paginate_by = 25
+    # Only the table pages (25 rows, or ?per_page=). ListView would page the queryset
+    # again by its own size and answer 404 for ?per_page=10&page=3 on a short list.
+    paginate_by = None
+    table_pagination = {"per_page": 25}
     export_formats = ("csv", "xlsx")
     title = ""
     create_url_name: str | None = None

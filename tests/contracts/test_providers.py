@@ -117,3 +117,14 @@ def test_a_negative_threshold_is_refused(commissioner_client):
     )
     assert response.status_code == 200
     assert "key_decision_threshold" in response.context["form"].errors
+
+
+def test_the_provider_list_pages_by_the_chosen_page_size(commissioner_client):
+    for n in range(30):
+        ProviderFactory(name=f"Provider {n:02d}")
+    response = commissioner_client.get(
+        reverse("contracts:provider_list"), {"per_page": 10, "page": 3, "sort": "name"}
+    )
+    assert response.status_code == 200
+    names = [row.record.name for row in response.context["table"].paginated_rows]
+    assert names == [f"Provider {n:02d}" for n in range(20, 30)]
