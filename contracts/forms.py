@@ -418,7 +418,20 @@ class ShareForm(SubForm):
         return cleaned
 
 
-class OptionFormSet(forms.BaseInlineFormSet):
+class _RemovableRows(forms.BaseInlineFormSet):
+    """Labels each saved row's DELETE box "Remove this <noun>" (rendered by crispy)."""
+
+    noun = "row"
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = f"Remove this {self.noun}"
+
+
+class OptionFormSet(_RemovableRows):
+    noun = "option"
+
     def clean(self):
         super().clean()
         for form in self.forms:
@@ -431,7 +444,8 @@ class OptionFormSet(forms.BaseInlineFormSet):
                 )
 
 
-class ShareFormSet(forms.BaseInlineFormSet):
+class ShareFormSet(_RemovableRows):
+    noun = "share"
     annual_value: Decimal | None = None
 
     def get_unique_error_message(self, unique_check):

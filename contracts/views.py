@@ -27,6 +27,7 @@ from contracts.models import Authority, Contract, CostShare, ExtensionOption, Pr
 from contracts.tables import STATUS_TAGS, AuthorityTable, ContractTable, ProviderTable
 from contracts.timeline import timeline_svg
 from ui.edit import edit_view
+from ui.forms import DeleteForm
 from ui.views import RegisterView
 
 
@@ -142,6 +143,7 @@ class ContractList(RegisterView):
     create_permission = "contracts.add_contract"
     empty_text = "No contracts match. Clear the filters, or add a contract."
     filter_hint = "Search by reference, title, lot, notes or provider."
+
     def get_queryset(self):
         return Contract.objects.all()
 
@@ -354,19 +356,20 @@ def option_decide(request, pk: int):
 @permission_required("contracts.delete_contract", raise_exception=True)
 def contract_delete(request, pk: int):
     contract = _contract_or_404(pk)
-    if request.method == "POST":
-        return _delete_contract(request, contract)
+    form = DeleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        return _delete_contract(request, contract, form.cleaned_data["reason"])
     return render(
         request,
         "contracts/contract_confirm_delete.html",
-        {"contract": contract, "figures": figures_for(contract)},
+        {"contract": contract, "figures": figures_for(contract), "form": form},
     )
 
 
-def _delete_contract(request, contract: Contract):
+def _delete_contract(request, contract: Contract, reason: str):
     reference = contract.reference
     try:
-        services.delete_contract(contract=contract, reason=request.POST.get("reason", ""))
+        services.delete_contract(contract=contract, reason=reason)
     except ProtectedError:
         messages.error(
             request,

@@ -123,7 +123,8 @@ def load() -> None:
     kent = Authority.objects.get(name=KENT)
     ohid = load_22_00041(kent)
     extension = load_23_00032(kent)
-    load_24_00056(kent, ohid, extension)
+    award = load_24_00056(kent, ohid, extension)
+    load_kent_yp_option_1(kent, award)
     load_23_00021(kent)
     load_kent_early_help_2015(kent)
     load_northamptonshire_2023(Authority.objects.get(name=WEST_NORTHANTS))
@@ -383,6 +384,79 @@ def _strategy_priorities() -> list[StrategicPriority]:
             )
         priorities.append(priority)
     return priorities
+
+
+ILLUSTRATIVE = (
+    "Illustrative: not from the seed reports. It shows a key decision coming up on the "
+    "forward plan."
+)
+
+
+def load_kent_yp_option_1(kent: Authority, award: Decision) -> Decision:
+    """An upcoming decision no seed report holds, so the forward plan, the home panel and
+    the pathway have something ahead of them: the Kent young persons' contract ends on
+    31 January 2027 and its first option (two years) is still pending."""
+    decision = _decision(
+        kent,
+        None,
+        2026,
+        {
+            "title": "Kent Young Persons Drug and Alcohol Service: extension option 1 "
+            "(illustrative)",
+            "decision_type": Decision.Type.EXECUTIVE_KEY,
+            "status": Decision.Status.PLANNED,
+            "decision_maker": "Dan Watkins",
+            "decision_maker_role": KENT_CABINET_MEMBER_ASC,
+            "report_to": KENT_HRPH,
+            "meeting_date": date(2027, 1, 6),
+            "decision_date": date(2027, 1, 12),
+            "forward_plan_published_on": date(2026, 11, 20),
+            "is_key_decision": True,
+            "key_decision_reason": "it involves expenditure or savings of more than £1m",
+            "amount_involved": Decimal("1647849.46"),
+            "electoral_divisions": "All",
+            "call_in_eligible": True,
+            "summary": (
+                f"{ILLUSTRATIVE}\n\n"
+                "To exercise the first extension option (two years, 1 February 2027 to "
+                "31 January 2029) of the Kent Young Persons Drug and Alcohol Service "
+                "contract awarded under decision 24/00056, at £1,647,849.46 over the two "
+                "years (contract years three and four, with the 1% yearly uplift)."
+            ),
+        },
+    )
+    _parts(
+        decision,
+        Recommendation,
+        [
+            {
+                "verb": "AGREE",
+                "text": "to exercise the first extension option of the Kent Young Persons "
+                "Drug and Alcohol Service contract, to 31 January 2029",
+            },
+        ],
+    )
+    _parts(
+        decision,
+        PathwayStage,
+        [
+            {
+                "body": KENT_HRPH,
+                "date": date(2027, 1, 6),
+                "purpose": PathwayStage.Purpose.CONSIDER,
+                "outcome": "",
+            },
+            {
+                "body": "Cabinet Member decision",
+                "date": date(2027, 1, 12),
+                "purpose": PathwayStage.Purpose.DECIDE,
+                "outcome": "",
+            },
+        ],
+    )
+    _link(decision, contracts_demo.KENT_YP_REFERENCE, DecisionContractLink.Kind.EXTEND)
+    _relies_on(decision, award)
+    return decision
 
 
 def load_23_00021(kent: Authority) -> Decision:

@@ -32,6 +32,7 @@ from decisions.models import (
 from decisions.services import create_decision, restrict_history
 from decisions.tables import DecisionTable, ForwardPlanTable
 from ui.edit import save_with_history
+from ui.forms import DeleteForm
 from ui.views import RegisterView
 
 # Everything the decision page and the PDFs read, so templates run no queries.
@@ -261,16 +262,17 @@ def part_delete(request, pk: int, kind: str, part_pk: int):
     decision = get_object_or_404(Decision.objects.with_related(), pk=pk)
     part = get_object_or_404(model, pk=part_pk, decision=decision)
     back = f"{decision.get_absolute_url()}#{anchor}"
-    if request.method == "POST":
+    form = DeleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            part._change_reason = request.POST.get("reason", "")[:1000]
+            part._change_reason = form.cleaned_data["reason"]
             part.delete()
         messages.success(request, f"{noun.capitalize()} deleted.")
         return redirect(back)
     return render(
         request,
         "decisions/part_confirm_delete.html",
-        {"decision": decision, "part": part, "noun": noun, "cancel_url": back},
+        {"decision": decision, "part": part, "noun": noun, "cancel_url": back, "form": form},
     )
 
 

@@ -154,7 +154,7 @@ class DeleteForm(GovukForm):
 
 def _confirm_delete(request, *, obj, title: str, cancel_url: str, warning: str, delete, done_url):
     """A confirmation page on GET; the delete itself only on POST."""
-    form = DeleteForm(request.POST or None)
+    form = DeleteForm(request.POST if request.method == "POST" else None)
     form.helper.inputs[0].field_classes = "govuk-button govuk-button--warning"
     if request.method == "POST" and form.is_valid():
         try:

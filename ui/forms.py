@@ -36,3 +36,19 @@ class ReasonField(forms.CharField):
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2}))
         kwargs.setdefault("max_length", 1000)
         super().__init__(required=required, **kwargs)
+
+
+class DeleteForm(forms.Form):
+    """Confirms a deletion, with the optional reason kept in the record's history.
+    The template supplies the warning button and the cancel link."""
+
+    reason = ReasonField(
+        label="Reason for deleting (optional)",
+        help_text="Recorded in the history with the deletion.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

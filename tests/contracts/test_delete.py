@@ -52,3 +52,18 @@ def test_readers_cannot_delete(request, client_name):
     client = request.getfixturevalue(client_name)
     assert client.post(reverse("contracts:delete", args=[contract.pk])).status_code == 403
     assert Contract.objects.filter(pk=contract.pk).exists()
+
+
+def test_a_reason_over_1000_characters_is_refused_at_the_field_and_nothing_is_deleted(
+    admin_client,
+):
+    contract = kent_contract(reference="KCC-LONG")
+    response = admin_client.post(
+        reverse("contracts:delete", args=[contract.pk]), {"reason": "x" * 1001}
+    )
+    assert response.status_code == 200
+    assert "at most 1000 characters" in response.context["form"].errors["reason"][0]
+    page = response.content.decode()
+    assert "<title>Error: " in page
+    assert 'href="#id_reason"' in page  # the error summary links to the field
+    assert Contract.objects.filter(pk=contract.pk).exists()

@@ -260,3 +260,17 @@ def test_the_form_page_shows_the_contract_with_its_options_and_shares(commission
     assert 'value="24"' in page and 'value="1000.00"' in page
     assert 'value="Kent County Council"' in page
     assert "<select" not in page.split('name="provider"')[0][-200:]
+
+
+def test_each_saved_option_and_share_has_a_labelled_remove_box(commissioner_client, kent):
+    contract = ContractFactory(lead_authority=kent, reference="KCC-9")
+    OptionFactory(contract=contract, sequence=1, months=24)
+    ShareFactory(contract=contract, authority=kent)
+    page = commissioner_client.get(reverse("contracts:edit", args=[contract.pk])).content.decode()
+    for prefix, noun in (("options-0", "option"), ("shares-0", "share")):
+        box = f'id="id_{prefix}-DELETE"'
+        assert box in page
+        assert f'for="id_{prefix}-DELETE"' in page
+        assert f"Remove this {noun}" in page
+    # The blank rows for adding are not saved yet, so they have nothing to remove.
+    assert 'id="id_options-1-DELETE"' not in page

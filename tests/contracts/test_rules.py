@@ -274,6 +274,33 @@ def test_a_final_part_year_costs_its_share_of_a_full_year(start, initial_end, an
     assert amounts(rows) == [D(value) for value in expected]
 
 
+@pytest.mark.parametrize(
+    ("initial_end", "expected"),
+    [
+        # 29 Feb is a month end, so 12 months on is 28 Feb 2025 and the first contract
+        # year ends the day before it (DOMAIN "Dates and terms", both rules literally).
+        (date(2025, 2, 27), [(1, date(2024, 2, 29), date(2025, 2, 27), "36500.00")]),
+        # An end of 28 Feb 2025 is twelve months and a day: a one-day second year,
+        # 36500 * 1.02 * 1/365. Deliberate, not clamping gone wrong: we keep the rule.
+        (
+            date(2025, 2, 28),
+            [
+                (1, date(2024, 2, 29), date(2025, 2, 27), "36500.00"),
+                (2, date(2025, 2, 28), date(2025, 2, 28), "102.00"),
+            ],
+        ),
+    ],
+)
+def test_a_contract_starting_on_29_february_follows_the_month_end_rule(initial_end, expected):
+    rows = rules.contract_years(
+        date(2024, 2, 29), initial_end, D(36500), uplift_percent=D(2), uplift_from_year=2
+    )
+    assert [(r.number, r.start, r.end, r.amount) for r in rows] == [
+        (number, start, end, D(amount)) for number, start, end, amount in expected
+    ]
+    assert rules.term_end(date(2024, 2, 29), 12) == date(2025, 2, 27)
+
+
 def test_a_part_year_in_whole_months_records_its_fraction():
     (row,) = rules.contract_years(date(2024, 4, 1), date(2025, 1, 31), D(120000))
     assert round(row.fraction, 6) == D("0.833333")

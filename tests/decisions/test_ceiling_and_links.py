@@ -102,3 +102,14 @@ def test_deleting_a_part_asks_first_and_keeps_the_reason(clerk_client, contract)
     clerk_client.post(url, {"reason": "Linked in error"})
     assert not DecisionContractLink.objects.exists()
     assert DecisionContractLink.history.latest().history_change_reason == "Linked in error"
+
+
+def test_deleting_a_part_with_an_overlong_reason_is_refused_at_the_field(clerk_client, contract):
+    decision = DecisionFactory()
+    link = DecisionContractLinkFactory(decision=decision, contract=contract)
+    url = reverse("decisions:contract_link_delete", args=[decision.pk, link.pk])
+    response = clerk_client.post(url, {"reason": "x" * 1001})
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"]
+    assert 'href="#id_reason"' in response.content.decode()
+    assert DecisionContractLink.objects.filter(pk=link.pk).exists()

@@ -102,7 +102,7 @@ def test_loading_the_demo_twice_changes_nothing(demo):
         for d in Decision.objects.all()
     }
     assert after == before
-    assert len(before) == 7
+    assert len(before) == 8
 
 
 def test_every_demo_decision_page_and_pdf_opens(demo, clerk_client):
@@ -111,3 +111,33 @@ def test_every_demo_decision_page_and_pdf_opens(demo, clerk_client):
     report = Decision.objects.get(number="24/00056")
     response = clerk_client.get(reverse("decisions:record_pdf", args=[report.pk]))
     assert response.content.startswith(b"%PDF-")
+
+
+def test_the_illustrative_upcoming_decision_is_option_1_of_the_kent_yp_contract(demo):
+    from contracts import demo as contracts_demo
+    from contracts.figures import figures_for
+    from decisions.models import DecisionContractLink
+
+    d = Decision.objects.get(title__contains="extension option 1 (illustrative)")
+    assert d.status == Decision.Status.PLANNED
+    assert d.summary.startswith("Illustrative: not from the seed reports.")
+    link = d.contract_links.get()
+    assert link.kind == DecisionContractLink.Kind.EXTEND
+    assert link.contract.reference == contracts_demo.KENT_YP_REFERENCE
+    option_1 = [y for y in figures_for(link.contract).years if y.source == "option 1"]
+    assert d.amount_involved == sum(y.amount for y in option_1)
+    assert [y.end for y in option_1][-1] == date(2029, 1, 31)
+    assert list(d.relations.values_list("earlier__number", flat=True)) == ["24/00056"]
+
+
+def test_the_illustrative_decision_is_on_the_forward_plan_and_home_page_before_it(
+    demo, clerk_client
+):
+    import time_machine
+
+    with time_machine.travel(date(2026, 12, 1)):
+        plan = clerk_client.get(reverse("decisions:forward_plan")).content.decode()
+        home = clerk_client.get(reverse("home")).content.decode()
+    assert "extension option 1 (illustrative)" in plan
+    assert "Key decisions in the next 60 days" in home
+    assert "extension option 1 (illustrative)" in home
