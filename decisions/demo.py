@@ -82,23 +82,27 @@ KENT_STRATEGY_PRIORITIES = (
 )
 
 
-def _decision(authority: Authority, number: str | None, year: int, values: dict) -> Decision:
+def _decision(
+    authority: Authority, number: str | None, year: int, values: dict, reason: str = REASON
+) -> Decision:
     """Upsert a decision by its number, or by its title when the app allocates the number."""
     if number is None:
         existing = Decision.objects.filter(authority=authority, title=values["title"]).first()
         number = existing.number if existing else allocate_number(authority=authority, year=year)
     decision, _ = upsert(
-        Decision, {"authority": authority, "number": number}, values, reason=REASON
+        Decision, {"authority": authority, "number": number}, values, reason=reason
     )
     return decision
 
 
-def _parts(decision: Decision, model, rows: list[dict]) -> None:
+def _parts(decision: Decision, model, rows: list[dict], reason: str = REASON) -> None:
     for order, values in enumerate(rows, start=1):
-        upsert(model, {"decision": decision, "order": order}, values, reason=REASON)
+        upsert(model, {"decision": decision, "order": order}, values, reason=reason)
 
 
-def _link(decision: Decision, reference: str, kind: str, note: str = "") -> None:
+def _link(
+    decision: Decision, reference: str, kind: str, note: str = "", reason: str = REASON
+) -> None:
     contract = Contract.objects.filter(reference=reference).first()
     if contract is None:
         return
@@ -106,16 +110,16 @@ def _link(decision: Decision, reference: str, kind: str, note: str = "") -> None
         DecisionContractLink,
         {"decision": decision, "contract": contract, "kind": kind},
         {"note": note},
-        reason=REASON,
+        reason=reason,
     )
 
 
-def _relies_on(decision: Decision, earlier: Decision) -> None:
+def _relies_on(decision: Decision, earlier: Decision, reason: str = REASON) -> None:
     upsert(
         DecisionRelation,
         {"decision": decision, "earlier": earlier},
         {"kind": DecisionRelation.Kind.RELIES_ON},
-        reason=REASON,
+        reason=reason,
     )
 
 
@@ -390,6 +394,7 @@ ILLUSTRATIVE = (
     "Illustrative: not from the seed reports. It shows a key decision coming up on the "
     "forward plan."
 )
+ILLUSTRATIVE_REASON = "Illustrative demo data, not from the seed reports"
 
 
 def load_kent_yp_option_1(kent: Authority, award: Decision) -> Decision:
@@ -424,6 +429,7 @@ def load_kent_yp_option_1(kent: Authority, award: Decision) -> Decision:
                 "years (contract years three and four, with the 1% yearly uplift)."
             ),
         },
+        reason=ILLUSTRATIVE_REASON,
     )
     _parts(
         decision,
@@ -435,6 +441,7 @@ def load_kent_yp_option_1(kent: Authority, award: Decision) -> Decision:
                 "Drug and Alcohol Service contract, to 31 January 2029",
             },
         ],
+        reason=ILLUSTRATIVE_REASON,
     )
     _parts(
         decision,
@@ -453,9 +460,15 @@ def load_kent_yp_option_1(kent: Authority, award: Decision) -> Decision:
                 "outcome": "",
             },
         ],
+        reason=ILLUSTRATIVE_REASON,
     )
-    _link(decision, contracts_demo.KENT_YP_REFERENCE, DecisionContractLink.Kind.EXTEND)
-    _relies_on(decision, award)
+    _link(
+        decision,
+        contracts_demo.KENT_YP_REFERENCE,
+        DecisionContractLink.Kind.EXTEND,
+        reason=ILLUSTRATIVE_REASON,
+    )
+    _relies_on(decision, award, reason=ILLUSTRATIVE_REASON)
     return decision
 
 

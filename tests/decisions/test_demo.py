@@ -121,6 +121,7 @@ def test_the_illustrative_upcoming_decision_is_option_1_of_the_kent_yp_contract(
     d = Decision.objects.get(title__contains="extension option 1 (illustrative)")
     assert d.status == Decision.Status.PLANNED
     assert d.summary.startswith("Illustrative: not from the seed reports.")
+    assert d.history.earliest().history_change_reason.startswith("Illustrative demo data")
     link = d.contract_links.get()
     assert link.kind == DecisionContractLink.Kind.EXTEND
     assert link.contract.reference == contracts_demo.KENT_YP_REFERENCE
