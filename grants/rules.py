@@ -9,7 +9,7 @@ financial years, money parsing) so contracts and grants always agree.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
@@ -100,6 +100,22 @@ def commitment_error(
             f"This commitment is {over} more than that: enter {left} or less."
         )
     return None
+
+
+def commitment_year_error(year: str, allocation_years: Sequence[str]) -> str | None:
+    """Why a commitment in financial year ``year`` is refused, or None if it fits.
+
+    Issue 5, "Commitments": money is committed in a financial year the allocation covers
+    (``allocation_years``, in order); a grant for 2024/25 cannot pay for 2025/26.
+    """
+    if year in allocation_years:
+        return None
+    covered = (
+        allocation_years[0]
+        if len(allocation_years) == 1
+        else (f"{allocation_years[0]} to {allocation_years[-1]}")
+    )
+    return f"Choose a financial year this allocation covers: {covered}."
 
 
 def allocation_amount_error(amount: Decimal, committed: Decimal) -> str | None:

@@ -36,10 +36,16 @@ def _committed(allocation_id: int, *, excluding: int | None = None) -> Decimal:
 def save_commitment(*, commitment: GrantCommitment, reason: str = "") -> GrantCommitment:
     """Save a new or changed commitment unless it would over-commit its allocation.
 
-    Raises OverCommitment (naming the uncommitted balance) and saves nothing.
+    Raises OverCommitment (naming the uncommitted balance), or a ValidationError on
+    ``financial_year`` for a year the allocation does not cover, and saves nothing.
     """
     with transaction.atomic():
         allocation = _locked(commitment.allocation_id)
+        year_error = rules.commitment_year_error(
+            commitment.financial_year, allocation.financial_years
+        )
+        if year_error:
+            raise ValidationError({"financial_year": year_error}, code="outside_allocation")
         others = _committed(allocation.pk, excluding=commitment.pk)
         error = rules.commitment_error(allocation.amount, [others], commitment.amount)
         if error:

@@ -248,6 +248,8 @@ def _commitment_form_page(request, *, allocation: GrantAllocation, commitment=No
             )
         except services.OverCommitment as error:
             form.add_error("amount", error.messages[0])
+        except ValidationError as error:
+            form.add_error(None, error)  # names its field: the financial year
         else:
             verb = "updated" if commitment else "added"
             messages.success(request, f"Commitment of {form.instance.amount:,.2f} {verb}.")

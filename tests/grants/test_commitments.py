@@ -96,6 +96,24 @@ def test_the_service_refuses_over_commitment_even_without_the_form():
     assert GrantCommitment.objects.count() == 1
 
 
+def test_the_service_refuses_a_year_the_allocation_does_not_cover():
+    from django.core.exceptions import ValidationError
+
+    allocation = AllocationFactory(amount=Decimal("1000.00"), financial_year="2024/25")
+    commitment = GrantCommitment(
+        allocation=allocation,
+        service_name="Support officers",
+        financial_year="2025/26",
+        amount=Decimal("10.00"),
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.save_commitment(commitment=commitment)
+    assert refused.value.message_dict == {
+        "financial_year": ["Choose a financial year this allocation covers: 2024/25."]
+    }
+    assert not GrantCommitment.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [

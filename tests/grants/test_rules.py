@@ -356,3 +356,20 @@ def test_part_years_are_profiled_across_financial_years_to_the_penny(start, end,
     assert sum(profile.values()) == sum(y.amount for y in years)
     for year, parts in split.items():
         assert sum(parts.values()) == profile[year]
+
+
+@pytest.mark.parametrize(
+    ("year", "allocation_years", "expected"),
+    [
+        ("2024/25", ["2024/25"], None),
+        ("2025/26", ["2024/25", "2025/26", "2026/27"], None),
+        ("2025/26", ["2024/25"], "Choose a financial year this allocation covers: 2024/25."),
+        (
+            "2023/24",
+            ["2024/25", "2025/26"],
+            "Choose a financial year this allocation covers: 2024/25 to 2025/26.",
+        ),
+    ],
+)
+def test_a_commitment_falls_in_a_year_its_allocation_covers(year, allocation_years, expected):
+    assert rules.commitment_year_error(year, allocation_years) == expected
