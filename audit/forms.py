@@ -1,6 +1,9 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
+from django.contrib.auth import get_user_model
+
+from audit.feed import ACTIONS, record_type_choices
 
 
 class AsOfForm(forms.Form):
@@ -21,3 +24,40 @@ class AsOfForm(forms.Form):
         self.helper.form_tag = False
         self.helper.label_size = "s"
         self.helper.add_input(Submit("show", "Show", css_class="govuk-button--secondary"))
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    """Users by the names people know them by, as the history shows them."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class ChangesFilterForm(forms.Form):
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    user = UserChoiceField(
+        label="Changed by",
+        required=False,
+        queryset=get_user_model().objects.order_by("first_name", "last_name", "username"),
+        empty_label="Anyone",
+    )
+    record_type = forms.ChoiceField(label="Record type", required=False)
+    action = forms.ChoiceField(
+        label="Action", required=False, choices=[("", "Any")] + list(ACTIONS.items())
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["record_type"].choices = [("", "Any")] + record_type_choices(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The end date must be on or after the start date.")
+        return cleaned

@@ -19,7 +19,7 @@ class ChangesTable(tables.Table):
     history_change_reason = tables.Column(verbose_name="Reason", orderable=False)
 
     class Meta:
-        attrs = {"class": "govuk-table app-table--changes"}
+        attrs = {"class": "govuk-table app-table--changes app-table--stack"}
         empty_text = "No changes match these filters."
         order_by = ("-history_date",)
 

@@ -1,8 +1,6 @@
 from datetime import datetime, time
 
-from django import forms
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -11,37 +9,10 @@ from django.utils import timezone
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
-from audit.feed import ACTIONS, FeedFilter, changes_feed, record_type_choices
-from audit.forms import AsOfForm
+from audit.feed import FeedFilter, changes_feed
+from audit.forms import AsOfForm, ChangesFilterForm
 from audit.history import history_rows, redact_for
 from audit.tables import ChangesTable
-
-
-class ChangesFilterForm(forms.Form):
-    date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    user = forms.ModelChoiceField(
-        label="Changed by", required=False, queryset=get_user_model().objects.order_by("username")
-    )
-    record_type = forms.ChoiceField(label="Record type", required=False)
-    action = forms.ChoiceField(
-        label="Action", required=False, choices=[("", "Any")] + list(ACTIONS.items())
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["record_type"].choices = [("", "Any")] + record_type_choices(user)
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", "The end date must be on or after the start date.")
-        return cleaned
 
 
 @login_required

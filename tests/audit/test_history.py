@@ -182,3 +182,23 @@ def test_a_many_to_many_change_records_the_old_and_new_related_records():
         ["Open Road", "Change Grow Live; Open Road"],
         ["Change Grow Live; Open Road", "Change Grow Live"],
     ]
+
+
+def test_the_feed_filters_by_who_made_the_change_listed_by_name(auditor_client, client):
+    from accounts.roles import COMMISSIONER
+    from tests.accounts.factories import UserFactory
+
+    editor = UserFactory(username="pshah", first_name="Priya", last_name="Shah", role=COMMISSIONER)
+    client.force_login(editor)
+    provider = ProviderFactory(name="Change Grow Live")
+    client.post(
+        reverse("contracts:provider_edit", args=[provider.pk]),
+        {"name": "Change Grow Live", "provider_type": provider.provider_type, "postcode": "N1"},
+    )
+    page = auditor_client.get(reverse("audit:changes"))
+    choices = dict(page.context["form"].fields["user"].choices)
+    assert choices[""] == "Anyone"
+    assert "Priya Shah" in choices.values()
+    response = auditor_client.get(reverse("audit:changes"), {"user": editor.pk})
+    rows = response.context["table"].rows
+    assert [r.record["record_label"] for r in rows] == ["Change Grow Live"]
