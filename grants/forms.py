@@ -299,6 +299,28 @@ class ProgrammeForm(GovukModelForm):
             self.instance = construct_instance(self, self.instance, opts.fields, opts.exclude)
 
 
+class ProgrammeEditForm(GovukModelForm):
+    """Correct a programme's name or short name; its funder stays as it is."""
+
+    reason = ReasonField()
+
+    class Meta:
+        model = GrantProgramme
+        fields = ["name", "short_name"]
+        labels = {"name": "Programme name", "short_name": "Short name (optional)"}
+        error_messages = {"name": {"required": "Enter the programme's name."}}
+        widgets = {"short_name": forms.TextInput(attrs={"class": "govuk-input--width-10"})}
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = self.instance.funder.programmes.exclude(pk=self.instance.pk)
+        if others.filter(name__iexact=name).exists():
+            raise forms.ValidationError(
+                f"{self.instance.funder} already has a programme called {name}."
+            )
+        return name
+
+
 class CommitmentForm(GovukModelForm):
     contract = forms.ModelChoiceField(
         Contract.objects.order_by("reference"),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.AllocationList.as_view(), name="list"),
     path("allocations/new/", views.allocation_create, name="allocation_create"),
     path("programmes/new/", views.programme_create, name="programme_create"),
+    path("programmes/<int:pk>/edit/", views.programme_edit, name="programme_edit"),
     path("allocations/<int:pk>/", views.allocation_detail, name="allocation_detail"),
     path("allocations/<int:pk>/edit/", views.allocation_edit, name="allocation_edit"),
     path("allocations/<int:pk>/delete/", views.allocation_delete, name="allocation_delete"),

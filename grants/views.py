@@ -27,6 +27,7 @@ from grants.forms import (
     ContractFundingForm,
     ImportForm,
     OutboundGrantForm,
+    ProgrammeEditForm,
     ProgrammeForm,
 )
 from grants.models import (
@@ -35,6 +36,7 @@ from grants.models import (
     Funder,
     GrantAllocation,
     GrantCommitment,
+    GrantProgramme,
     OutboundGrant,
 )
 from grants.tables import AllocationTable, CommitmentTable, FundingTable, OutboundGrantTable
@@ -212,6 +214,32 @@ def programme_create(request):
             "form": form,
             "title": "Add a grant programme",
             "cancel_url": reverse("grants:allocation_create"),
+        },
+    )
+
+
+@permission_required("grants.change_grantprogramme", raise_exception=True)
+def programme_edit(request, pk: int):
+    """Correct a programme's name; back to the allocation the user came from."""
+    programme = get_object_or_404(GrantProgramme.objects.select_related("funder"), pk=pk)
+    allocation_id = request.GET.get("allocation", "")
+    allocation = (
+        programme.allocations.filter(pk=allocation_id).first() if allocation_id.isdigit() else None
+    )
+    back = allocation.get_absolute_url() if allocation else reverse("grants:list")
+    form = ProgrammeEditForm(request.POST if request.method == "POST" else None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        save_with_history(form, reason=form.cleaned_data["reason"])
+        messages.success(request, f"Programme {programme} updated.")
+        return redirect(back)
+    return render(
+        request,
+        "grants/programme_edit.html",
+        {
+            "form": form,
+            "title": f"Edit the programme {programme}",
+            "cancel_url": back,
+            "programme": programme,
         },
     )
 

@@ -20,6 +20,7 @@ def routes() -> dict:
         "grants:list": ((), view),
         "grants:allocation_create": ((), add),
         "grants:programme_create": ((), "grants.add_grantprogramme"),
+        "grants:programme_edit": ((allocation.programme_id,), "grants.change_grantprogramme"),
         "grants:allocation_detail": ((allocation.pk,), view),
         "grants:allocation_edit": ((allocation.pk,), change),
         "grants:allocation_delete": ((allocation.pk,), delete),

@@ -75,3 +75,55 @@ def test_the_allocation_form_links_to_adding_a_programme(commissioner_client, cl
     response = clerk_client.post(reverse("grants:programme_create"), _form(new_funder="X"))
     assert response.status_code == 403
     assert not Funder.objects.exists()
+
+
+def test_a_commissioner_corrects_a_programmes_name_from_its_allocation(commissioner_client):
+    from tests.grants.factories import AllocationFactory
+
+    allocation = AllocationFactory(programme__name="Rough Sleeping Drugs Grant")
+    programme = allocation.programme
+    page = commissioner_client.get(allocation.get_absolute_url()).content.decode()
+    url = reverse("grants:programme_edit", args=[programme.pk])
+    assert f"{url}?allocation={allocation.pk}" in page
+
+    response = commissioner_client.post(
+        f"{url}?allocation={allocation.pk}",
+        {
+            "name": "Rough Sleeping Drug and Alcohol Treatment Grant",
+            "short_name": "RSDATG",
+            "reason": "Name as in the grant letter",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == allocation.get_absolute_url()
+    programme.refresh_from_db()
+    assert programme.name == "Rough Sleeping Drug and Alcohol Treatment Grant"
+    last = programme.history.latest()
+    assert last.history_change_reason == "Name as in the grant letter"
+    assert last.prev_record.name == "Rough Sleeping Drugs Grant"
+
+
+def test_a_programme_cannot_take_another_of_its_funders_names(commissioner_client):
+    funder = FunderFactory()
+    ProgrammeFactory(funder=funder, name="Universal Grant")
+    programme = ProgrammeFactory(funder=funder, name="Universal Grnat")
+    url = reverse("grants:programme_edit", args=[programme.pk])
+    response = commissioner_client.post(
+        f"{url}?allocation=not-a-number", {"name": "universal grant", "short_name": ""}
+    )
+    assert response.status_code == 200
+    assert (
+        "already has a programme called universal grant"
+        in (response.context["form"].errors["name"][0])
+    )
+    programme.refresh_from_db()
+    assert programme.name == "Universal Grnat"
+
+
+def test_only_commissioners_may_edit_a_programme(clerk_client, auditor_client):
+    programme = ProgrammeFactory()
+    url = reverse("grants:programme_edit", args=[programme.pk])
+    assert clerk_client.get(url).status_code == 403
+    assert auditor_client.post(url, {"name": "X"}).status_code == 403
+    programme.refresh_from_db()
+    assert programme.name != "X"
