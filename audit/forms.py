@@ -21,6 +21,7 @@ class AsOfForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["as_of"].widget.attrs["class"] = "govuk-input--width-10"
         self.helper = FormHelper()
+        self.helper.disable_csrf = True  # the template's <form> has the token
         self.helper.form_tag = False
         self.helper.label_size = "s"
         self.helper.add_input(Submit("show", "Show", css_class="govuk-button--secondary"))

@@ -1,5 +1,7 @@
 """Walk every page for every role and check the status each should get."""
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -60,4 +62,27 @@ def test_every_page_answers_each_role_as_expected(request, role, sample_objects)
         expected = sample_objects.expectation(name, role)
         if response.status_code not in expected:
             failures.append(f"{name} {url}: {response.status_code}, expected {expected}")
+    assert failures == []
+
+
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
+
+
+@pytest.mark.parametrize("role", ["commissioner_client", "clerk_client"])
+def test_every_form_carries_one_csrf_token_and_a_get_form_none(request, role, sample_objects):
+    # A second token is noise; a token in a GET form would land in the address bar.
+    client = request.getfixturevalue(role)
+    failures = []
+    forms_seen = 0
+    for name, route in all_routes():
+        response = client.get(_url_for(name, route, sample_objects))
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        for attrs, body in FORM.findall(response.content.decode()):
+            forms_seen += 1
+            tokens = body.count('name="csrfmiddlewaretoken"')
+            expected = 1 if re.search(r'method="post"', attrs, re.I) else 0
+            if tokens != expected:
+                failures.append(f"{name}: a form with {tokens} tokens, expected {expected}")
+    assert forms_seen > 10
     assert failures == []

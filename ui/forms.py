@@ -11,6 +11,7 @@ class GovukForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.disable_csrf = True  # the template's <form> has the token
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", self.submit_label))
 
@@ -21,6 +22,7 @@ class GovukModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.disable_csrf = True  # the template's <form> has the token
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", self.submit_label))
 
