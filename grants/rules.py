@@ -110,11 +110,8 @@ def commitment_year_error(year: str, allocation_years: Sequence[str]) -> str | N
     """
     if year in allocation_years:
         return None
-    covered = (
-        allocation_years[0]
-        if len(allocation_years) == 1
-        else (f"{allocation_years[0]} to {allocation_years[-1]}")
-    )
+    first, last = allocation_years[0], allocation_years[-1]
+    covered = first if first == last else f"{first} to {last}"
     return f"Choose a financial year this allocation covers: {covered}."
 
 
