@@ -6,35 +6,15 @@ Signs in as the demo commissioner and saves OUT_DIR/<name>-<width>.png, for each
 given too.
 """
 
-import re
 import sys
-from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
-PASSWORD = "demo-password-2026"
-WIDTHS = (390, 1280)
+from screenshots import shoot_paths, signed_in_pages
 
 
 def main(base: str, out: str, contract_id: str, csv_file: str, paths: list[str]) -> None:
-    Path(out).mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        for width in WIDTHS:
-            page = browser.new_page(
-                viewport={"width": width, "height": 900}, base_url=base, locale="en-GB"
-            )
-            page.goto("/accounts/login/")
-            page.fill("#id_username", "commissioner")
-            page.fill("#id_password", PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            for path in paths:
-                page.goto(path)
-                name = re.sub(r"[^a-z0-9]+", "-", path.strip("/").lower()) or "home"
-                page.screenshot(path=f"{out}/{name}-{width}.png", full_page=True)
+    with signed_in_pages(base, out, "commissioner") as pages:
+        for page, width in pages:
+            shoot_paths(page, out, width, paths)
 
             page.goto(f"/contracts/{contract_id}/edit/")
             page.fill("#id_initial_end_date", "31/01/2020")
@@ -56,8 +36,6 @@ def main(base: str, out: str, contract_id: str, csv_file: str, paths: list[str])
             page.get_by_role("button", name="Upload and preview").click()
             page.wait_for_selector("text=Check the import")
             page.screenshot(path=f"{out}/import-preview-{width}.png", full_page=True)
-            page.close()
-        browser.close()
 
 
 if __name__ == "__main__":
