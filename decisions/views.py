@@ -31,7 +31,7 @@ from decisions.models import (
 )
 from decisions.services import create_decision, restrict_history
 from decisions.tables import DecisionTable, ForwardPlanTable
-from ui.edit import save_with_history
+from ui.edit import delete_with_history, save_with_history
 from ui.forms import DeleteForm
 from ui.views import RegisterView
 
@@ -264,9 +264,7 @@ def part_delete(request, pk: int, kind: str, part_pk: int):
     back = f"{decision.get_absolute_url()}#{anchor}"
     form = DeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            part._change_reason = form.cleaned_data["reason"]
-            part.delete()
+        delete_with_history(part, reason=form.cleaned_data["reason"])
         messages.success(request, f"{noun.capitalize()} deleted.")
         return redirect(back)
     return render(

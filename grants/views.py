@@ -1,4 +1,5 @@
 import csv
+from functools import partial
 
 from django import forms
 from django.contrib import messages
@@ -40,7 +41,7 @@ from grants.models import (
     OutboundGrant,
 )
 from grants.tables import AllocationTable, CommitmentTable, FundingTable, OutboundGrantTable
-from ui.edit import edit_view, save_with_history
+from ui.edit import delete_with_history, edit_view, save_with_history
 from ui.forms import GovukForm, ReasonField
 from ui.views import RegisterView
 
@@ -422,18 +423,13 @@ def funding_edit(request, pk: int):
 def funding_delete(request, pk: int):
     line = _funding_or_404(pk)
 
-    def delete(reason: str) -> None:
-        with transaction.atomic():
-            line._change_reason = reason
-            line.delete()
-
     return _confirm_delete(
         request,
         obj=line,
         title="Delete this funding line?",
         cancel_url=_contract_url(line.contract),
         warning=f"{line} will no longer count towards {line.contract.reference}'s funding.",
-        delete=delete,
+        delete=partial(delete_with_history, line),
         done_url=_contract_url(line.contract),
     )
 
@@ -673,18 +669,13 @@ def outbound_edit(request, pk: int):
 def outbound_delete(request, pk: int):
     grant = get_object_or_404(OutboundGrant.objects.with_related(), pk=pk)
 
-    def delete(reason: str) -> None:
-        with transaction.atomic():
-            grant._change_reason = reason
-            grant.delete()
-
     return _confirm_delete(
         request,
         obj=grant,
         title="Delete this grant?",
         cancel_url=grant.get_absolute_url(),
         warning=f"{grant} will no longer be published in the 360Giving files. Its history is kept.",
-        delete=delete,
+        delete=partial(delete_with_history, grant),
         done_url=reverse("grants:outbound_list"),
     )
 

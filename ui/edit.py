@@ -1,4 +1,4 @@
-"""The one way a single record is created or edited from a form."""
+"""The one way a single record is created, edited or deleted from a page."""
 
 from django.contrib import messages
 from django.db import transaction
@@ -13,6 +13,13 @@ def save_with_history(form, *, reason: str = ""):
         obj.save()
         form.save_m2m()
     return obj
+
+
+def delete_with_history(obj, *, reason: str = "") -> None:
+    """Delete one record in one transaction, with its reason in the history."""
+    with transaction.atomic():
+        obj._change_reason = reason or ""
+        obj.delete()
 
 
 def edit_view(
