@@ -1,6 +1,7 @@
 import csv
 from functools import partial
 
+from crispy_forms_gds.layout import Submit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -41,8 +42,9 @@ from grants.models import (
     OutboundGrant,
 )
 from grants.tables import AllocationTable, CommitmentTable, FundingTable, OutboundGrantTable
+from ui import forms as ui_forms
 from ui.edit import delete_with_history, edit_view, save_with_history
-from ui.forms import GovukForm, ReasonField
+from ui.forms import GovukForm
 from ui.views import RegisterView
 
 # --- Allocations ------------------------------------------------------------------------
@@ -150,15 +152,17 @@ def allocation_edit(request, pk: int):
     return _allocation_form_page(request, allocation=_allocation_or_404(pk))
 
 
-class DeleteForm(GovukForm):
-    submit_label = "Yes, delete it"
-    reason = ReasonField()
+class DeleteForm(ui_forms.DeleteForm):
+    """The shared delete form, with its own warning button: the grants page has no other."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.add_input(Submit("submit", "Yes, delete it", css_class="govuk-button--warning"))
 
 
 def _confirm_delete(request, *, obj, title: str, cancel_url: str, warning: str, delete, done_url):
     """A confirmation page on GET; the delete itself only on POST."""
     form = DeleteForm(request.POST if request.method == "POST" else None)
-    form.helper.inputs[0].field_classes = "govuk-button govuk-button--warning"
     if request.method == "POST" and form.is_valid():
         try:
             delete(reason=form.cleaned_data["reason"])
