@@ -1,9 +1,17 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from audit.versioning import VersionedModel
 
-class User(AbstractUser):
-    """A council officer. The role is the user's group (see accounts.roles)."""
+
+class User(AbstractUser, VersionedModel):
+    """A council officer. The role is the user's group (see accounts.roles).
+
+    Versioned like every edited record, so two administrators editing one user
+    cannot silently undo each other (audit.versioning)."""
+
+    # Written on every sign-in; not an edit that should refuse an open form.
+    unversioned_fields = frozenset({"last_login"})
 
     cleared_for_exempt = models.BooleanField(
         "cleared for exempt information",

@@ -13,6 +13,8 @@ AuditedQuerySet): history is complete or the write is impossible.
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from audit.versioning import VersionedModel
+
 
 class AuditedHistory(models.Model):
     """Extra columns on every historical table."""
@@ -70,8 +72,9 @@ class AuditedQuerySet(models.QuerySet):
 AuditedManager = models.Manager.from_queryset(AuditedQuerySet)
 
 
-class AuditedModel(models.Model):
-    """Base for domain models: audited manager. Subclasses add ``history``."""
+class AuditedModel(VersionedModel):
+    """Base for domain models: audited manager, and a version checked on every save
+    (audit.versioning). Subclasses add ``history``."""
 
     objects = AuditedManager()
 

@@ -499,7 +499,6 @@ def apply(rows: list[ParsedRow], *, reason: str) -> dict[str, int]:
             if fields_changed or parts_changed:
                 for k, v in values.items():
                     setattr(contract, k, v)
-                contract.version += 1
                 contract._change_reason = reason
                 contract.save()
                 counts["updated"] += 1

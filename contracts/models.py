@@ -291,7 +291,6 @@ class Contract(AuditedModel):
         blank=True,
         help_text="The whole-life value as a report printed it, for example “£4.1m”.",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

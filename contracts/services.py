@@ -1,49 +1,17 @@
 """Writes that span a contract and its options and shares, each in one transaction."""
 
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.db import transaction
 
+from audit import versioning
+from audit.versioning import Change, EditConflict
 from contracts import rules
 from contracts.models import Contract, CostShare, ExtensionOption
 
 
-@dataclass(frozen=True)
-class Change:
-    """One thing another user changed while this user was editing: theirs → yours."""
-
-    label: str
-    theirs: str
-    yours: str
-
-
-class EditConflict(Exception):
-    """The contract was saved by someone else after this user opened it (lost update)."""
-
-    def __init__(self, changes: list[Change], current_version: int):
-        self.changes = changes
-        self.current_version = current_version
-        super().__init__(f"The contract changed meanwhile (now version {current_version}).")
-
-
 class OptionOutOfTurn(Exception):
     """The option is not the next pending one (options are decided in order)."""
-
-
-def _shown(value) -> str:
-    if value is None or value == "":
-        return "blank"
-    if isinstance(value, Decimal):
-        return f"{value:,.2f}" if value == value.quantize(Decimal("0.01")) else f"{value}"
-    if isinstance(value, date):
-        return f"{value.day} {value:%B %Y}"
-    return str(value)
-
-
-def _choice_label(field, value) -> str:
-    return str(dict(field.choices).get(value, value)) if field.choices else _shown(value)
 
 
 def options_summary(options) -> str:
@@ -77,30 +45,15 @@ def _formset_objects(formset, model):
     return kept
 
 
-def changes_since(current: Contract, version: int | None, form, options, shares) -> list[Change]:
-    """What changed between ``version`` (what the user opened) and ``current``, shown
-    as the current value (theirs) and the value the user submitted (yours)."""
-    then = current.history.filter(version=version).order_by("-history_date").first()
-    changes = []
-    for name in form.Meta.fields:
-        field = Contract._meta.get_field(name)
-        if field.many_to_many:
-            continue
-        attname = field.attname
-        theirs = getattr(current, attname)
-        if then is not None and getattr(then, attname) == theirs:
-            continue
-        yours = form.cleaned_data.get(name)
-        if field.is_relation:
-            theirs_shown = _shown(getattr(current, name))
-            yours_shown = _shown(yours)
-        elif field.choices:
-            theirs_shown, yours_shown = _choice_label(field, theirs), _choice_label(field, yours)
-        else:
-            theirs_shown, yours_shown = _shown(theirs), _shown(yours)
-        if then is None and theirs_shown == yours_shown:
-            continue
-        changes.append(Change(str(field.verbose_name).capitalize(), theirs_shown, yours_shown))
+def changes_since(conflict: EditConflict, form, options, shares) -> list[Change]:
+    """What changed since the version the user opened: the contract's fields (as
+    for any record, audit.versioning.changes_since), then its options and shares."""
+    current = Contract.objects.get(pk=conflict.record.pk)
+    fields = [n for n in form.Meta.fields if not Contract._meta.get_field(n).many_to_many]
+    changes = versioning.changes_since(conflict, form, fields=fields)
+    then = (
+        current.history.filter(version=conflict.expected_version).order_by("-history_date").first()
+    )
     since = then.history_date if then is not None else None
     for label, model, summary, formset, rows in (
         ("Extension options", ExtensionOption, options_summary, options, current.options.all()),
@@ -157,21 +110,27 @@ def save_contract(*, form, options, shares, expected_version: int | None = None)
     """Save a contract with its options and shares, all or nothing.
 
     Refuses with :class:`EditConflict` when someone else saved the contract since the
-    user opened it (``expected_version``), so nobody overwrites a change they never saw.
+    user opened it (``expected_version``, else the version the form carries), so
+    nobody overwrites a change they never saw.
     """
     reason = form.cleaned_data.get("reason", "")
     with transaction.atomic():
         contract = form.save(commit=False)
         if contract.pk:
-            # The race: two users open version n and both save. Locking the row makes
-            # the check and the write one step, so the second save sees version n + 1.
+            if expected_version is not None:
+                contract.version = expected_version
+            # The race: two users open version n and both save. The contract's own
+            # save checks its version (audit.versioning), but its options and shares
+            # are written first; locking the row makes the check and all those
+            # writes one step, so the second save sees version n + 1 before it
+            # touches a part.
             current = Contract.objects.select_for_update().get(pk=contract.pk)
-            if expected_version != current.version:
-                raise EditConflict(
-                    changes_since(current, expected_version, form, options, shares),
-                    current.version,
+            if contract.version != current.version:
+                conflict = EditConflict(
+                    contract, expected_version=contract.version, current_version=current.version
                 )
-            contract.version = current.version + 1
+                conflict.changes = changes_since(conflict, form, options, shares)
+                raise conflict
             # Parts first, then the contract: its new version's history row is then
             # the latest, which is what changes_since() relies on.
             _save_options(contract, options, reason)
@@ -222,7 +181,8 @@ def decide_option(
         note = f"Option {option.sequence} ({option.months} months) {verb}: {reason}"
         option._change_reason = note
         option.save()
-        contract.version += 1
+        # Saving the contract gives it a new version, so a form opened before the
+        # decision is refused rather than undoing it.
         contract._change_reason = note
         contract.save()
     return option

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.history import combined_history, history_rows
+from audit.versioning import EditConflict
 from contracts import csv_format, rules, services
 from contracts.figures import figures_for, rows_for
 from contracts.filters import AuthorityFilter, ContractFilter, ProviderFilter
@@ -254,20 +255,13 @@ def _contract_form_page(request, *, contract: Contract | None):
                     shares=shares,
                     expected_version=form.cleaned_data.get("version"),
                 )
-            except services.EditConflict as error:
+            except EditConflict as error:
                 conflict = error
-                # Keep what the user typed; saving again now means "keep mine".
-                data = request.POST.copy()
-                data["version"] = error.current_version
-                form = ContractForm(data, instance=contract)
-                form.is_valid()
-                form.add_error(
-                    None,
-                    "Someone else saved this contract while you were editing it. Check "
-                    "their changes below; save again to keep yours.",
-                )
-                options = OptionFormSetFactory(data, instance=contract, prefix="options")
-                shares = ShareFormSetFactory(data, instance=contract, prefix="shares")
+                # Keep what the user typed; saving again now means "keep mine". The
+                # formsets are bound afresh: the refused save had begun on their rows.
+                form.keep_input_after(error)
+                options = OptionFormSetFactory(form.data, instance=contract, prefix="options")
+                shares = ShareFormSetFactory(form.data, instance=contract, prefix="shares")
             else:
                 messages.success(
                     request, f"Contract {saved.reference} {'updated' if contract else 'added'}."

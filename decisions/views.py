@@ -2,7 +2,6 @@ from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,7 +30,7 @@ from decisions.models import (
 )
 from decisions.services import create_decision, restrict_history
 from decisions.tables import DecisionTable, ForwardPlanTable
-from ui.edit import delete_with_history, save_with_history
+from ui.edit import delete_with_history, form_status, save_or_refuse, save_with_history
 from ui.forms import DeleteForm
 from ui.views import RegisterView
 
@@ -174,7 +173,8 @@ def decision_detail(request, pk: int):
 @permission_required("decisions.add_decision", raise_exception=True)
 def decision_create(request):
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def create(form):
         decision = create_decision(
             decision=form.save(commit=False),
             allocate=form.allocate_number,
@@ -182,8 +182,14 @@ def decision_create(request):
             reason=form.cleaned_data.get("reason", ""),
         )
         form.save_m2m()
-        messages.success(request, f"Decision {decision.number} added.")
-        return redirect(decision)
+        return decision
+
+    if request.method == "POST" and form.is_valid():
+        # A typed number another clerk took meanwhile comes back as the number's error.
+        decision = save_or_refuse(form, create)
+        if decision is not None:
+            messages.success(request, f"Decision {decision.number} added.")
+            return redirect(decision)
     return render(
         request,
         "decisions/decision_form.html",
@@ -195,10 +201,13 @@ def decision_create(request):
 def decision_edit(request, pk: int):
     decision = get_object_or_404(Decision, pk=pk)
     form = DecisionForm(request.POST or None, instance=decision)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            save_with_history(form, reason=form.cleaned_data.get("reason", ""))
-            restrict_history(decision)
+
+    def save(form):
+        save_with_history(form, reason=form.cleaned_data.get("reason", ""))
+        restrict_history(decision)
+        return decision
+
+    if request.method == "POST" and form.is_valid() and save_or_refuse(form, save):
         messages.success(request, f"Decision {decision.number} updated.")
         return redirect(decision)
     return render(
@@ -210,6 +219,7 @@ def decision_edit(request, pk: int):
             "cancel_url": decision.get_absolute_url(),
             "object": decision,
         },
+        status=form_status(form),
     )
 
 
@@ -239,8 +249,7 @@ def part_edit(request, pk: int, kind: str, part_pk: int | None = None):
     if part is None and "order" in form_class.Meta.fields:
         initial["order"] = _next_order(decision, model)
     form = form_class(request.POST or None, instance=part, decision=decision, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        save_with_history(form, reason=form.cleaned_data.get("reason", ""))
+    if request.method == "POST" and form.is_valid() and save_or_refuse(form):
         messages.success(request, f"{noun.capitalize()} {'updated' if part else 'added'}.")
         return redirect(f"{decision.get_absolute_url()}#{anchor}")
     return render(
@@ -252,6 +261,7 @@ def part_edit(request, pk: int, kind: str, part_pk: int | None = None):
             "decision": decision,
             "cancel_url": f"{decision.get_absolute_url()}#{anchor}",
         },
+        status=form_status(form),
     )
 
 

@@ -43,7 +43,7 @@ from grants.models import (
 )
 from grants.tables import AllocationTable, CommitmentTable, FundingTable, OutboundGrantTable
 from ui import forms as ui_forms
-from ui.edit import delete_with_history, edit_view, save_with_history
+from ui.edit import delete_with_history, edit_view, form_status, save_or_refuse
 from ui.forms import GovukForm
 from ui.views import RegisterView
 
@@ -120,16 +120,20 @@ def _allocation_form_page(request, *, allocation: GrantAllocation | None):
     form = AllocationForm(request.POST or None, instance=allocation, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.save_allocation(
-                allocation=form.save(commit=False),
-                shares=form.shares,
-                reason=form.cleaned_data.get("reason", ""),
+            saved = save_or_refuse(
+                form,
+                lambda form: services.save_allocation(
+                    allocation=form.save(commit=False),
+                    shares=form.shares,
+                    reason=form.cleaned_data.get("reason", ""),
+                ),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{saved} {'updated' if allocation else 'added'}.")
-            return redirect(saved)
+            if saved is not None:
+                messages.success(request, f"{saved} {'updated' if allocation else 'added'}.")
+                return redirect(saved)
     return render(
         request,
         "grants/allocation_form.html",
@@ -139,6 +143,7 @@ def _allocation_form_page(request, *, allocation: GrantAllocation | None):
             "cancel_url": allocation.get_absolute_url() if allocation else reverse("grants:list"),
             "object": allocation,
         },
+        status=form_status(form),
     )
 
 
@@ -233,8 +238,7 @@ def programme_edit(request, pk: int):
     )
     back = allocation.get_absolute_url() if allocation else reverse("grants:list")
     form = ProgrammeEditForm(request.POST if request.method == "POST" else None, instance=programme)
-    if request.method == "POST" and form.is_valid():
-        save_with_history(form, reason=form.cleaned_data["reason"])
+    if request.method == "POST" and form.is_valid() and save_or_refuse(form):
         messages.success(request, f"Programme {programme} updated.")
         return redirect(back)
     return render(
@@ -246,6 +250,7 @@ def programme_edit(request, pk: int):
             "cancel_url": back,
             "programme": programme,
         },
+        status=form_status(form),
     )
 
 
@@ -276,17 +281,21 @@ def _commitment_form_page(request, *, allocation: GrantAllocation, commitment=No
     form = CommitmentForm(request.POST or None, instance=commitment, allocation=allocation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_commitment(
-                commitment=form.save(commit=False), reason=form.cleaned_data.get("reason", "")
+            saved = save_or_refuse(
+                form,
+                lambda form: services.save_commitment(
+                    commitment=form.save(commit=False), reason=form.cleaned_data.get("reason", "")
+                ),
             )
         except services.OverCommitment as error:
             form.add_error("amount", error.messages[0])
         except ValidationError as error:
             form.add_error(None, error)  # names its field: the financial year
         else:
-            verb = "updated" if commitment else "added"
-            messages.success(request, f"Commitment of {form.instance.amount:,.2f} {verb}.")
-            return redirect(allocation)
+            if saved is not None:
+                verb = "updated" if commitment else "added"
+                messages.success(request, f"Commitment of {form.instance.amount:,.2f} {verb}.")
+                return redirect(allocation)
     return render(
         request,
         "grants/commitment_form.html",
@@ -296,6 +305,7 @@ def _commitment_form_page(request, *, allocation: GrantAllocation, commitment=No
             "cancel_url": allocation.get_absolute_url(),
             "allocation": allocation,
         },
+        status=form_status(form),
     )
 
 
@@ -398,9 +408,10 @@ def funding_add(request, pk: int):
 def _funding_form_page(request, *, contract: Contract, line: ContractFunding | None):
     form = ContractFundingForm(request.POST or None, instance=line, contract=contract)
     if request.method == "POST" and form.is_valid():
-        saved = save_with_history(form, reason=form.cleaned_data.get("reason", ""))
-        messages.success(request, f"Funding line {saved} {'updated' if line else 'added'}.")
-        return redirect(_contract_url(contract))
+        saved = save_or_refuse(form)
+        if saved is not None:
+            messages.success(request, f"Funding line {saved} {'updated' if line else 'added'}.")
+            return redirect(_contract_url(contract))
     return render(
         request,
         "grants/funding_form.html",
@@ -410,6 +421,7 @@ def _funding_form_page(request, *, contract: Contract, line: ContractFunding | N
             "cancel_url": _contract_url(contract),
             "contract": contract,
         },
+        status=form_status(form),
     )
 
 

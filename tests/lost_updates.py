@@ -50,6 +50,44 @@ def editable_text_fields(model) -> list[str]:
     return names
 
 
+def _one_round(model, pk, fields, round_no: int, editors: int, tally: Tally) -> None:
+    copies = [model._default_manager.get(pk=pk) for _ in range(editors)]
+    connections.close_all()  # the editors need the pool's connections
+    barrier = threading.Barrier(editors)
+    outcome: list = [None] * editors
+    wrote = {i: (fields[i % len(fields)], f"r{round_no}e{i}") for i in range(editors)}
+
+    def edit(i: int, copy) -> None:
+        name, value = wrote[i]
+        setattr(copy, name, value)
+        try:
+            barrier.wait(timeout=30)
+            copy.save()
+            outcome[i] = "updated"
+        except EditConflict:
+            outcome[i] = "refused"
+        except Exception as error:  # reported in the tally, not swallowed
+            outcome[i] = "error"
+            tally.errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=edit, args=(i, c)) for i, c in enumerate(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    final = model._default_manager.get(pk=pk)
+    for i, result in enumerate(outcome):
+        if result == "updated":
+            tally.answered_updated += 1
+            name, value = wrote[i]
+            if getattr(final, name) != value:
+                tally.lost += 1
+        elif result == "refused":
+            tally.refused += 1
+
+
 def race(make_record, *, editors: int = 10, rounds: int = 20) -> Tally:
     """Run ``rounds`` rounds of ``editors`` simultaneous saves; count the lost ones."""
     record = make_record()
@@ -58,41 +96,5 @@ def race(make_record, *, editors: int = 10, rounds: int = 20) -> Tally:
     assert fields, f"{model.__name__} has no free-text field to edit"
     tally = Tally(model.__name__)
     for round_no in range(rounds):
-        copies = [model._default_manager.get(pk=record.pk) for _ in range(editors)]
-        connections.close_all()  # the editors need the pool's connections
-        barrier = threading.Barrier(editors)
-        outcome: list = [None] * editors
-        wrote = {}
-
-        def edit(i: int, copy) -> None:
-            name = fields[i % len(fields)]
-            value = f"r{round_no}e{i}"
-            wrote[i] = (name, value)
-            setattr(copy, name, value)
-            try:
-                barrier.wait(timeout=30)
-                copy.save()
-                outcome[i] = "updated"
-            except EditConflict:
-                outcome[i] = "refused"
-            except Exception as error:  # reported in the tally, not swallowed
-                outcome[i] = "error"
-                tally.errors.append(repr(error))
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=edit, args=(i, c)) for i, c in enumerate(copies)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        final = model._default_manager.get(pk=record.pk)
-        for i, result in enumerate(outcome):
-            if result == "updated":
-                tally.answered_updated += 1
-                name, value = wrote[i]
-                if getattr(final, name) != value:
-                    tally.lost += 1
-            elif result == "refused":
-                tally.refused += 1
+        _one_round(model, record.pk, fields, round_no, editors, tally)
     return tally

@@ -2,6 +2,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
 
+from audit.versioning import VersionedFormMixin
+
 
 class GovukForm(forms.Form):
     """A form rendered with the GOV.UK template pack (see templates/includes/form.html)."""
@@ -16,7 +18,10 @@ class GovukForm(forms.Form):
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
-class GovukModelForm(forms.ModelForm):
+class GovukModelForm(VersionedFormMixin, forms.ModelForm):
+    """A model form rendered with the GOV.UK template pack. It carries the version it
+    was opened with, so saving it is refused if someone saved the record meanwhile."""
+
     submit_label = "Save"
 
     def __init__(self, *args, **kwargs):
@@ -24,6 +29,8 @@ class GovukModelForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.disable_csrf = True  # the template's <form> has the token
         self.helper.form_tag = False
+        # A layout lists the visible fields; the hidden version must come along too.
+        self.helper.render_hidden_fields = True
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
