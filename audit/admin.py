@@ -1,3 +1,5 @@
+from functools import cache
+
 from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -57,14 +59,45 @@ def version_checked(form_class):
     )
 
 
+def _versioned_form_kwargs(admin, request, obj, kwargs) -> dict:
+    """The form (or inline formset) arguments that add the hidden version.
+
+    The version is a field of the form, not one of the model's editable fields, so
+    it is left out of the model fields the form is built from."""
+    if "fields" in kwargs:
+        fields = kwargs.pop("fields")
+    else:
+        fields = flatten_fieldsets(admin.get_fieldsets(request, obj))
+    return {
+        "form": version_checked(kwargs.get("form", admin.form)),
+        "fields": None if fields is None else [f for f in fields if f != "version"],
+    }
+
+
+class VersionedInlineMixin:
+    def get_formset(self, request, obj=None, **kwargs):
+        if obj is not None:
+            kwargs.update(_versioned_form_kwargs(self, request, obj, kwargs))
+        return super().get_formset(request, obj, **kwargs)
+
+
+@cache
+def _versioned_inline(inline_class):
+    if issubclass(inline_class, VersionedInlineMixin):
+        return inline_class
+    return type(inline_class.__name__, (VersionedInlineMixin, inline_class), {})
+
+
 class VersionedAdminMixin:
     """Every change form (and inline) of a versioned model carries the version it was
     opened with, and a save from a stale form is refused, never silently applied."""
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if is_versioned(self.model):
-            kwargs["form"] = version_checked(kwargs.get("form", self.form))
-        return super().get_form(request, obj, change, **kwargs)
+        # Only a change form has a version to check (an add form may be another
+        # form altogether, as the user admin's is).
+        if obj is not None and is_versioned(self.model):
+            kwargs.update(_versioned_form_kwargs(self, request, obj, kwargs))
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -75,12 +108,11 @@ class VersionedAdminMixin:
         *rest, (name, options) = fieldsets
         return [*rest, (name, {**options, "fields": [*options["fields"], "version"]})]
 
-    def get_inline_instances(self, request, obj=None):
-        inlines = super().get_inline_instances(request, obj)
-        for inline in inlines:
-            if is_versioned(inline.model):
-                inline.form = version_checked(inline.form)
-        return inlines
+    def get_inlines(self, request, obj):
+        return [
+            _versioned_inline(inline) if is_versioned(inline.model) else inline
+            for inline in super().get_inlines(request, obj)
+        ]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
