@@ -393,6 +393,8 @@ def contract_import(request):
             )
         except csv_format.ImportErrors as error:
             errors = error.errors
+        except EditConflict as conflict:  # someone saved a record the file changes
+            errors = [f"Nothing was imported: {conflict} Confirm again to import the file."]
         else:
             del request.session[IMPORT_SESSION_KEY]
             messages.success(

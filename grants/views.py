@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.history import combined_history, history_rows
+from audit.versioning import EditConflict
 from contracts.models import Authority, Contract
 from contracts.rules import financial_year
 from grants import coverage, giving, rules, services, summaries, transfer
@@ -754,6 +755,8 @@ def import_allocations(request):
                 counts = transfer.apply_import(plan)
             except ValidationError as error:
                 plan.errors.append(f"Nothing was imported: {error.messages[0]}")
+            except EditConflict as conflict:  # someone saved a record the file changes
+                plan.errors.append(f"Nothing was imported: {conflict} Upload the file again.")
             else:
                 del request.session[IMPORT_SESSION_KEY]
                 messages.success(
