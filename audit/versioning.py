@@ -100,11 +100,6 @@ def is_versioned(model) -> bool:
     return model is not None and issubclass(model, VersionedModel)
 
 
-def current_version(obj) -> int | None:
-    """The version of ``obj``'s row in the database now (None if it was deleted)."""
-    return type(obj)._base_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
-
-
 # --- Forms --------------------------------------------------------------------------
 
 
@@ -116,6 +111,8 @@ class VersionField(forms.IntegerField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("min_value", 1)
+        # A tampered value beyond the column's range is a form error, not a 500.
+        kwargs.setdefault("max_value", 2**31 - 1)
         super().__init__(**kwargs)
 
 
