@@ -79,3 +79,13 @@ def test_signing_in_does_not_change_a_users_version_but_editing_does():
     user.job_title = "Commissioning officer"
     user.save()
     assert user.version == 2
+
+
+@pytest.mark.parametrize("tampered", ["abc", "0", "99999999999999999999"])
+def test_a_tampered_version_is_a_form_error_not_a_server_error(tampered):
+    provider = ProviderFactory(name="Forward Trust")
+    form = ProviderForm(
+        {"name": "Forward Trust", "provider_type": "vcse", "version": tampered}, instance=provider
+    )
+    assert not form.is_valid()
+    assert "version" in form.errors
