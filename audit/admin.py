@@ -3,7 +3,7 @@ from functools import cache
 from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -12,6 +12,7 @@ from audit.versioning import (
     VersionedFormMixin,
     VersionField,
     changes_since,
+    is_unique_race,
     is_versioned,
 )
 
@@ -121,6 +122,19 @@ class VersionedAdminMixin:
             # Only where the form's locked check could not hold (SQLite): the save
             # itself refused the stale version. Nothing was written.
             self.message_user(request, f"{conflict} Nothing was saved.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        except IntegrityError as error:
+            if not is_unique_race(error):
+                raise
+            # The form found the value free (a typed decision number), but another
+            # request saved it before this one did. Nothing was written.
+            self.message_user(
+                request,
+                "Someone else saved a record with the same value (for example the same "
+                "decision number) while you were editing. Nothing was saved; check the "
+                "values and save again.",
+                messages.ERROR,
+            )
             return HttpResponseRedirect(request.get_full_path())
 
 

@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
-from django.db import models
+from django.db import IntegrityError, models
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,13 @@ class VersionedModel(models.Model):
             return True
         current = base_qs.filter(pk=pk_val).values_list("version", flat=True).first()
         raise EditConflict(self, expected_version=expected, current_version=current)
+
+
+def is_unique_race(error: IntegrityError) -> bool:
+    """Whether ``error`` is a unique constraint refusing a value that another request
+    saved after this one checked it was free (PostgreSQL's 23505, SQLite's message)."""
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(error)
 
 
 def is_versioned(model) -> bool:

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 
-from audit.versioning import EditConflict
+from audit.versioning import EditConflict, is_unique_race
 
 # A form re-shown because someone else saved the record meanwhile.
 CONFLICT_STATUS = 409
@@ -40,10 +40,12 @@ def save_or_refuse(form, save=None):
     except EditConflict as conflict:
         form.keep_input_after(conflict)
         return None
-    except IntegrityError:
+    except IntegrityError as error:
+        if not is_unique_race(error):
+            raise
         form.full_clean()
         if form.is_valid():
-            raise  # not a uniqueness race: a real fault
+            raise  # the form does not know this constraint: a fault to fix
         return None
 
 

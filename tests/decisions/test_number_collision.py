@@ -15,6 +15,7 @@ from tests.accounts.factories import UserFactory
 from tests.contracts.factories import AuthorityFactory
 from tests.decisions.factories import DecisionFactory
 from tests.decisions.test_decision_views import decision_data
+from tests.html_forms import form_data
 
 TAKEN = "already has a decision 22/00041"
 
@@ -49,6 +50,30 @@ def test_a_number_taken_between_the_check_and_the_save_is_a_field_error(clerk_cl
     assert response.status_code == 200
     assert TAKEN in str(response.context["form"].errors["number"])
     assert Decision.objects.filter(authority=kent, number="22/00041").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_number_taken_meanwhile_in_the_admin_is_an_error_not_a_500(admin_client, monkeypatch):
+    kent = AuthorityFactory(name="Kent County Council")
+    decision = DecisionFactory(authority=kent, number="22/00040")
+    url = reverse("admin:decisions_decision_change", args=[decision.pk])
+    data = form_data(admin_client.get(url).content.decode())
+    data["number"] = "22/00041"
+    checked = Decision.validate_constraints
+    rival = []
+
+    def another_clerk_saves_after_the_check(self, *args, **kwargs):
+        checked(self, *args, **kwargs)
+        if not rival:
+            rival.append(DecisionFactory(authority=kent, number="22/00041"))
+
+    monkeypatch.setattr(Decision, "validate_constraints", another_clerk_saves_after_the_check)
+    response = admin_client.post(url, data, follow=True)
+
+    assert response.status_code == 200
+    assert "Someone else saved a record with the same value" in response.content.decode()
+    decision.refresh_from_db()
+    assert decision.number == "22/00040"
 
 
 CLERKS = 10
