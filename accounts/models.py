@@ -68,9 +68,7 @@ class User(AbstractUser):
     objects = CouncilUserManager()
     # Who holds which role (group membership) and clearance, and when that changed.
     # Never the password hash or sign-in times.
-    history = audited_history(
-        excluded_fields=["password", "last_login"], m2m_fields=["groups"]
-    )
+    history = audited_history(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
     history_hidden_fields = ("password", "last_login")
 
     @property

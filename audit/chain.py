@@ -80,9 +80,7 @@ def chained_models() -> list:
     """Every history table that carries the chain, in a stable order."""
     from django.apps import apps
 
-    return sorted(
-        (m for m in apps.get_models() if is_chained(m)), key=lambda m: m._meta.db_table
-    )
+    return sorted((m for m in apps.get_models() if is_chained(m)), key=lambda m: m._meta.db_table)
 
 
 def _lock(model, using: str) -> None:
@@ -114,10 +112,7 @@ def _next_ids(model, using: str, count: int) -> list[int]:
 
 def _last_hmac(model, using: str) -> str:
     last = (
-        model._base_manager.using(using)
-        .order_by("-pk")
-        .values_list(HMAC_FIELD, flat=True)
-        .first()
+        model._base_manager.using(using).order_by("-pk").values_list(HMAC_FIELD, flat=True).first()
     )
     return last or ""
 

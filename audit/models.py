@@ -62,7 +62,7 @@ class AppendOnlyQuerySetMixin:
         objs = list(objs)
         if not objs:
             return objs
-        parent = super(AppendOnlyQuerySetMixin, self)
+        parent = super()
         return chain.append(
             self.model, objs, lambda: parent.bulk_create(objs, *args, **kwargs), using=self._db
         )
