@@ -112,5 +112,10 @@ def record_changes(sender, instance, history_instance, **kwargs) -> None:
     if history_instance.history_type == "-":
         history_instance.changes = {}
         return
-    previous = previous_version(history_instance, instance)
+    # A new record has no earlier version (and SQLite may reuse a deleted record's id).
+    previous = (
+        None
+        if history_instance.history_type == "+"
+        else previous_version(history_instance, instance)
+    )
     history_instance.changes = field_changes(history_instance, instance, previous)
