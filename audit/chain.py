@@ -156,7 +156,8 @@ def verify(model, using: str | None = None) -> list[Finding]:
     by its successor: a successor that links to the bad row's stored hmac means the row's
     content was changed in place; one that links past it, to the last good row, means the
     bad row was inserted. A good row that links to neither its predecessor nor the last
-    good row means rows were removed just before it.
+    good row means rows were removed just before it. (Rows removed from the very end of
+    a chain leave no trace in it; the next append links to the new last row.)
     """
     using = using or router.db_for_read(model)
     table = model._meta.db_table
@@ -167,8 +168,9 @@ def verify(model, using: str | None = None) -> list[Finding]:
 
     def settle(bad_rows, next_prev: str | None) -> None:
         for bad in bad_rows:
-            stored = getattr(bad, HMAC_FIELD)
-            if next_prev is not None and next_prev == last_good and stored != last_good:
+            if next_prev is None:
+                problem = "changed or inserted: its hmac does not verify"
+            elif next_prev == last_good:
                 problem = "inserted: its hmac does not verify and the chain skips it"
             else:
                 problem = "changed: its content does not match its hmac"
