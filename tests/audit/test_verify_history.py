@@ -123,3 +123,11 @@ def test_a_different_key_fails_every_row(settings):
     code, out = verify_history()
     assert code == 1
     assert "changed" in out
+
+
+def test_the_demo_data_verifies():
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)  # the second run changes nothing it should not
+    code, out = verify_history()
+    assert code == 0, out
+    assert Provider.history.exists()

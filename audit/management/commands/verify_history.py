@@ -16,14 +16,19 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         findings = []
         tables = chained_models()
+        rows = 0
         for model in tables:
             found = verify(model)
             findings += found
             for finding in found:
                 self.stdout.write(str(finding))
+            count = model._base_manager.count()
+            rows += count
+            if options["verbosity"] >= 2:
+                self.stdout.write(f"{model._meta.db_table}: {count} rows")
         if findings:
             self.stderr.write(
                 f"History tampered with: {len(findings)} finding(s) in {len(tables)} tables."
             )
             sys.exit(1)
-        self.stdout.write(f"History intact: {len(tables)} tables verified.")
+        self.stdout.write(f"History intact: {rows} rows in {len(tables)} tables verified.")
