@@ -160,7 +160,26 @@ class AuditedM2MHistory(ChainedRow):
 
 
 class AuditedHistoricalRecords(HistoricalRecords):
-    """simple-history with append-only, chained history tables."""
+    """simple-history with append-only, chained history tables, and no way to skip it."""
+
+    def add_extra_methods(self, cls):
+        super().add_extra_methods(cls)
+
+        def save_without_historical_record(self, *args, **kwargs):
+            raise BulkWriteForbidden(
+                f"{type(self).__name__}: every save is recorded. Call save() instead."
+            )
+
+        cls.save_without_historical_record = save_without_historical_record
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        # Unlike simple-history's, ignores ``skip_history_when_saving``.
+        if not kwargs.get("raw", False):
+            self.create_historical_record(instance, "+" if created else "~", using=using)
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **_):
+        if action in ("post_add", "post_remove", "post_clear"):
+            self.create_historical_record(instance, "~")
 
     def get_meta_options(self, model):
         options = super().get_meta_options(model)

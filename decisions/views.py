@@ -29,7 +29,7 @@ from decisions.models import (
     Recommendation,
     ReportSection,
 )
-from decisions.services import create_decision, restrict_history
+from decisions.services import create_decision
 from decisions.tables import DecisionTable, ForwardPlanTable
 from ui.edit import delete_with_history, save_with_history
 from ui.forms import DeleteForm
@@ -198,7 +198,6 @@ def decision_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             save_with_history(form, reason=form.cleaned_data.get("reason", ""))
-            restrict_history(decision)
         messages.success(request, f"Decision {decision.number} updated.")
         return redirect(decision)
     return render(

@@ -126,3 +126,13 @@ def test_the_bulk_path_copies_many_to_many_rows_as_a_save_does():
     assert latest.changes == {"title": [latest.changes["title"][0], "Renamed in bulk"]}
     assert [r.provider.name for r in latest.subcontractors.all()] == ["Via"]
     assert verify(Contract.history.model.subcontractors.model) == []
+
+
+def test_history_cannot_be_skipped_on_save():
+    provider = ProviderFactory(name="Aquarius")
+    with pytest.raises(BulkWriteForbidden):
+        provider.save_without_historical_record()
+    provider.skip_history_when_saving = True
+    provider.name = "Renamed"
+    provider.save()
+    assert provider.history.latest().changes == {"name": ["Aquarius", "Renamed"]}
