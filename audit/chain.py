@@ -199,3 +199,29 @@ def verify_all(using: str | None = None) -> list[Finding]:
     for model in chained_models():
         findings += verify(model, using=using)
     return findings
+
+
+def seal_existing(apps, schema_editor, app_label: str) -> None:
+    """Chain history rows written before the chain existed (a data migration's step).
+
+    Runs before the append-only triggers are installed, with the migration's model
+    states: fills each row's user name and links every row onto its table's chain.
+    """
+    for model in apps.get_app_config(app_label).get_models():
+        if not is_chained(model):
+            continue
+        has_user = "history_user_name" in {f.attname for f in model._meta.concrete_fields}
+        previous = ""
+        rows = model._base_manager.using(schema_editor.connection.alias).order_by("pk")
+        for row in rows.iterator(chunk_size=2000):
+            values = {}
+            if has_user and row.history_user_id and not row.history_user_name:
+                user = row.history_user
+                name = f"{user.first_name} {user.last_name}".strip() or user.username
+                row.history_user_name = values["history_user_name"] = name
+            setattr(row, PREV_FIELD, previous)
+            previous = row_hmac(row)
+            values.update({PREV_FIELD: getattr(row, PREV_FIELD), HMAC_FIELD: previous})
+            model._base_manager.using(schema_editor.connection.alias).filter(pk=row.pk).update(
+                **values
+            )
