@@ -1,13 +1,40 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 
-from accounts.models import User
-from audit.admin import VersionedAdminMixin
+from accounts.models import User, users_with_history
+from audit.admin import HistoryAdmin
 
 
 @admin.register(User)
-class CouncilUserAdmin(VersionedAdminMixin, UserAdmin):
+class CouncilUserAdmin(HistoryAdmin, UserAdmin):
+    """Users are deactivated, not deleted, once they have made a recorded change."""
+
     fieldsets = UserAdmin.fieldsets + (
         ("Council", {"fields": ("job_title", "cleared_for_exempt")}),
     )
     list_display = ("username", "get_full_name", "email", "cleared_for_exempt", "is_active")
+    actions = ["deactivate"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and users_with_history([obj.pk]):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description="Deactivate selected users", permissions=["change"])
+    def deactivate(self, request, queryset):
+        count = queryset.deactivate()
+        self.message_user(request, f"{count} user(s) deactivated.", messages.SUCCESS)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(HistoryAdmin, GroupAdmin):
+    pass

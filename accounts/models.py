@@ -1,14 +1,63 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 
+from audit.models import audited_history, register_audited_history
 from audit.versioning import VersionedModel
+
+
+class UserHasHistory(Exception):
+    """Raised on deleting a user whose changes are in the history: deactivate instead."""
+
+
+def users_with_history(user_ids) -> set[int]:
+    """Those of the users who made a change recorded in any history table."""
+    from audit.chain import chained_models
+
+    ids = set(user_ids)
+    found: set[int] = set()
+    for model in chained_models():
+        if not ids - found or "history_user" not in {f.name for f in model._meta.fields}:
+            continue
+        found |= set(
+            model.objects.filter(history_user_id__in=ids - found)
+            .values_list("history_user_id", flat=True)
+            .distinct()
+        )
+    return found
+
+
+class UserQuerySet(models.QuerySet):
+    def delete(self):
+        refused = users_with_history(self.values_list("pk", flat=True))
+        if refused:
+            raise UserHasHistory(
+                f"{len(refused)} of these users made recorded changes: deactivate them instead."
+            )
+        return super().delete()
+
+    def deactivate(self) -> int:
+        """Sign users out of the service for good, keeping them (and history) whole."""
+        count = 0
+        for user in self.filter(is_active=True):
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            count += 1
+        return count
+
+
+class CouncilUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
 
 
 class User(AbstractUser, VersionedModel):
     """A council officer. The role is the user's group (see accounts.roles).
 
     Versioned like every edited record, so two administrators editing one user
-    cannot silently undo each other (audit.versioning)."""
+    cannot silently undo each other (audit.versioning).
+
+    Users who made a recorded change are deactivated, never deleted, so history keeps
+    who did what (each history row also keeps the name, ``history_user_name``).
+    """
 
     # Written on every sign-in; not an edit that should refuse an open form.
     unversioned_fields = frozenset({"last_login"})
@@ -23,8 +72,26 @@ class User(AbstractUser, VersionedModel):
     )
     job_title = models.CharField(max_length=200, blank=True)
 
+    objects = CouncilUserManager()
+    # Who holds which role (group membership) and clearance, and when that changed.
+    # Never the password hash or sign-in times.
+    history = audited_history(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
+    history_hidden_fields = ("password", "last_login")
+
     @property
     def role(self) -> str:
         from accounts.roles import role_of
 
         return role_of(self)
+
+    def delete(self, *args, **kwargs):
+        if users_with_history([self.pk]):
+            raise UserHasHistory(
+                f"{self.username} made recorded changes: deactivate the user instead."
+            )
+        return super().delete(*args, **kwargs)
+
+
+# Roles are groups: their names have history too (their permissions come from
+# accounts.roles, in code).
+register_audited_history(Group, app="accounts")

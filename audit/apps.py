@@ -7,3 +7,7 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from audit import recording  # noqa: F401  (connects the history signals)
+        from audit.feed import audited_models
+        from audit.models import guard_through_tables
+
+        guard_through_tables(audited_models())

@@ -70,6 +70,7 @@ def changes_feed(flt: FeedFilter, user):
                 "history_date",
                 "history_type",
                 "history_user_id",
+                "history_user_name",
                 "history_change_reason",
                 "changes",
                 "record_label",

@@ -3,8 +3,6 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
-
 from audit.feed import ACTIONS
 
 REDACTED = "Exempt information: you are not cleared to read the changes."
@@ -29,21 +27,12 @@ def redact_for(user, entry) -> bool:
     return bool(restricted) and not getattr(user, "cleared_for_exempt", False)
 
 
-def user_names(user_ids) -> dict[int, str]:
-    """Display names for a set of user ids, in one query."""
-    ids = {i for i in user_ids if i}
-    if not ids:
-        return {}
-    users = get_user_model().objects.filter(pk__in=ids)
-    return {u.pk: (u.get_full_name() or u.username) for u in users}
-
-
 def history_rows(history_qs, user, limit: int | None = None) -> list[HistoryRow]:
     """A record's (or several records') history, newest first, ready for a template."""
     entries = list(
         history_qs.order_by("-history_date", "-history_id").values(
             "history_date",
-            "history_user_id",
+            "history_user_name",
             "history_type",
             "history_change_reason",
             "changes",
@@ -51,14 +40,13 @@ def history_rows(history_qs, user, limit: int | None = None) -> list[HistoryRow]
             "record_label",
         )[:limit]
     )
-    names = user_names(e["history_user_id"] for e in entries)
     rows = []
     for e in entries:
         redacted = redact_for(user, e)
         rows.append(
             HistoryRow(
                 when=e["history_date"],
-                who=names.get(e["history_user_id"], NO_USER),
+                who=e["history_user_name"] or NO_USER,
                 action=ACTIONS.get(e["history_type"], e["history_type"]),
                 reason="" if redacted else (e["history_change_reason"] or ""),
                 changes=[]

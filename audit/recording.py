@@ -1,14 +1,15 @@
-"""Fill in the old → new changes on each historical row as it is written."""
+"""Fill in the old → new changes on each historical row before it is written.
+
+History rows are append-only (and chained, see audit.chain), so everything a row says,
+many-to-many changes included, is worked out before the insert.
+"""
 
 import datetime
 from decimal import Decimal
 
 from django.db import models
 from django.dispatch import receiver
-from simple_history.signals import (
-    post_create_historical_m2m_records,
-    pre_create_historical_record,
-)
+from simple_history.signals import pre_create_historical_record
 
 # Never shown in a diff: bookkeeping, not content.
 IGNORED_FIELDS = {"id", "version", "updated_at", "created_at", "search_vector"}
@@ -31,10 +32,12 @@ def display_value(field: models.Field, value) -> str | None:
 
 def _tracked_fields(history_instance) -> list[models.Field]:
     instance_model = history_instance.instance_type
+    kept = {f.name for f in type(history_instance).tracked_fields}
     return [
         f
         for f in instance_model._meta.concrete_fields
-        if f.name not in IGNORED_FIELDS
+        if f.name in kept
+        and f.name not in IGNORED_FIELDS
         and f.name not in getattr(instance_model, "history_hidden_fields", ())
     ]
 
@@ -51,31 +54,32 @@ def _value(obj, field: models.Field):
     return display_value(field, getattr(obj, field.attname))
 
 
-@receiver(pre_create_historical_record)
-def record_changes(sender, instance, history_instance, **kwargs) -> None:
-    if not hasattr(history_instance, "changes"):
-        return
-    history_instance.record_label = str(instance)[:300]
-    history_instance.restricted = bool(getattr(instance, "history_restricted", False))
-    fields = _tracked_fields(history_instance)
-    if history_instance.history_type == "-":
-        history_instance.changes = {}
-        return
-    previous = (
-        sender.objects.filter(**{instance._meta.pk.attname: instance.pk})
+def previous_version(history_instance, instance):
+    """The record's history row before this one, if any."""
+    return (
+        type(history_instance)
+        .objects.filter(**{instance._meta.pk.attname: instance.pk})
         .exclude(pk=history_instance.pk)
         .order_by("-history_date", "-history_id")
         .first()
     )
+
+
+def field_changes(history_instance, instance, previous) -> dict:
+    """Field label → [old, new] between the previous version and this one."""
     changes = {}
-    for field in fields:
+    for field in _tracked_fields(history_instance):
         new = _value(instance, field)
         old = _value(previous, field) if previous is not None else None
         if previous is None and new is None:
             continue
         if old != new:
             changes[str(field.verbose_name)] = [old, new]
-    history_instance.changes = changes
+    for field in getattr(history_instance, "_history_m2m_fields", ()):
+        old, new = _m2m_change(history_instance, instance, previous, field)
+        if old != new:
+            changes[str(field.verbose_name)] = [old, new]
+    return changes
 
 
 def _m2m_labels(rows, field: models.ManyToManyField) -> str | None:
@@ -85,24 +89,33 @@ def _m2m_labels(rows, field: models.ManyToManyField) -> str | None:
     return "; ".join(labels) or None
 
 
-@receiver(post_create_historical_m2m_records)
-def record_m2m_changes(sender, created_rows, history_instance, instance, field, **kwargs) -> None:
-    """Add a many-to-many field's old → new (e.g. a contract's subcontractors).
+def _m2m_change(history_instance, instance, previous, field) -> tuple:
+    """A many-to-many field's old → new, worked out before the row is written.
 
-    simple-history copies the related rows after the historical row is written, so
-    the comparison with the previous version happens here rather than above.
+    History rows are append-only, so the change must be known at insert: the new set
+    is what simple-history is about to copy (the through rows as they stand now), the
+    old one what it copied for the previous version.
     """
-    if not hasattr(history_instance, "changes") or history_instance.history_type == "-":
+    through = field.remote_field.through
+    current = through.objects.filter(**{field.m2m_field_name(): instance.pk})
+    m2m_history = getattr(type(history_instance), field.name).model
+    old_rows = m2m_history.objects.filter(history=previous) if previous is not None else []
+    return _m2m_labels(old_rows, field), _m2m_labels(current, field)
+
+
+@receiver(pre_create_historical_record)
+def record_changes(sender, instance, history_instance, **kwargs) -> None:
+    if not hasattr(history_instance, "changes"):
         return
+    history_instance.record_label = str(instance)[:300]
+    history_instance.restricted = bool(getattr(instance, "history_restricted", False))
+    if history_instance.history_type == "-":
+        history_instance.changes = {}
+        return
+    # A new record has no earlier version (and SQLite may reuse a deleted record's id).
     previous = (
-        type(history_instance)
-        .objects.filter(**{instance._meta.pk.attname: instance.pk})
-        .exclude(pk=history_instance.pk)
-        .order_by("-history_date", "-history_id")
-        .first()
+        None
+        if history_instance.history_type == "+"
+        else previous_version(history_instance, instance)
     )
-    old_rows = sender.objects.filter(history=previous) if previous is not None else []
-    old, new = _m2m_labels(old_rows, field), _m2m_labels(created_rows, field)
-    if old != new:
-        history_instance.changes[str(field.verbose_name)] = [old, new]
-        history_instance.save(update_fields=["changes"])
+    history_instance.changes = field_changes(history_instance, instance, previous)

@@ -1,9 +1,8 @@
 import django_tables2 as tables
-from django.contrib.auth import get_user_model
 from django.utils.html import format_html, format_html_join
 
 from audit.feed import ACTIONS, record_url
-from audit.history import NO_USER, REDACTED, redact_for, user_names
+from audit.history import NO_USER, REDACTED, redact_for
 
 # A change lists its first few fields here and all of them on the record's page.
 FEED_CHANGES_SHOWN = 4
@@ -14,7 +13,8 @@ class ChangesTable(tables.Table):
     record_type = tables.Column(verbose_name="Record type")
     record_label = tables.Column(verbose_name="Record")
     history_type = tables.Column(verbose_name="Action")
-    history_user_id = tables.Column(verbose_name="Changed by", orderable=False, default=NO_USER)
+    # The name written with each change, so it stays when the user's account is gone.
+    history_user_name = tables.Column(verbose_name="Changed by", orderable=False, default=NO_USER)
     changes = tables.Column(verbose_name="Changes (old → new)", orderable=False)
     history_change_reason = tables.Column(verbose_name="Reason", orderable=False)
 
@@ -26,14 +26,6 @@ class ChangesTable(tables.Table):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        self._names: dict[int, str] | None = None
-
-    def _name(self, user_id) -> str:
-        if self._names is None:
-            # One query for every user's name (a council has hundreds, not millions),
-            # rather than one per row, whether the table is paged or exported.
-            self._names = user_names(get_user_model().objects.values_list("pk", flat=True))
-        return self._names.get(user_id, NO_USER)
 
     def render_record_type(self, value):
         from django.apps import apps
@@ -48,9 +40,6 @@ class ChangesTable(tables.Table):
 
     def render_history_type(self, value):
         return ACTIONS.get(value, value)
-
-    def render_history_user_id(self, value, record):
-        return self._name(value)
 
     def render_changes(self, value, record):
         if redact_for(self.user, record):
@@ -83,9 +72,6 @@ class ChangesTable(tables.Table):
         if redact_for(self.user, record):
             return REDACTED
         return "; ".join(f"{k}: {o or ''} -> {n or ''}" for k, (o, n) in (value or {}).items())
-
-    def value_history_user_id(self, value, record):
-        return self._name(value)
 
     def value_record_label(self, value, record):
         return value

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    "pgtrigger",
     "accounts",
     "audit",
     "ui",
@@ -154,3 +155,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="WARNING")},
 }
+
+# History: tamper-evident and append-only (see audit.chain and audit.models).
+# The key of the hmac chain on every history row. Kept out of the database, so that a
+# database superuser cannot recompute the chain; verify_history needs the same key.
+if DEBUG:
+    HISTORY_HMAC_KEY = env_str("HISTORY_HMAC_KEY", default="dev-only-history-key-do-not-deploy")
+else:
+    HISTORY_HMAC_KEY = env_str("HISTORY_HMAC_KEY")
+    if len(HISTORY_HMAC_KEY) < 32:
+        raise ImproperlyConfigured("HISTORY_HMAC_KEY must be at least 32 characters long.")

@@ -28,7 +28,7 @@ from decisions.models import (
     Recommendation,
     ReportSection,
 )
-from decisions.services import create_decision, restrict_history
+from decisions.services import create_decision
 from decisions.tables import DecisionTable, ForwardPlanTable
 from ui.edit import delete_with_history, form_status, save_or_refuse, save_with_history
 from ui.forms import DeleteForm
@@ -204,7 +204,6 @@ def decision_edit(request, pk: int):
 
     def save(form):
         save_with_history(form, reason=form.cleaned_data.get("reason", ""))
-        restrict_history(decision)
         return decision
 
     if request.method == "POST" and form.is_valid() and save_or_refuse(form, save):

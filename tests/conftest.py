@@ -72,3 +72,29 @@ def auditor_client(auditor):
 @pytest.fixture
 def outsider_client(outsider):
     return _client_for(outsider)
+
+
+# History tables are append-only: PostgreSQL triggers refuse UPDATE, DELETE and
+# TRUNCATE on them (audit.models.append_only_triggers). Transactional tests
+# (``transaction=True``) end with a flush, which TRUNCATEs every table; this is the one
+# place the triggers are lifted, for that flush only, whoever writes such a test.
+# Production code never lifts them.
+@pytest.fixture(autouse=True, scope="session")
+def flush_lifts_history_triggers():
+    import pgtrigger
+    from django.test import TransactionTestCase
+
+    original = TransactionTestCase._fixture_teardown
+    truncate_triggers = [
+        trigger.get_uri(model)
+        for model, trigger in pgtrigger.registered()
+        if trigger.name == "history_no_truncate"
+    ]
+
+    def teardown_with_triggers_lifted(self):
+        with pgtrigger.ignore(*truncate_triggers):
+            return original(self)
+
+    TransactionTestCase._fixture_teardown = teardown_with_triggers_lifted
+    yield
+    TransactionTestCase._fixture_teardown = original
