@@ -202,8 +202,7 @@ AXES_VERBOSE = False
 # in static CSS instead of style attributes. The admin's history page from
 # django-simple-history has one style attribute ("border-top: 0" on its paginator); it
 # is allowed by its hash through 'unsafe-hashes', which covers attributes with exactly
-# that text and nothing else. Images: our files and data: URIs (GOV.UK Frontend and the
-# admin draw some icons as data: SVGs).
+# that text and nothing else. Images, fonts and everything else: our own files only.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -213,7 +212,7 @@ CONTENT_SECURITY_POLICY = {
             "'unsafe-hashes'",
             "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",  # border-top: 0
         ],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
