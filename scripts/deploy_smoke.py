@@ -61,8 +61,10 @@ def main(server: str, host: str) -> None:
     check(bool(stylesheets), f"it links hashed stylesheets: {stylesheets}")
     for path in stylesheets:
         status, headers, css = get(f"{server}{path}", proxied)
-        check(status == 200 and headers.get("Content-Type", "").startswith("text/css"),
-              f"{path}: {status} {headers.get('Content-Type')}, {len(css)} bytes")
+        check(
+            status == 200 and headers.get("Content-Type", "").startswith("text/css"),
+            f"{path}: {status} {headers.get('Content-Type')}, {len(css)} bytes",
+        )
 
     status, _, _ = get(f"{server}/accounts/login/", {"Host": host})
     check(status == 301, f"plain HTTP is redirected to HTTPS: {status}")

@@ -53,7 +53,9 @@ def signed_in_opener(server: str, username: str):
         {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD}
     ).encode()
     request = urllib.request.Request(
-        f"{server}/accounts/login/", data=data, headers={"Referer": f"https://{urllib.parse.urlsplit(server).netloc}/accounts/login/"}
+        f"{server}/accounts/login/",
+        data=data,
+        headers={"Referer": f"https://{urllib.parse.urlsplit(server).netloc}/accounts/login/"},
     )
     opener.open(request).read()
     return opener
@@ -78,7 +80,8 @@ def main(server: str, master: int, seconds: int) -> None:
     while (elapsed := time.monotonic() - start) < seconds:
         if elapsed >= next_sample:
             sizes = " ".join(f"{rss_mb(pid):6.1f}" for pid in workers(master))
-            print(f"{elapsed:6.0f} s {requests:6d} requests {errors} errors  RSS MB: {sizes}", flush=True)
+            line = f"{elapsed:6.0f} s {requests:6d} requests {errors} errors  RSS MB: {sizes}"
+            print(line, flush=True)
             next_sample += 15
         opener, path = mix[requests % len(mix)]
         try:

@@ -4,7 +4,8 @@ Used by vendor_frontend.sh to drop the footer's copyright crest: the Royal Arms 
 GOV.UK only, and its image is not vendored, so a reference left in the CSS would make
 collectstatic (ManifestStaticFilesStorage) abort. At-rules left empty are dropped too.
 
-    python3 scripts/strip_css_rules.py static/govuk/govuk-frontend.min.css govuk-footer__copyright-logo
+    python3 scripts/strip_css_rules.py static/govuk/govuk-frontend.min.css \
+        govuk-footer__copyright-logo
 """
 
 import sys

@@ -18,7 +18,8 @@ ADMIN_PAGES = ["/admin/", "/admin/accounts/user/", "/admin/contracts/provider/"]
 
 
 def _export_links(page_url: str, response) -> set[str]:
-    return {urljoin(page_url, unescape(href)) for href in EXPORT_LINK.findall(response.content.decode())}
+    hrefs = EXPORT_LINK.findall(response.content.decode())
+    return {urljoin(page_url, unescape(href)) for href in hrefs}
 
 
 def _no_store(response) -> bool:

@@ -21,6 +21,7 @@ def fast_password_hashing(settings):
     # Dozens of sign-ins per test; the hasher's cost is not what is tested here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+
 PASSWORD = "correct-horse-battery"  # tests/accounts/factories.py
 WRONG_PASSWORD = "Enter a correct username and password. Both are case-sensitive."
 ADMIN_WRONG_PASSWORD = "Please enter the correct username and password for a staff account."

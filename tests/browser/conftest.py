@@ -53,12 +53,13 @@ class CspWatchedBrowser:
     def new_context(self, **kwargs):
         context = self._browser.new_context(**kwargs)
         context.add_init_script(CSP_EVENTS)
-        context.on(
-            "console",
-            lambda message: _is_csp_violation(message)
-            and self.csp_violations.append(f"{message.page.url if message.page else '?'}: {message.text}"),
-        )
+        context.on("console", self._record)
         return context
+
+    def _record(self, message) -> None:
+        if _is_csp_violation(message):
+            where = message.page.url if message.page else "?"
+            self.csp_violations.append(f"{where}: {message.text}")
 
 
 @pytest.fixture(autouse=True)

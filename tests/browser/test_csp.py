@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_style_attribute_added_to_a_page_is_caught_as_a_violation(page, browser, commissioner):
     sign_in(page, "commissioner")
-    page.evaluate("""document.body.insertAdjacentHTML('beforeend', '<p style="color: red">x</p>')""")
+    page.evaluate("""document.body.insertAdjacentHTML('beforeend', '<p style="color:red">x</p>')""")
     page.wait_for_timeout(300)
     caught, browser.csp_violations[:] = list(browser.csp_violations), []
     assert any("style-src" in v for v in caught), caught
