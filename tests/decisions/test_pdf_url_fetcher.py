@@ -94,3 +94,26 @@ def test_the_fetcher_finds_a_static_file():
     path = static_file_for(f"{BASE_URL}static/css/app.css", base_url=BASE_URL)
     assert path is not None
     assert path.name == "app.css"
+
+
+def test_every_pdf_a_thread_makes_reuses_one_font_configuration(monkeypatch):
+    # A new one per PDF left native memory behind in each worker (README).
+    import threading
+
+    import weasyprint.text.fonts
+
+    from decisions import pdf
+
+    made = []
+
+    class CountedFontConfiguration(weasyprint.text.fonts.FontConfiguration):
+        def __init__(self, *args, **kwargs):
+            made.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "_fonts", threading.local())
+    monkeypatch.setattr(weasyprint.text.fonts, "FontConfiguration", CountedFontConfiguration)
+    html = '<html lang="en"><body><h1>Record of Decision</h1></body></html>'
+    texts = [pdf_text(html_to_pdf(html, base_url=BASE_URL)) for _ in range(3)]
+    assert texts == ["Record of Decision"] * 3
+    assert len(made) == 1
