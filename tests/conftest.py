@@ -72,3 +72,20 @@ def auditor_client(auditor):
 @pytest.fixture
 def outsider_client(outsider):
     return _client_for(outsider)
+
+
+# django-axes (sign-in throttling) needs the request in authenticate() to know the IP
+# address, and Client.login() passes none. Tests may call client.login() as usual: it
+# passes an empty request, as axes' documentation advises for tests. force_login() does
+# not authenticate and needs nothing.
+_client_login = Client.login
+
+
+def _login_with_a_request(self, **credentials):
+    from django.http import HttpRequest
+
+    credentials.setdefault("request", HttpRequest())
+    return _client_login(self, **credentials)
+
+
+Client.login = _login_with_a_request
