@@ -174,12 +174,12 @@ if not DEBUG and not SECURE_SSL_REDIRECT:
 if not DEBUG and not SECURE_HSTS_SECONDS:
     SILENCED_SYSTEM_CHECKS.append("security.W004")  # the proxy sends HSTS
 
-# Sessions: signed out after 30 minutes without a request (the cookie and the stored
-# session are renewed on every request), and 12 hours after signing in whatever the
-# activity (accounts.middleware.SessionLifetimeMiddleware). A password change ends the
-# user's other sessions: Django checks each session's password hash on every request.
+# Sessions: signed out after 30 minutes without a request, and 12 hours after signing
+# in whatever the activity (accounts.middleware.SessionLifetimeMiddleware, which renews
+# the session's expiry at most once a minute rather than saving it on every request).
+# A password change ends the user's other sessions: Django checks each session's
+# password hash on every request.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
 
 # Sign-in throttling (django-axes). After 5 failures for one username from one IP

@@ -36,7 +36,6 @@ def _is_signed_in(client) -> bool:
 
 def test_the_lifetimes_are_30_minutes_idle_and_12_hours_in_all():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_ABSOLUTE_LIFETIME.total_seconds() == 12 * 60 * 60
 
 
@@ -106,3 +105,19 @@ def test_an_administrator_changing_a_users_password_ends_that_users_sessions(com
     assert response.status_code == 302, response.content.decode()[:2000]
     assert not _is_signed_in(users_session)
     assert _is_signed_in(_signed_in_client("commissioner", NEW_PASSWORD))
+
+
+def test_activity_renews_the_session_at_most_once_a_minute(commissioner_client, commissioner):
+    # Renewing saves the session: once a minute, not on every request.
+    from django.contrib.sessions.models import Session
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        commissioner_client.get("/")
+        expiry = Session.objects.get().expire_date
+    with time_machine.travel(start + timedelta(seconds=30), tick=False):
+        commissioner_client.get("/")
+        assert Session.objects.get().expire_date == expiry
+    with time_machine.travel(start + timedelta(seconds=90), tick=False):
+        commissioner_client.get("/")
+        assert Session.objects.get().expire_date > expiry + timedelta(seconds=60)
