@@ -15,12 +15,24 @@ DEMO_USERS = (
 )
 
 
-def load_users() -> list[tuple[str, str, str]]:
-    """Create or reset the demo users; return (username, password, role) rows."""
+KEPT = "(unchanged)"
+
+
+def load_users(*, reset_existing: bool = True) -> list[tuple[str, str, str]]:
+    """Create the demo users; return (username, password, role) rows.
+
+    With ``reset_existing`` (development), users of those names are reset to the demo
+    role and password. Without it (``load_demo --force`` on a real deployment), an
+    existing user is left exactly as it is: its password, role and flags are the
+    council's, not the demo's.
+    """
     ensure_roles()
     rows = []
     for username, first, last, role, job, cleared in DEMO_USERS:
-        user, _ = User.objects.get_or_create(username=username)
+        user, created = User.objects.get_or_create(username=username)
+        if not created and not reset_existing:
+            rows.append((username, KEPT, role))
+            continue
         user.first_name, user.last_name, user.job_title = first, last, job
         user.cleared_for_exempt = cleared
         user.is_staff = user.is_superuser = role == ADMINISTRATOR

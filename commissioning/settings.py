@@ -1,5 +1,6 @@
 """Settings for Commissioning Tracker, read from the environment (see .env.example)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "pgtrigger",
+    "axes",
     "accounts",
     "audit",
     "ui",
@@ -49,17 +51,25 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's probe uses the instance's IP as Host and plain HTTP, so
+    # /health/ is answered before anything calls request.get_host() or redirects.
+    "ui.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.ReadOnlyRoleMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during sign-in into a response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "commissioning.urls"
@@ -101,6 +111,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 
+# django-axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -138,6 +154,74 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# HTTPS. On by default when DEBUG is off; each has a switch for a proxy that does it
+# itself (README, "Deploying"). A switch turned off on purpose silences its deploy check.
+# The TLS proxy sets X-Forwarded-Proto; without trusting it the app would think every
+# request is plain HTTP (redirect loops, cookies refused). Switch it off only when no
+# proxy sits in front, or the proxy does not overwrite a client's X-Forwarded-Proto.
+if env_bool("SECURE_PROXY_SSL_HEADER", default=not DEBUG):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # answered first anyway (ui.health); belt and braces
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+# Preloading binds the council's whole domain and is submitted by its owner, so it is a
+# choice for them (SECURE_HSTS_PRELOAD=true), not a default; its check is silenced.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+if not DEBUG and not SECURE_SSL_REDIRECT:
+    SILENCED_SYSTEM_CHECKS.append("security.W008")  # the proxy redirects to HTTPS
+if not DEBUG and not SECURE_HSTS_SECONDS:
+    SILENCED_SYSTEM_CHECKS.append("security.W004")  # the proxy sends HSTS
+
+# Sessions: signed out after 30 minutes without a request, and 12 hours after signing
+# in whatever the activity (accounts.middleware.SessionLifetimeMiddleware, which renews
+# the session's expiry at most once a minute rather than saving it on every request).
+# A password change ends the user's other sessions: Django checks each session's
+# password hash on every request.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
+
+# Sign-in throttling (django-axes). After 5 failures for one username from one IP
+# address, sign-in for that pair is refused for 15 minutes, with the same message as a
+# wrong password (accounts.throttling), so that nobody learns which accounts exist or
+# are locked. It covers the admin sign-in too. Attempts are kept in the database, so
+# every app server sees them. The IP is REMOTE_ADDR: behind a proxy that is the
+# proxy's, and the limit is then in effect per username.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_VERBOSE = False
+
+# Content Security Policy (django-csp 4). Scripts only from our own files: no inline
+# script, no eval, so no nonce is needed and a page's body does not change per request.
+# style-src is 'self' too: the app's templates and the contract timeline SVG use classes
+# in static CSS instead of style attributes. The admin's history page from
+# django-simple-history has one style attribute ("border-top: 0" on its paginator); it
+# is allowed by its hash through 'unsafe-hashes', which covers attributes with exactly
+# that text and nothing else. Images, fonts and everything else: our own files only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": [
+            "'self'",
+            "'unsafe-hashes'",
+            "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",  # border-top: 0
+        ],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

@@ -100,7 +100,7 @@ def timeline_svg(contract, figures, today: date) -> str:
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" style="max-width:{WIDTH * 1.5:.0f}px;height:auto" '
+        f'width="100%" class="app-timeline" '
         f'aria-labelledby="timeline-title-{contract.pk} timeline-desc-{contract.pk}" '
         f'font-family="{FONT}">',
         f'<title id="timeline-title-{contract.pk}">{escape(title)}</title>',

@@ -36,6 +36,10 @@ SCSS
 npx sass --no-source-map --style=compressed --quiet-deps --silence-deprecation=import --silence-deprecation=global-builtin --silence-deprecation=mixed-decls --silence-deprecation=slash-div \
   build.scss "$out/govuk-frontend.min.css"
 
+# The footer's copyright crest is the Royal Arms, for GOV.UK only, and is not vendored:
+# drop its rules, or collectstatic's manifest storage aborts on the missing image.
+python3 "$root/scripts/strip_css_rules.py" "$out/govuk-frontend.min.css" govuk-footer__copyright-logo
+
 cp "$dist/govuk-frontend.min.js" "$out/"
 # Only the neutral icon; the crown, crest and favicons are GOV.UK's own.
 cp "$dist/assets/images/govuk-icon-mask.svg" "$out/images/" 2>/dev/null || true
@@ -53,4 +57,11 @@ if grep -q "GDS Transport" "$out/govuk-frontend.min.css"; then
   echo "GDS Transport is still referenced in the CSS" >&2
   exit 1
 fi
+# Every url() in the CSS must name a vendored file (collectstatic checks the same).
+for ref in $(grep -o 'url("[^"]*")' "$out/govuk-frontend.min.css" | sed 's/^url("\/static\///; s/")$//' | sort -u); do
+  if [ ! -f "$root/static/$ref" ]; then
+    echo "The CSS refers to static/$ref, which is not vendored" >&2
+    exit 1
+  fi
+done
 echo "Vendored GOV.UK Frontend $GOVUK_FRONTEND_VERSION and axe-core $AXE_CORE_VERSION"

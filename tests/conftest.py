@@ -98,3 +98,20 @@ def flush_lifts_history_triggers():
     TransactionTestCase._fixture_teardown = teardown_with_triggers_lifted
     yield
     TransactionTestCase._fixture_teardown = original
+
+
+# django-axes (sign-in throttling) needs the request in authenticate() to know the IP
+# address, and Client.login() passes none. Tests may call client.login() as usual: it
+# passes an empty request, as axes' documentation advises for tests. force_login() does
+# not authenticate and needs nothing.
+_client_login = Client.login
+
+
+def _login_with_a_request(self, **credentials):
+    from django.http import HttpRequest
+
+    credentials.setdefault("request", HttpRequest())
+    return _client_login(self, **credentials)
+
+
+Client.login = _login_with_a_request

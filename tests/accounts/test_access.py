@@ -83,8 +83,8 @@ def test_load_demo_creates_one_user_per_role_and_is_idempotent(db):
     from accounts.models import User
     from contracts.models import Authority
 
-    call_command("load_demo", verbosity=0)
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--force", verbosity=0)
+    call_command("load_demo", "--force", verbosity=0)
     assert {role_of(u) for u in User.objects.all()} >= {COMMISSIONER, CLERK, AUDITOR}
     kent = Authority.objects.get(name="Kent County Council")
     assert kent.history.count() == 1

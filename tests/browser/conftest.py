@@ -2,7 +2,13 @@
 
 Every page a test visits can be checked with ``axe_check(page)``, which runs axe-core
 (vendored in tests/browser/vendor by scripts/vendor_frontend.sh) for WCAG 2.2 AA and
-fails with the violations listed.
+fails with the violations listed. axe runs in a context of its own that bypasses the
+CSP (it injects a script), on a copy of the page's current DOM.
+
+Every other browser context (the ``page`` fixture's and any a test opens with
+``browser.new_context``) is watched for Content Security Policy violations: the
+browser's console reports and ``securitypolicyviolation`` events. Any violation fails
+the test.
 """
 
 import os
@@ -19,6 +25,49 @@ AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PASSWORD = "correct-horse-battery"  # tests/accounts/factories.py
 NARROW, WIDE = 390, 1280
+
+
+CSP_EVENTS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`
+    + ` in ${e.documentURI} at ${e.sourceFile}:${e.lineNumber} sample ${e.sample}`);
+});
+"""
+
+
+def _is_csp_violation(message) -> bool:
+    text = message.text
+    return text.startswith("CSP violation:") or "Content Security Policy" in text
+
+
+class CspWatchedBrowser:
+    """The Playwright browser, whose new contexts record every CSP violation."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.csp_violations: list[str] = []
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        context.add_init_script(CSP_EVENTS)
+        context.on("console", self._record)
+        return context
+
+    def _record(self, message) -> None:
+        if _is_csp_violation(message):
+            where = message.page.url if message.page else "?"
+            self.csp_violations.append(f"{where}: {message.text}")
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(browser):
+    browser.csp_violations.clear()
+    yield
+    violations, browser.csp_violations[:] = list(browser.csp_violations), []
+    assert violations == [], "CSP violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +88,7 @@ def browser():
                 "--no-first-run",
             ],
         )
-        yield browser
+        yield CspWatchedBrowser(browser)
         browser.close()
 
 
@@ -57,11 +106,32 @@ def page(request, browser, live_server):
 
 
 def axe_check(page) -> None:
-    """Fail with a readable list if axe finds any WCAG 2.2 AA violation on the page."""
-    page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    """Fail with a readable list if axe finds any WCAG 2.2 AA violation on the page.
+
+    axe is injected as a script, which the CSP refuses (and would count as a violation),
+    so it runs on a copy of the page's DOM at the same URL, in a context that bypasses
+    the CSP; stylesheets and scripts load from the live server as usual.
+    """
+    url, html = page.url.split("#")[0], page.content()
+    context = page.context.browser.new_context(  # the unwatched Playwright browser
+        bypass_csp=True,
+        viewport=page.viewport_size,
+        storage_state=page.context.storage_state(),
+        locale="en-GB",
     )
+    try:
+        copy = context.new_page()
+        copy.route(
+            lambda u: u.split("#")[0] == url,
+            lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"),
+        )
+        copy.goto(url)
+        copy.add_script_tag(path=str(AXE_JS))
+        result = copy.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+        )
+    finally:
+        context.close()
     problems = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]

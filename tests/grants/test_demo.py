@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(roles):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--force", verbosity=0)
 
 
 def _allocations(authority: str, short_name: str):
@@ -89,5 +89,5 @@ def test_kents_1m_local_grants_programme_of_2016(demo):
 
 def test_loading_the_demo_twice_adds_no_history(demo):
     before = GrantAllocation.history.count() + GrantCommitment.history.count()
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--force", verbosity=0)
     assert GrantAllocation.history.count() + GrantCommitment.history.count() == before

@@ -86,7 +86,7 @@ def csv_table(response) -> list[dict[str, str]]:
 def demo_client(roles):
     """Signed in as the demo commissioner, after the demo data is loaded (load_demo sets
     the demo users' passwords, which would sign out a client signed in before)."""
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--force", verbosity=0)
     client = Client()
     client.force_login(get_user_model().objects.get(username="commissioner"))
     return client

@@ -1,7 +1,8 @@
 from importlib import import_module
 from importlib.util import find_spec
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import load_users
@@ -11,11 +12,28 @@ DEMO_MODULES = ("contracts.demo", "decisions.demo", "grants.demo")
 
 
 class Command(BaseCommand):
-    help = "Load the demo data from the seed reports and the demo users. Safe to run twice."
+    help = (
+        "Load the demo data from the seed reports and the demo users. Safe to run twice. "
+        "Refused with DEBUG off unless --force; then existing users are left as they are."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run with DEBUG off (a demo or training deployment). Existing users, "
+            "their passwords included, are not changed.",
+        )
 
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "DEBUG is off: this looks like a real deployment, and the demo users have "
+                "published passwords. Run with --force to load the demo data anyway; "
+                "existing users are then left unchanged."
+            )
         with transaction.atomic():
-            users = load_users()
+            users = load_users(reset_existing=not options["force"])
             for name in DEMO_MODULES:
                 if find_spec(name) is not None:
                     import_module(name).load()
