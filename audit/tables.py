@@ -12,7 +12,8 @@ FEED_CHANGES_SHOWN = 4
 class ChangesTable(tables.Table):
     history_date = tables.DateTimeColumn(verbose_name="When", format="j M Y, H:i")
     record_type = tables.Column(verbose_name="Record type")
-    record_label = tables.Column(verbose_name="Record")
+    # The label worked out now (audit.history.readable_history), not the one written.
+    record_label = tables.Column(accessor="label_now", verbose_name="Record", order_by="label_now")
     history_type = tables.Column(verbose_name="Action")
     history_user_id = tables.Column(verbose_name="Changed by", orderable=False, default=NO_USER)
     changes = tables.Column(verbose_name="Changes (old → new)", orderable=False)

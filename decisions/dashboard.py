@@ -12,25 +12,25 @@ PANEL_ROWS = 8
 
 
 def home_panel(user) -> dict | None:
-    """Upcoming key decisions, and those late for the forward plan."""
+    """Upcoming key decisions, and those late for the forward plan.
+
+    The forward plan's rows and order, so the panel shows no more of an exempt
+    decision than the published forward plan does (decisions.visibility).
+    """
     if not user.has_perm("decisions.view_decision"):
         return None
     today = timezone.localdate()
     upcoming = list(
-        Decision.objects.with_related()
-        .key()
-        .upcoming(today)
-        .filter(decision_date__lte=today + timedelta(days=UPCOMING_DAYS))
-        .order_by("decision_date", "number")
+        Decision.objects.forward_plan(user, today).filter(
+            decision_date__lte=today + timedelta(days=UPCOMING_DAYS)
+        )
     )
     rows = []
     for decision in upcoming:
         deadlines = figures.deadlines_for(decision)
-        hidden = decision.is_hidden_from(user)
         rows.append(
             {
                 "decision": decision,
-                "hidden": hidden,
                 "deadlines": deadlines,
                 "late": (deadlines.late_notice and not decision.late_notice_reason)
                 or deadlines.overdue_for_forward_plan,
@@ -40,6 +40,6 @@ def home_panel(user) -> dict | None:
         "template": "decisions/includes/home_panel.html",
         "title": "Key decisions",
         "rows": rows[:PANEL_ROWS],
-        "late": [r for r in rows if r["late"] and not r["hidden"]],
+        "late": [r for r in rows if r["late"]],
         "days": UPCOMING_DAYS,
     }

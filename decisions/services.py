@@ -5,20 +5,7 @@ from django.db import transaction
 from decisions import rules
 from decisions.models import (
     Decision,
-    DecisionContractLink,
     DecisionNumberCounter,
-    DecisionRelation,
-    PathwayStage,
-    Recommendation,
-    ReportSection,
-)
-
-DECISION_PARTS = (
-    Recommendation,
-    ReportSection,
-    PathwayStage,
-    DecisionContractLink,
-    DecisionRelation,
 )
 
 
@@ -66,23 +53,3 @@ def create_decision(*, decision: Decision, allocate: bool, year: int, reason: st
         decision._change_reason = reason
         decision.save()
     return decision
-
-
-def restrict_history(decision: Decision) -> None:
-    """Restrict every past change of an exempt decision and of its parts.
-
-    Changes are marked restricted as they are written, from the decision's
-    classification at that moment; those written before the decision was made
-    exempt would otherwise stay readable in the history feed and on the record's
-    history page. The labels of its parts name the kind of part only, because a
-    recommendation's label quotes its text.
-    """
-    if not decision.is_exempt:
-        return
-    with transaction.atomic():
-        Decision.history.filter(id=decision.pk).update(restricted=True)
-        for model in DECISION_PARTS:
-            model.history.filter(decision_id=decision.pk).update(
-                restricted=True,
-                record_label=f"{decision.number}: {model.part_noun}",
-            )
