@@ -164,6 +164,12 @@ def _detail_context(decision: Decision, user) -> dict:
         "contacts": figures.lines(decision.contacts),
         "appendices": figures.lines(decision.appendices),
         "allocations": allocations,
+        # A later decision's link to this one is a part of it: withheld if it is exempt.
+        "later_relations": [
+            rel
+            for rel in decision.later_relations.all()
+            if not visibility.withheld(rel.decision, user)
+        ],
         "today": today,
     }
 
