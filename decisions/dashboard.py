@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from decisions import figures
+from decisions import figures, visibility
 from decisions.models import Decision
 
 UPCOMING_DAYS = 60
@@ -28,12 +28,18 @@ def home_panel(user) -> dict | None:
     rows = []
     for decision in upcoming:
         deadlines = figures.deadlines_for(decision)
+        # Whether late-notice reasons were given is the report's content, not the plan's.
+        reasons_shown = visibility.shows(
+            decision, user, "late_notice_reason", visibility.FORWARD_PLAN_FIELDS
+        )
+        missing_reasons = (
+            reasons_shown and deadlines.late_notice and not decision.late_notice_reason
+        )
         rows.append(
             {
                 "decision": decision,
                 "deadlines": deadlines,
-                "late": (deadlines.late_notice and not decision.late_notice_reason)
-                or deadlines.overdue_for_forward_plan,
+                "late": missing_reasons or deadlines.overdue_for_forward_plan,
             }
         )
     return {

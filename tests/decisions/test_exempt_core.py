@@ -326,3 +326,11 @@ def test_the_admin_shows_uncleared_staff_no_exempt_decision_nor_its_parts(client
     client.force_login(cleared)
     for url in urls:
         assert client.get(url).status_code == 200, url
+
+
+def test_an_uncleared_administrator_cannot_clear_anyone_in_the_admin(client):
+    uncleared = UserFactory(username="boss", is_staff=True, is_superuser=True)
+    client.force_login(uncleared)
+    url = reverse("admin:accounts_user_change", args=[uncleared.pk])
+    form = client.get(url).context["adminform"].form
+    assert "cleared_for_exempt" not in form.fields
