@@ -82,6 +82,10 @@ def test_history_follows_the_classification_now_but_keeps_what_was_restricted_wh
 ):
     decision = DecisionFactory(summary="Open at first")
     _make_exempt(decision)
+    assert [r.redacted for r in history_rows(decision.history.all(), commissioner)] == [
+        True,
+        True,
+    ]
     decision.summary = f"{SECRET} while exempt"
     decision.save()
     decision.exempt_paragraph = None
@@ -254,6 +258,7 @@ def test_a_contract_page_lists_exempt_decisions_by_number_only(commissioner, mix
     assert order() == first == ["24/00030", "24/00020", "24/00021"]
 
 
+# These held before decisions.visibility too; they pin that it keeps them.
 @pytest.mark.parametrize(
     "params",
     [
