@@ -125,7 +125,9 @@ def decision_for_edit(queryset, pk, user):
 
 
 def _decision_now(decision_id: str, field: str):
-    """A field of the decision as it is now: the live row, else its latest history."""
+    """A field of the decision as it is now: the live row's value, else (the decision
+    was deleted, or the value is blank) its latest historical row's. The two agree
+    while history is complete; if they ever differ, the exempt one wins."""
     from decisions.models import Decision
 
     live = Decision.objects.filter(pk=OuterRef(decision_id)).values(field)[:1]
