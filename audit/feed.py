@@ -49,12 +49,14 @@ class FeedFilter:
 
 def changes_feed(flt: FeedFilter, user):
     """One queryset of dict rows, newest first, over every audited model the user may view."""
+    from audit.history import readable_history  # audit.history imports ACTIONS from here
+
     parts = []
     for model in readable_models(user):
         label = model._meta.label_lower
         if flt.record_type and flt.record_type != label:
             continue
-        qs = model.history.all()
+        qs = readable_history(model.history.all())
         if flt.date_from:
             qs = qs.filter(history_date__date__gte=flt.date_from)
         if flt.date_to:
@@ -73,8 +75,8 @@ def changes_feed(flt: FeedFilter, user):
                 "history_user_name",
                 "history_change_reason",
                 "changes",
-                "record_label",
-                "restricted",
+                "label_now",
+                "restricted_now",
                 record_id=F(pk_name),
                 record_type=Value(label, output_field=CharField()),
             ).order_by()

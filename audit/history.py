@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import F
+
 from audit.feed import ACTIONS
 
 REDACTED = "Exempt information: you are not cleared to read the changes."
@@ -21,23 +23,45 @@ class HistoryRow:
     record_label: str = ""
 
 
+def readable_history(history_qs):
+    """History rows annotated with ``restricted_now`` and ``label_now``, worked out now.
+
+    A model whose history can be restricted (an exempt decision and its parts) says
+    how in ``annotate_history_visibility``; for any other, the ``restricted`` flag and
+    label written at the time stand. Every page, feed and export reads history
+    through here, so the restriction follows the record's classification today.
+    """
+    if "restricted_now" in history_qs.query.annotations:
+        return history_qs
+    model = history_qs.model.instance_type
+    hook = getattr(model, "annotate_history_visibility", None)
+    if hook is not None:
+        return hook(history_qs)
+    return history_qs.annotate(restricted_now=F("restricted"), label_now=F("record_label"))
+
+
 def redact_for(user, entry) -> bool:
-    """Changes to an exempt record are hidden from users not cleared for them."""
-    restricted = entry["restricted"] if isinstance(entry, dict) else entry.restricted
+    """Changes to an exempt record are hidden from users not cleared for them.
+
+    ``entry`` is a row of ``readable_history`` (a dict or a historical instance).
+    """
+    restricted = entry["restricted_now"] if isinstance(entry, dict) else entry.restricted_now
     return bool(restricted) and not getattr(user, "cleared_for_exempt", False)
 
 
 def history_rows(history_qs, user, limit: int | None = None) -> list[HistoryRow]:
     """A record's (or several records') history, newest first, ready for a template."""
     entries = list(
-        history_qs.order_by("-history_date", "-history_id").values(
+        readable_history(history_qs)
+        .order_by("-history_date", "-history_id")
+        .values(
             "history_date",
             "history_user_name",
             "history_type",
             "history_change_reason",
             "changes",
-            "restricted",
-            "record_label",
+            "restricted_now",
+            "label_now",
         )[:limit]
     )
     rows = []
@@ -53,7 +77,7 @@ def history_rows(history_qs, user, limit: int | None = None) -> list[HistoryRow]
                 if redacted
                 else [(label, old, new) for label, (old, new) in e["changes"].items()],
                 redacted=redacted,
-                record_label=e["record_label"],
+                record_label=e["label_now"],
             )
         )
     return rows

@@ -11,7 +11,8 @@ FEED_CHANGES_SHOWN = 4
 class ChangesTable(tables.Table):
     history_date = tables.DateTimeColumn(verbose_name="When", format="j M Y, H:i")
     record_type = tables.Column(verbose_name="Record type")
-    record_label = tables.Column(verbose_name="Record")
+    # The label worked out now (audit.history.readable_history), not the one written.
+    record_label = tables.Column(accessor="label_now", verbose_name="Record", order_by="label_now")
     history_type = tables.Column(verbose_name="Action")
     # The name written with each change, so it stays when the user's account is gone.
     history_user_name = tables.Column(verbose_name="Changed by", orderable=False, default=NO_USER)

@@ -11,7 +11,7 @@ from django_tables2.export import TableExport
 
 from audit.feed import FeedFilter, changes_feed
 from audit.forms import AsOfForm, ChangesFilterForm
-from audit.history import history_rows, redact_for
+from audit.history import history_rows, readable_history, redact_for
 from audit.tables import ChangesTable
 
 
@@ -60,7 +60,7 @@ def record_history(request, label: str, pk: int):
     model = _audited_model(label)
     if not request.user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"):
         raise PermissionDenied
-    history = model.history.filter(**{model._meta.pk.attname: pk})
+    history = readable_history(model.history.filter(**{model._meta.pk.attname: pk}))
     if not history.exists():
         raise Http404("No history for that record.")
     form = AsOfForm(request.GET if "as_of" in request.GET else None)
@@ -75,7 +75,7 @@ def record_history(request, label: str, pk: int):
         request,
         "audit/record_history.html",
         {
-            "record_label": latest.record_label,
+            "record_label": latest.label_now,
             "model_name": model._meta.verbose_name,
             "rows": history_rows(history, request.user),
             "form": form,
@@ -91,7 +91,7 @@ def _snapshot_rows(snapshot, user) -> list[tuple[str, str]]:
     if snapshot.history_type == "-":
         return [("Status", "Deleted on this date")]
     if redact_for(user, snapshot):
-        return [("Record", snapshot.record_label), ("Details", "Exempt information")]
+        return [("Record", snapshot.label_now), ("Details", "Exempt information")]
     return [
         (str(f.verbose_name).capitalize(), _value(snapshot, f) or "–")
         for f in _tracked_fields(snapshot)

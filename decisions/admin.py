@@ -10,6 +10,11 @@ from decisions.models import (
     ReportSection,
 )
 
+# Uncleared staff see no exempt decision in the admin, nor any part of one: each admin's
+# queryset asks decisions.visibility (``readable_by``), so the changelist, its search,
+# filters and sorting, the change and delete forms and the inlines cannot show one, and
+# HistoryAdmin refuses their history (the list and each version).
+#
 # Each part has its own admin as well as an inline, so that its read-only history
 # (who changed a recommendation or a pathway stage, and why) can be read in the admin.
 # DecisionNumberCounter is bookkeeping without history and is left out: editing it by
@@ -44,8 +49,13 @@ class RelationInline(admin.TabularInline):
     raw_id_fields = ("earlier",)
 
 
+class ReadableDecisionsAdmin(HistoryAdmin):
+    def get_queryset(self, request):
+        return super().get_queryset(request).readable_by(request.user)
+
+
 @admin.register(Decision)
-class DecisionAdmin(HistoryAdmin):
+class DecisionAdmin(ReadableDecisionsAdmin):
     list_display = (
         "number",
         "title",
@@ -70,21 +80,21 @@ class DecisionAdmin(HistoryAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(HistoryAdmin):
+class RecommendationAdmin(ReadableDecisionsAdmin):
     list_display = ("decision", "order", "verb")
     search_fields = ("decision__number", "verb", "text")
     raw_id_fields = ("decision",)
 
 
 @admin.register(ReportSection)
-class ReportSectionAdmin(HistoryAdmin):
+class ReportSectionAdmin(ReadableDecisionsAdmin):
     list_display = ("decision", "order", "heading")
     search_fields = ("decision__number", "heading")
     raw_id_fields = ("decision",)
 
 
 @admin.register(PathwayStage)
-class PathwayStageAdmin(HistoryAdmin):
+class PathwayStageAdmin(ReadableDecisionsAdmin):
     list_display = ("decision", "order", "body", "date", "purpose", "outcome")
     list_filter = ("purpose", "outcome")
     search_fields = ("decision__number", "body")
@@ -92,7 +102,7 @@ class PathwayStageAdmin(HistoryAdmin):
 
 
 @admin.register(DecisionContractLink)
-class DecisionContractLinkAdmin(HistoryAdmin):
+class DecisionContractLinkAdmin(ReadableDecisionsAdmin):
     list_display = ("decision", "kind", "contract")
     list_filter = ("kind",)
     search_fields = ("decision__number", "contract__reference")
@@ -100,7 +110,7 @@ class DecisionContractLinkAdmin(HistoryAdmin):
 
 
 @admin.register(DecisionRelation)
-class DecisionRelationAdmin(HistoryAdmin):
+class DecisionRelationAdmin(ReadableDecisionsAdmin):
     list_display = ("decision", "kind", "earlier")
     list_filter = ("kind",)
     search_fields = ("decision__number", "earlier__number")

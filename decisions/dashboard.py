@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from decisions import figures
+from decisions import figures, visibility
 from decisions.models import Decision
 
 UPCOMING_DAYS = 60
@@ -12,34 +12,40 @@ PANEL_ROWS = 8
 
 
 def home_panel(user) -> dict | None:
-    """Upcoming key decisions, and those late for the forward plan."""
+    """Upcoming key decisions, and those late for the forward plan.
+
+    The forward plan's rows and order, so the panel shows no more of an exempt
+    decision than the published forward plan does (decisions.visibility).
+    """
     if not user.has_perm("decisions.view_decision"):
         return None
     today = timezone.localdate()
     upcoming = list(
-        Decision.objects.with_related()
-        .key()
-        .upcoming(today)
-        .filter(decision_date__lte=today + timedelta(days=UPCOMING_DAYS))
-        .order_by("decision_date", "number")
+        Decision.objects.forward_plan(user, today).filter(
+            decision_date__lte=today + timedelta(days=UPCOMING_DAYS)
+        )
     )
     rows = []
     for decision in upcoming:
         deadlines = figures.deadlines_for(decision)
-        hidden = decision.is_hidden_from(user)
+        # Whether late-notice reasons were given is the report's content, not the plan's.
+        reasons_shown = visibility.shows(
+            decision, user, "late_notice_reason", visibility.FORWARD_PLAN_FIELDS
+        )
+        missing_reasons = (
+            reasons_shown and deadlines.late_notice and not decision.late_notice_reason
+        )
         rows.append(
             {
                 "decision": decision,
-                "hidden": hidden,
                 "deadlines": deadlines,
-                "late": (deadlines.late_notice and not decision.late_notice_reason)
-                or deadlines.overdue_for_forward_plan,
+                "late": missing_reasons or deadlines.overdue_for_forward_plan,
             }
         )
     return {
         "template": "decisions/includes/home_panel.html",
         "title": "Key decisions",
         "rows": rows[:PANEL_ROWS],
-        "late": [r for r in rows if r["late"] and not r["hidden"]],
+        "late": [r for r in rows if r["late"]],
         "days": UPCOMING_DAYS,
     }

@@ -1,8 +1,9 @@
 """Decisions, their recommendations, report sections, pathway and links.
 
-Every model here is audited. A decision exempt under Schedule 12A marks its own
-history and its parts' history as restricted (``history_restricted``), so users
-not cleared for exempt information never read those changes.
+Every model here is audited. What a user may see of an exempt decision (Schedule 12A),
+of its parts and of their history is decided in ``decisions.visibility``: the querysets
+and predicates here ask it. History written while a decision is exempt is also marked
+``restricted``; earlier history is restricted at read time, from its classification now.
 """
 
 from decimal import Decimal
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from audit.models import AuditedModel, AuditedQuerySet, audited_history
 from contracts.models import MONEY, Authority, Contract, StrategicPriority
-from decisions import rules
+from decisions import rules, visibility
 
 
 class DecisionQuerySet(AuditedQuerySet):
@@ -33,11 +34,34 @@ class DecisionQuerySet(AuditedQuerySet):
         today = today or timezone.localdate()
         return self.planned().filter(Q(decision_date__gte=today) | Q(decision_date__isnull=True))
 
+    def forward_plan(self, user, today=None):
+        """Upcoming key decisions by date; each one's date is public (regulation 9)."""
+        return (
+            self.with_related()
+            .key()
+            .upcoming(today)
+            .ordered_for(user, "decision_date", "number", public=visibility.FORWARD_PLAN_FIELDS)
+        )
+
     def exempt(self):
         return self.filter(exempt_paragraph__isnull=False)
 
     def unrestricted(self):
         return self.filter(exempt_paragraph__isnull=True)
+
+    def readable_by(self, user):
+        """Decisions whose content ``user`` may read in full (exempt ones need clearance)."""
+        return visibility.readable_decisions(self, user)
+
+    def ordered_for(self, user, *keys, public=visibility.PUBLIC_FIELDS):
+        """Ordered by ``keys``; exempt rows sort by number only where a key is withheld."""
+        return visibility.ordered(self, user, *keys, public=public)
+
+
+class DecisionPartQuerySet(AuditedQuerySet):
+    def readable_by(self, user):
+        """Parts whose content ``user`` may read: none of an exempt decision, uncleared."""
+        return visibility.readable_parts(self, user)
 
 
 class Decision(AuditedModel):
@@ -271,7 +295,12 @@ class Decision(AuditedModel):
 
     def is_hidden_from(self, user) -> bool:
         """Whether ``user`` may see only the title and the exempt paragraph."""
-        return self.is_exempt and not getattr(user, "cleared_for_exempt", False)
+        return visibility.withheld(self, user)
+
+    @classmethod
+    def annotate_history_visibility(cls, history_qs):
+        """See audit.history.readable_history."""
+        return visibility.annotate_history(history_qs, decision_id="id", part_noun=None)
 
     @property
     def classification(self) -> str:
@@ -287,6 +316,8 @@ class Decision(AuditedModel):
 class DecisionPart(AuditedModel):
     """A part of a decision: its history is restricted when the decision is exempt."""
 
+    objects = models.Manager.from_queryset(DecisionPartQuerySet)()
+
     class Meta:
         abstract = True
 
@@ -297,6 +328,13 @@ class DecisionPart(AuditedModel):
     @property
     def history_restricted(self) -> bool:
         return self.decision.is_exempt
+
+    @classmethod
+    def annotate_history_visibility(cls, history_qs):
+        """See audit.history.readable_history."""
+        return visibility.annotate_history(
+            history_qs, decision_id="decision_id", part_noun=cls.part_noun
+        )
 
     def exempt_label(self) -> str:
         return f"{self.decision.number}: {self.part_noun}"

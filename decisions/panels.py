@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from decisions import figures
+from decisions import figures, visibility
 from decisions.models import Decision, DecisionContractLink
 
 
@@ -12,8 +12,12 @@ def contract_panel(contract, user) -> dict | None:
     An exempt decision shows an uncleared user only its number, title and paragraph.
     Returns None when no decision is linked.
     """
+    links = DecisionContractLink.objects.filter(contract=contract)
+    # By date; an exempt decision's date and what it does are withheld, so by number.
     links = list(
-        DecisionContractLink.objects.filter(contract=contract)
+        visibility.ordered(
+            links, user, "decision__decision_date", "decision__number", "kind", prefix="decision__"
+        )
         .select_related("decision__authority")
         .prefetch_related(
             Prefetch(
@@ -23,7 +27,6 @@ def contract_panel(contract, user) -> dict | None:
                 ).prefetch_related("contract__options", "contract__shares__authority"),
             )
         )
-        .order_by("decision__decision_date", "decision__number", "kind")
     )
     if not links:
         return None
@@ -31,7 +34,7 @@ def contract_panel(contract, user) -> dict | None:
     ceilings: dict[int, figures.Ceiling] = {}
     for link in links:
         decision: Decision = link.decision
-        hidden = decision.is_hidden_from(user)
+        hidden = visibility.withheld(decision, user)
         if not hidden and decision.pk not in ceilings:
             ceilings[decision.pk] = figures.ceiling_for(decision)
         rows.append(

@@ -10,6 +10,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
+from decisions import visibility
 from decisions.models import Recommendation, ReportSection
 
 # The GIN indexes in migration 0003 are built on exactly these expressions, so the
@@ -65,6 +66,6 @@ def search_decisions(queryset, text: str, user):
         return queryset
     by_name = Q(number__icontains=text) | Q(title__icontains=text)
     queryset, by_text = _text_match(queryset, text)
-    if not getattr(user, "cleared_for_exempt", False):
+    if not visibility.is_cleared(user):
         by_text &= Q(exempt_paragraph__isnull=True)
     return queryset.filter(by_name | by_text)

@@ -1,5 +1,3 @@
-from dataclasses import replace
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Prefetch
@@ -10,7 +8,7 @@ from django.utils import timezone
 
 from audit.history import REDACTED, combined_history
 from contracts.models import ExtensionOption
-from decisions import figures, pdf
+from decisions import figures, pdf, visibility
 from decisions.filters import DecisionFilter, ForwardPlanFilter
 from decisions.forms import (
     ContractLinkForm,
@@ -64,13 +62,20 @@ def _deployed_allocations_prefetch() -> list:
     return []
 
 
-def _decision_for(pk: int) -> Decision:
-    return get_object_or_404(
-        Decision.objects.with_related().prefetch_related(
-            *DETAIL_PREFETCH, *_deployed_allocations_prefetch()
-        ),
-        pk=pk,
-    )
+def _decision_for(user, pk: int, *, edit: bool = False, detail: bool = True) -> Decision:
+    """The one fetch every decision view uses.
+
+    Reading: the page shows an exempt decision's public fields to an uncleared user.
+    Editing it or any of its parts, or making its PDFs (``edit``), needs clearance
+    (403 otherwise), decided in decisions.visibility. ``detail`` prefetches what the
+    page and the PDFs read.
+    """
+    queryset = Decision.objects.with_related()
+    if detail:
+        queryset = queryset.prefetch_related(*DETAIL_PREFETCH, *_deployed_allocations_prefetch())
+    if edit:
+        return visibility.decision_for_edit(queryset, pk, user)
+    return get_object_or_404(queryset, pk=pk)
 
 
 class DecisionList(RegisterView):
@@ -86,7 +91,10 @@ class DecisionList(RegisterView):
     empty_text = "No decisions match. Clear the filters, or add a decision."
 
     def get_queryset(self):
-        return Decision.objects.with_related()
+        # Newest first; an exempt decision's date is withheld, so it sorts by number.
+        return Decision.objects.with_related().ordered_for(
+            self.request.user, "-decision_date", "-number"
+        )
 
     def get_table_kwargs(self):
         return {**super().get_table_kwargs(), "user": self.request.user}
@@ -105,7 +113,7 @@ class ForwardPlan(RegisterView):
     empty_text = "No key decisions are planned. Planned key decisions appear here by date."
 
     def get_queryset(self):
-        return Decision.objects.with_related().key().upcoming().order_by("decision_date", "number")
+        return Decision.objects.forward_plan(self.request.user)
 
     def get_table_kwargs(self):
         rows = self.object_list if hasattr(self, "object_list") else self.get_queryset()
@@ -118,7 +126,9 @@ class ForwardPlan(RegisterView):
 
 
 def _history(decision: Decision, user) -> list:
-    rows = combined_history(
+    # Restricted at read time (audit.history.readable_history): an exempt decision's
+    # earlier changes, and its parts' labels, are hidden whatever path made it exempt.
+    return combined_history(
         Decision.history.filter(id=decision.pk),
         Recommendation.history.filter(decision_id=decision.pk),
         ReportSection.history.filter(decision_id=decision.pk),
@@ -127,10 +137,6 @@ def _history(decision: Decision, user) -> list:
         DecisionRelation.history.filter(decision_id=decision.pk),
         user=user,
     )
-    if decision.is_hidden_from(user):
-        # Changes recorded before the decision became exempt are hidden too.
-        rows = [replace(r, changes=[], reason="", redacted=True) for r in rows]
-    return rows
 
 
 def _detail_context(decision: Decision, user) -> dict:
@@ -157,13 +163,19 @@ def _detail_context(decision: Decision, user) -> dict:
         "contacts": figures.lines(decision.contacts),
         "appendices": figures.lines(decision.appendices),
         "allocations": allocations,
+        # A later decision's link to this one is a part of it: withheld if it is exempt.
+        "later_relations": [
+            rel
+            for rel in decision.later_relations.all()
+            if not visibility.withheld(rel.decision, user)
+        ],
         "today": today,
     }
 
 
 @permission_required("decisions.view_decision", raise_exception=True)
 def decision_detail(request, pk: int):
-    decision = _decision_for(pk)
+    decision = _decision_for(request.user, pk)
     context = _detail_context(decision, request.user)
     context["history"] = _history(decision, request.user)
     context["redacted_text"] = REDACTED
@@ -199,7 +211,7 @@ def decision_create(request):
 
 @permission_required("decisions.change_decision", raise_exception=True)
 def decision_edit(request, pk: int):
-    decision = get_object_or_404(Decision, pk=pk)
+    decision = _decision_for(request.user, pk, edit=True, detail=False)
     form = DecisionForm(request.POST or None, instance=decision)
 
     def save(form):
@@ -242,7 +254,7 @@ def _next_order(decision: Decision, model) -> int:
 def part_edit(request, pk: int, kind: str, part_pk: int | None = None):
     """Add or edit one part of a decision (POST, then back to the decision)."""
     model, form_class, noun, anchor = PARTS[kind]
-    decision = get_object_or_404(Decision.objects.with_related(), pk=pk)
+    decision = _decision_for(request.user, pk, edit=True, detail=False)
     part = get_object_or_404(model, pk=part_pk, decision=decision) if part_pk else None
     initial = {}
     if part is None and "order" in form_class.Meta.fields:
@@ -268,7 +280,7 @@ def part_edit(request, pk: int, kind: str, part_pk: int | None = None):
 def part_delete(request, pk: int, kind: str, part_pk: int):
     """Confirm, then delete one part of a decision."""
     model, _form, noun, anchor = PARTS[kind]
-    decision = get_object_or_404(Decision.objects.with_related(), pk=pk)
+    decision = _decision_for(request.user, pk, edit=True, detail=False)
     part = get_object_or_404(model, pk=part_pk, decision=decision)
     back = f"{decision.get_absolute_url()}#{anchor}"
     form = DeleteForm(request.POST if request.method == "POST" else None)
@@ -284,9 +296,9 @@ def part_delete(request, pk: int, kind: str, part_pk: int):
 
 
 # --- PDFs ----------------------------------------------------------------------------
-# Any user who may read a decision may download its PDFs: a PDF shows no more than
-# the decision page does, and an exempt decision's PDF shows an uncleared reader only
-# its title and paragraph. Auditors read the published documents as well as the page.
+# Any user who may read a decision may download its PDFs; auditors read the published
+# documents as well as the page. An exempt decision's PDFs are not for publication:
+# they need clearance, like editing it (the forward plan PDF lists it, as the page does).
 
 
 def _pdf_response(data: bytes, filename: str) -> HttpResponse:
@@ -296,7 +308,7 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
 
 
 def _decision_pdf(request, pk: int, document: str) -> HttpResponse:
-    decision = _decision_for(pk)
+    decision = _decision_for(request.user, pk, edit=True)
     context = _detail_context(decision, request.user)
     context["contract_timelines"] = (
         [] if context["hidden"] else pdf.contract_timelines(decision, context["today"])
@@ -324,12 +336,12 @@ def notice_pdf(request, pk: int):
 @permission_required("decisions.view_decision", raise_exception=True)
 def forward_plan_pdf(request):
     # The PDF lists what the page lists, with the same filters applied.
-    queryset = Decision.objects.with_related().key().upcoming().order_by("decision_date", "number")
+    queryset = Decision.objects.forward_plan(request.user)
     decisions = list(ForwardPlanFilter(request.GET, queryset=queryset, request=request).qs)
     rows = [
         {
             "decision": d,
-            "hidden": d.is_hidden_from(request.user),
+            "hidden": visibility.withheld(d, request.user),
             "deadlines": figures.deadlines_for(d),
         }
         for d in decisions

@@ -80,7 +80,7 @@ def test_the_feed_filters_by_record_type_and_action(auditor_client):
     )
     rows = response.context["table"].rows
     assert len(rows) == 1
-    assert rows[0].record["record_label"] == "Forward Trust"
+    assert rows[0].record["label_now"] == "Forward Trust"
 
 
 def test_the_feed_filters_by_date_range(auditor_client):
@@ -202,4 +202,4 @@ def test_the_feed_filters_by_who_made_the_change_listed_by_name(auditor_client, 
     assert "Priya Shah" in choices.values()
     response = auditor_client.get(reverse("audit:changes"), {"user": editor.pk})
     rows = response.context["table"].rows
-    assert [r.record["record_label"] for r in rows] == ["Change Grow Live"]
+    assert [r.record["label_now"] for r in rows] == ["Change Grow Live"]
