@@ -1,7 +1,10 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from ui.bounds import bounded
 
+
+@bounded()
 class User(AbstractUser):
     """A council officer. The role is the user's group (see accounts.roles)."""
 
