@@ -6,8 +6,16 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 
 from contracts import rules
-from contracts.models import Authority, Contract, CostShare, ExtensionOption, Provider
+from contracts.models import (
+    Authority,
+    Contract,
+    CostShare,
+    ExtensionOption,
+    Provider,
+    options_too_long_message,
+)
 from decisions.models import Decision
+from ui.bounds import MAX_TERM_MONTHS
 from ui.forms import GovukForm, GovukModelForm, ReasonField
 
 CHARITY_NUMBER = re.compile(r"^\d{6,8}(-\d{1,2})?$")
@@ -379,8 +387,10 @@ class OptionForm(SubForm):
         months = self.cleaned_data["months"]
         if months is not None and months <= 0:
             raise forms.ValidationError("Enter an option length of at least 1 month.")
-        if months is not None and months > 240:
-            raise forms.ValidationError("Enter an option length of 240 months or fewer.")
+        if months is not None and months > MAX_TERM_MONTHS:
+            raise forms.ValidationError(
+                f"Enter an option length of {MAX_TERM_MONTHS} months or fewer."
+            )
         return months
 
 
@@ -442,6 +452,13 @@ class OptionFormSet(_RemovableRows):
                     f"Option {form.instance.sequence} has been "
                     f"{form.instance.get_status_display().lower()}, so it cannot be removed."
                 )
+        kept = [
+            form.cleaned_data.get("months") or 0
+            for form in self.forms
+            if hasattr(form, "cleaned_data") and not form.cleaned_data.get("DELETE")
+        ]
+        if sum(kept) > MAX_TERM_MONTHS:
+            raise forms.ValidationError(options_too_long_message())
 
 
 class ShareFormSet(_RemovableRows):

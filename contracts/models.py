@@ -8,7 +8,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.models import AuditedModel, AuditedQuerySet, audited_history
-
 from contracts.rules import term_end
 from ui.bounds import (
     MAX_TERM_MONTHS,
@@ -468,9 +467,12 @@ class ExtensionOption(AuditedModel):
         if (others["total"] or 0) + self.months > MAX_TERM_MONTHS:
             raise ValidationError({"months": options_too_long_message()})
 
-
-def options_too_long_message() -> str:
-    return f"The options of a contract can add up to {MAX_TERM_MONTHS} months ({MAX_TERM_YEARS} years) at most."
-
     def __str__(self) -> str:
         return f"Option {self.sequence} ({self.months} months, {self.get_status_display().lower()})"
+
+
+def options_too_long_message() -> str:
+    return (
+        f"The options of a contract can add up to {MAX_TERM_MONTHS} months "
+        f"({MAX_TERM_YEARS} years) at most."
+    )

@@ -26,11 +26,11 @@ Python-side, the field validators do the checking; :class:`BoundConstraint` skip
 Django's per-constraint validation query, which would repeat them one SELECT a field.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -183,3 +183,16 @@ def bounded(*, signed: Iterable[str] = ()) -> Callable[[type[models.Model]], typ
         return model
 
     return decorate
+
+
+def field_errors(model: type[models.Model], values: Mapping[str, object]) -> list[str]:
+    """``"field: message"`` for each value the model's own fields refuse, checked with
+    the same validators as ``full_clean`` (length, choices, bounds, characters). For
+    imports, which check every row before writing any."""
+    errors = []
+    for name, value in values.items():
+        try:
+            model._meta.get_field(name).clean(value, None)
+        except ValidationError as error:
+            errors += [f"{name}: {message}" for message in error.messages]
+    return errors
