@@ -510,6 +510,8 @@ class MoneyError(ValueError):
         super().__init__(f'Cannot read "{value}" as an amount of money: {reason}.')
 
 
+MONEY_DIGITS = 20
+MONEY_WHOLE_DIGITS = 15  # pounds: up to £999 trillion
 MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
 _EXAMPLES = "write it like £1,234,567.89, 1234567.89, £1.2m or £800k"
 _MONEY = re.compile(
@@ -530,12 +532,18 @@ def _read_money(text: str) -> tuple[Decimal, Decimal]:
     if match is None or (match["minus"] and match["minus_after"]):
         raise MoneyError(text, _EXAMPLES)
     whole, decimals = match["whole"], match["decimals"] or ""
+    # Decimal arithmetic holds 28 digits; refuse long before that, and far past any sum
+    # of money a council writes (stored amounts are at most £10bn, see ui.bounds).
+    if len(whole.replace(",", "")) + len(decimals) > MONEY_DIGITS:
+        raise MoneyError(text, f"it has more than {MONEY_DIGITS} digits")
     suffix = (match["suffix"] or "").lower()
     if "," in whole and not _GROUPED.fullmatch(whole):
         raise MoneyError(text, "the commas do not mark thousands, so the amount is unclear")
     if not suffix and len(decimals) > 2:
         raise MoneyError(text, "it has more than two decimal places")
     multiplier = MULTIPLIERS[suffix]
+    if len(whole.replace(",", "").lstrip("0")) + len(str(multiplier)) - 1 > MONEY_WHOLE_DIGITS:
+        raise MoneyError(text, "it is too large to be an amount of money")
     value = Decimal(f"{whole.replace(',', '')}.{decimals or '0'}") * multiplier
     if value != value.quantize(PENNY):
         raise MoneyError(text, "it is more precise than a penny")
