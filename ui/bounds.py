@@ -188,11 +188,15 @@ def bounded(*, signed: Iterable[str] = ()) -> Callable[[type[models.Model]], typ
 def field_errors(model: type[models.Model], values: Mapping[str, object]) -> list[str]:
     """``"field: message"`` for each value the model's own fields refuse, checked with
     the same validators as ``full_clean`` (length, choices, bounds, characters). For
-    imports, which check every row before writing any."""
+    imports, which check every row before writing any. Empty values are left to the
+    caller, which knows whether a column is required."""
     errors = []
     for name, value in values.items():
+        field = model._meta.get_field(name)
+        if value in field.empty_values:
+            continue
         try:
-            model._meta.get_field(name).clean(value, None)
+            field.clean(value, None)
         except ValidationError as error:
             errors += [f"{name}: {message}" for message in error.messages]
     return errors
