@@ -15,7 +15,7 @@ from contracts.models import (
     options_too_long_message,
 )
 from decisions.models import Decision
-from ui.bounds import MAX_TERM_MONTHS
+from ui.bounds import MAX_TERM_MONTHS, UPLIFT_FROM_YEAR_MAX, UPLIFT_MAX_PERCENT
 from ui.forms import GovukForm, GovukModelForm, ReasonField
 
 CHARITY_NUMBER = re.compile(r"^\d{6,8}(-\d{1,2})?$")
@@ -215,7 +215,7 @@ class ContractForm(GovukModelForm):
     annual_uplift_percent = PlainDecimalField(
         label="Annual uplift (%)",
         min_value=0,
-        max_value=100,
+        max_value=UPLIFT_MAX_PERCENT,
         max_digits=6,
         decimal_places=3,
         initial=Decimal("0"),
@@ -223,21 +223,21 @@ class ContractForm(GovukModelForm):
         error_messages={
             "required": "Enter the annual uplift, or 0 for none.",
             "min_value": "Enter an uplift of 0%% or more.",
-            "max_value": "Enter an uplift of 100%% or less.",
+            "max_value": f"Enter an uplift of {UPLIFT_MAX_PERCENT}%% or less.",
             "invalid": "Enter the uplift as a number, for example 1 for 1% a year.",
         },
     )
     uplift_from_year = forms.IntegerField(
         label="Uplift from contract year",
         min_value=2,
-        max_value=99,
+        max_value=UPLIFT_FROM_YEAR_MAX,
         initial=2,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
         help_text="The first contract year the uplift applies to (usually year 2).",
         error_messages={
             "required": "Enter the first year of the uplift, usually 2.",
             "min_value": "Enter year 2 or later: the uplift cannot apply to year 1.",
-            "max_value": "Enter a year of 99 or less.",
+            "max_value": f"Enter a year of {UPLIFT_FROM_YEAR_MAX} or less.",
             "invalid": "Enter the year as a whole number, for example 2.",
         },
     )

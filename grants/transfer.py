@@ -182,12 +182,13 @@ def _numbered(reader: csv.DictReader):
     """(line, row) for each row, then (line, None) if the csv module refuses one (a cell
     over its field size limit, or a NUL byte in some Python versions)."""
     while True:
+        before = reader.line_num
         try:
             raw = next(reader)
         except StopIteration:
             return
         except csv.Error:
-            yield reader.line_num, None
+            yield before + 1, None
             return
         yield reader.line_num, raw
 

@@ -119,9 +119,11 @@ def _limits(field: models.Field) -> tuple[object | None, object | None]:
 def _add_validators(field: models.Field, new: Iterable) -> None:
     present = {(type(v), getattr(v, "limit_value", None)) for v in field._validators}
     kept = [v for v in new if (type(v), getattr(v, "limit_value", None)) not in present]
-    # A new list: simple-history's copies of the field share the old one.
+    # New lists, as simple-history's copies of the field share the old ones. CharField
+    # has already put its MaxLengthValidator in the cached ``validators``, so keep it.
     field._validators = [*field._validators, *kept]
-    field.__dict__.pop("validators", None)
+    if "validators" in field.__dict__:
+        field.__dict__["validators"] = [*field.__dict__["validators"], *kept]
 
 
 def _range_condition(name: str, low, high) -> Q:
@@ -179,6 +181,8 @@ def bounded(*, signed: Iterable[str] = ()) -> Callable[[type[models.Model]], typ
         for field in model._meta.local_concrete_fields:
             added += _bound_field(model_name, field, field.name in signed)
         model._meta.constraints = [*model._meta.constraints, *added]
+        # Migrations read constraints only from models whose Meta declared some.
+        model._meta.original_attrs["constraints"] = model._meta.constraints
         model._bounded = True
         return model
 
