@@ -107,8 +107,10 @@ class BoundConstraint(models.CheckConstraint):
 
 
 def _limits(field: models.Field) -> tuple[object | None, object | None]:
+    """The limits of the validators the model declares, not those an IntegerField adds
+    from the database's integer range (they differ between PostgreSQL and SQLite)."""
     low = high = None
-    for validator in field.validators:
+    for validator in field._validators:
         if isinstance(validator, MinValueValidator):
             low = validator.limit_value if low is None else max(low, validator.limit_value)
         elif isinstance(validator, MaxValueValidator):
