@@ -511,3 +511,33 @@ def test_the_migrations_hold_every_bound():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"decided_on": "31/12/9999"}, "decided_on", "between 1 January 1990"),
+        ({"reason": "Ring\x07"}, "reason", "control characters"),
+    ],
+)
+def test_deciding_an_option_refuses_values_out_of_bounds(
+    commissioner_client, fields, field, message
+):
+    """The option decision form is not a model form: the service checks the bounds."""
+    contract = ContractFactory()
+    option = OptionFactory(contract=contract, sequence=1, months=12)
+    data = {
+        "option": str(option.pk),
+        "outcome": "exercise",
+        "decided_on": "15/05/2026",
+        "reason": "Performance is good",
+        "authorising_decision": "",
+        **fields,
+    }
+    response = commissioner_client.post(
+        reverse("contracts:option_decide", args=[contract.pk]), data
+    )
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    option.refresh_from_db()
+    assert option.status == ExtensionOption.Status.PENDING
