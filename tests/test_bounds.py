@@ -170,7 +170,8 @@ BAD_VALUES = [
         "decision_amount_involved_range",
     ),
     ("stage", {"date": date(2101, 1, 1)}, "date", "pathwaystage_date_range"),
-    ("provider", {"name": "Line\u2028\x85break"}, "name", "provider_name_text"),
+    ("provider", {"name": "Line\u2028break"}, "name", "provider_name_text"),
+    ("provider", {"name": "Next\x85line"}, "name", "provider_name_text"),
     ("user", {"job_title": "Clerk\r\n"}, "job_title", "user_job_title_text"),
 ]
 

@@ -53,10 +53,12 @@ UPLIFT_FROM_YEAR_MAX = 2 * MAX_TERM_YEARS
 # far from its start.
 MAX_TERM_SPAN = timedelta(days=MAX_TERM_YEARS * 365 + 8)
 
-# C0 controls, DEL and C1 controls. Written as escapes that both PostgreSQL's regular
-# expressions and Python's re read the same way.
-CONTROL_CHARACTERS = r"[\x00-\x1f\x7f-\x9f]"
-# The same without tab (\x09), line feed (\x0a) and carriage return (\x0d).
+# For one-line text: C0 controls, DEL, C1 controls (with NEL, \x85) and Unicode's line
+# and paragraph separators. Written as escapes that PostgreSQL's regular expressions and
+# Python's re read the same way.
+CONTROL_CHARACTERS = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"
+# For long text: the controls without tab (\x09), line feed (\x0a) and carriage return
+# (\x0d).
 CONTROL_CHARACTERS_BUT_LINE_BREAKS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 
 single_line_text = RegexValidator(
