@@ -18,6 +18,7 @@ from ui.bounds import (
     UPLIFT_MAX_PERCENT,
     BoundConstraint,
     bounded,
+    check_date,
 )
 
 
@@ -336,7 +337,9 @@ class Contract(AuditedModel):
         the dates after options stay in range."""
         super().clean()
         start, end = self.start_date, self.initial_end_date
-        if start and end and end > term_end(start, MAX_TERM_MONTHS):
+        if not (start and end) or check_date(start) or check_date(end):
+            return  # the date fields' own validators give the message
+        if end > term_end(start, MAX_TERM_MONTHS):
             raise ValidationError(
                 {
                     "initial_end_date": (

@@ -274,6 +274,11 @@ def kent(db):
         ({"start_date": "31/12/1989"}, "start_date", "between 1 January 1990"),
         ({"initial_end_date": "31/12/9999"}, "initial_end_date", "31 December 2100"),
         ({"initial_end_date": "01/01/2101"}, "initial_end_date", "31 December 2100"),
+        (
+            {"start_date": "31/12/9998", "initial_end_date": "30/12/9999"},
+            "start_date",
+            "between 1 January 1990",
+        ),
         ({"terminated_on": "01/01/2101"}, "terminated_on", "31 December 2100"),
         (
             {"start_date": "01/01/2000", "initial_end_date": "01/01/2030"},
