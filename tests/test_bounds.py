@@ -547,3 +547,23 @@ def test_deciding_an_option_refuses_values_out_of_bounds(
     assert message in " ".join(response.context["form"].errors[field])
     option.refresh_from_db()
     assert option.status == ExtensionOption.Status.PENDING
+
+
+@pytest.mark.django_db
+def test_the_import_commands_refuse_a_bound_naming_the_row(tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    contracts_file = tmp_path / "contracts.csv"
+    contracts_file.write_text(
+        "\n".join([HEADER, _contract_row(), _contract_row(reference="B", end_date="9999-12-31")])
+    )
+    with pytest.raises(CommandError, match="line 3: end_date: Enter a date between"):
+        call_command("import_contracts", str(contracts_file))
+    assert not Contract.objects.exists()
+    AuthorityFactory(name="Kent County Council", short_name="KCC")
+    grants_file = tmp_path / "grants.csv"
+    grants_file.write_text(f'{GRANTS_HEADER}\nOHID,SSMTRG,KCC,2024/25,"{"9" * 40}",confirmed,,\n')
+    with pytest.raises(CommandError):
+        call_command("import_grants", str(grants_file))
+    assert "line 2: Cannot read" in capsys.readouterr().err
+    assert not GrantAllocation.objects.exists()
