@@ -3,6 +3,7 @@ from django.db import models
 
 from audit.models import audited_history, register_audited_history
 from audit.versioning import VersionedModel
+from ui.bounds import bounded
 
 
 class UserHasHistory(Exception):
@@ -49,6 +50,7 @@ class CouncilUserManager(UserManager.from_queryset(UserQuerySet)):
     pass
 
 
+@bounded()
 class User(AbstractUser, VersionedModel):
     """A council officer. The role is the user's group (see accounts.roles).
 

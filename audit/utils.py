@@ -10,6 +10,7 @@ def upsert(model: type[models.Model], lookup: dict, values: dict, *, reason: str
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
+        obj.clean_fields()  # the field bounds (ui.bounds) for every import and seed
         obj._change_reason = reason
         obj.save()
         return obj, "created"
@@ -19,6 +20,7 @@ def upsert(model: type[models.Model], lookup: dict, values: dict, *, reason: str
             setattr(obj, field, value)
             changed = True
     if changed:
+        obj.clean_fields()
         obj._change_reason = reason
         obj.save()
         return obj, "updated"

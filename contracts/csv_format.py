@@ -12,12 +12,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audit.utils import upsert
 from contracts import rules
 from contracts.figures import figures_for
-from contracts.models import Authority, Contract, CostShare, ExtensionOption, Provider
+from contracts.models import (
+    Authority,
+    Contract,
+    CostShare,
+    ExtensionOption,
+    Provider,
+    options_too_long_message,
+)
+from ui.bounds import MAX_TERM_MONTHS, UPLIFT_MAX_PERCENT, field_errors
 
 COLUMNS = (
     "reference",
@@ -201,8 +210,10 @@ def _parse_row(line: int, raw: dict[str, str]) -> ParsedRow:
         raise ValueError(
             f'annual_uplift_percent "{value["annual_uplift_percent"]}" is not a number'
         ) from None
-    if not 0 <= uplift <= 100:
-        raise ValueError(f'annual_uplift_percent "{uplift_text}" must be between 0 and 100')
+    if not 0 <= uplift <= UPLIFT_MAX_PERCENT:
+        raise ValueError(
+            f'annual_uplift_percent "{uplift_text}" must be between 0 and {UPLIFT_MAX_PERCENT}'
+        )
     from_year_text = value["uplift_from_year"] or "2"
     if not from_year_text.isdigit() or int(from_year_text) < 2:
         raise ValueError(f'uplift_from_year "{from_year_text}" must be a whole number, 2 or more')
@@ -218,7 +229,7 @@ def _parse_row(line: int, raw: dict[str, str]) -> ParsedRow:
         _money(stated, "stated_whole_life_value")
     if len(value["reference"]) > 50:
         raise ValueError(f'reference "{value["reference"]}" is longer than 50 characters')
-    return ParsedRow(
+    row = ParsedRow(
         line=line,
         reference=value["reference"],
         title=value["title"],
@@ -245,6 +256,57 @@ def _parse_row(line: int, raw: dict[str, str]) -> ParsedRow:
         exercised=int(exercised_text),
         shares=parse_shares(value["cost_shares"], annual),
     )
+    _check_with_models(row)
+    return row
+
+
+# The model fields whose CSV column has another name.
+_COLUMN_OF_FIELD = {"initial_end_date": "end_date"}
+
+
+def _check_with_models(row: ParsedRow) -> None:
+    """The models' own validation on a parsed row (ui.bounds: dates, money, uplift,
+    terms, lengths, control characters), so the import refuses what the form refuses
+    and nothing that could break a page reaches the database."""
+    contract = Contract(reference=row.reference, **_contract_values(row))
+    try:
+        contract.full_clean(
+            exclude=["lead_authority", "provider"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as error:
+        name, messages = next(iter(error.message_dict.items()))
+        raise ValueError(f"{_COLUMN_OF_FIELD.get(name, name)}: {messages[0]}") from None
+    errors = [f"provider {e}" for e in field_errors(Provider, {"name": row.provider})]
+    errors += [f"lead_authority {e}" for e in field_errors(Authority, {"name": row.lead_authority})]
+    for option in row.options:
+        values = {"months": option.months, "price": option.price}
+        errors += [f"extension_options {e}" for e in field_errors(ExtensionOption, values)]
+    if sum(option.months for option in row.options) > MAX_TERM_MONTHS:
+        errors.append(f"extension_options: {options_too_long_message()}")
+    for share in row.shares:
+        errors += [f"cost_shares {e}" for e in field_errors(Authority, {"name": share.authority})]
+        values = {"percentage": share.percentage, "fixed_amount": share.fixed_amount}
+        errors += [f"cost_shares {e}" for e in field_errors(CostShare, values)]
+    if errors:
+        raise ValueError(errors[0])
+
+
+def _numbered(reader):
+    """(line, cells) from line 2 on, then (line, None) if the csv module refuses a row
+    (a cell over its field size limit, or a NUL byte in some Python versions)."""
+    index = 2
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield index, None
+            return
+        yield index, cells
+        index += 1
 
 
 def parse(text: str) -> list[ParsedRow]:
@@ -254,7 +316,10 @@ def parse(text: str) -> list[ParsedRow]:
     """
     text = text.lstrip("\ufeff")  # Excel's byte-order mark
     reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error:
+        raise ImportErrors(["line 1: the header cannot be read as CSV"]) from None
     if not header:
         raise ImportErrors(["line 1: the file is empty; it needs the header row first"])
     header = [h.strip().lower() for h in header]
@@ -264,7 +329,13 @@ def parse(text: str) -> list[ParsedRow]:
     if errors:
         raise ImportErrors(errors)
     rows, seen = [], {}
-    for index, cells in enumerate(reader, start=2):
+    for index, cells in _numbered(reader):
+        if cells is None:
+            errors.append(
+                f"line {index}: the row cannot be read as CSV (a cell is too long "
+                "or holds a control character)"
+            )
+            break
         if not any(c.strip() for c in cells):
             continue
         if index > MAX_ROWS + 1:

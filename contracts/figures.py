@@ -76,6 +76,7 @@ def _share_figures(contract, years, whole_life: Decimal) -> list[ShareFigure]:
     return [ShareFigure(s.authority, labels[i], annual[i], whole[i]) for i, s in enumerate(shares)]
 
 
+@rules.wide_decimals
 def figures_for(contract, today: date | None = None) -> ContractFigures:
     today = today or timezone.localdate()
     options = rule_options(contract)

@@ -6,8 +6,16 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 
 from contracts import rules
-from contracts.models import Authority, Contract, CostShare, ExtensionOption, Provider
+from contracts.models import (
+    Authority,
+    Contract,
+    CostShare,
+    ExtensionOption,
+    Provider,
+    options_too_long_message,
+)
 from decisions.models import Decision
+from ui.bounds import MAX_TERM_MONTHS, UPLIFT_FROM_YEAR_MAX, UPLIFT_MAX_PERCENT
 from ui.forms import GovukForm, GovukModelForm, ReasonField
 
 CHARITY_NUMBER = re.compile(r"^\d{6,8}(-\d{1,2})?$")
@@ -207,7 +215,7 @@ class ContractForm(GovukModelForm):
     annual_uplift_percent = PlainDecimalField(
         label="Annual uplift (%)",
         min_value=0,
-        max_value=100,
+        max_value=UPLIFT_MAX_PERCENT,
         max_digits=6,
         decimal_places=3,
         initial=Decimal("0"),
@@ -215,21 +223,21 @@ class ContractForm(GovukModelForm):
         error_messages={
             "required": "Enter the annual uplift, or 0 for none.",
             "min_value": "Enter an uplift of 0%% or more.",
-            "max_value": "Enter an uplift of 100%% or less.",
+            "max_value": f"Enter an uplift of {UPLIFT_MAX_PERCENT}%% or less.",
             "invalid": "Enter the uplift as a number, for example 1 for 1% a year.",
         },
     )
     uplift_from_year = forms.IntegerField(
         label="Uplift from contract year",
         min_value=2,
-        max_value=99,
+        max_value=UPLIFT_FROM_YEAR_MAX,
         initial=2,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
         help_text="The first contract year the uplift applies to (usually year 2).",
         error_messages={
             "required": "Enter the first year of the uplift, usually 2.",
             "min_value": "Enter year 2 or later: the uplift cannot apply to year 1.",
-            "max_value": "Enter a year of 99 or less.",
+            "max_value": f"Enter a year of {UPLIFT_FROM_YEAR_MAX} or less.",
             "invalid": "Enter the year as a whole number, for example 2.",
         },
     )
@@ -379,8 +387,10 @@ class OptionForm(SubForm):
         months = self.cleaned_data["months"]
         if months is not None and months <= 0:
             raise forms.ValidationError("Enter an option length of at least 1 month.")
-        if months is not None and months > 240:
-            raise forms.ValidationError("Enter an option length of 240 months or fewer.")
+        if months is not None and months > MAX_TERM_MONTHS:
+            raise forms.ValidationError(
+                f"Enter an option length of {MAX_TERM_MONTHS} months or fewer."
+            )
         return months
 
 
@@ -442,6 +452,13 @@ class OptionFormSet(_RemovableRows):
                     f"Option {form.instance.sequence} has been "
                     f"{form.instance.get_status_display().lower()}, so it cannot be removed."
                 )
+        kept = [
+            form.cleaned_data.get("months") or 0
+            for form in self.forms
+            if hasattr(form, "cleaned_data") and not form.cleaned_data.get("DELETE")
+        ]
+        if sum(kept) > MAX_TERM_MONTHS:
+            raise forms.ValidationError(options_too_long_message())
 
 
 class ShareFormSet(_RemovableRows):

@@ -1,16 +1,28 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from audit.models import AuditedModel, AuditedQuerySet, audited_history
+from contracts.rules import term_end
+from ui.bounds import (
+    MAX_TERM_MONTHS,
+    MAX_TERM_SPAN,
+    MAX_TERM_YEARS,
+    MONEY,
+    UPLIFT_FROM_YEAR_MAX,
+    UPLIFT_MAX_PERCENT,
+    BoundConstraint,
+    bounded,
+    check_date,
+)
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
-
+@bounded()
 class Authority(AuditedModel):
     """A council that commissions services and takes decisions."""
 
@@ -77,6 +89,7 @@ class Authority(AuditedModel):
         return reverse("contracts:authority_detail", args=[self.pk])
 
 
+@bounded()
 class Provider(AuditedModel):
     """An organisation that delivers services under contract."""
 
@@ -130,6 +143,7 @@ class Provider(AuditedModel):
         return reverse("contracts:provider_detail", args=[self.pk])
 
 
+@bounded()
 class StrategicPriority(AuditedModel):
     """A priority from a strategy (e.g. Kent's Drug and Alcohol Strategy 2023-2028)
     that contracts and decisions can be tagged against."""
@@ -193,6 +207,7 @@ class ContractQuerySet(AuditedQuerySet):
         ).distinct()
 
 
+@bounded()
 class Contract(AuditedModel):
     """A service delivered by a provider for one or more authorities."""
 
@@ -268,12 +283,12 @@ class Contract(AuditedModel):
         max_digits=6,
         decimal_places=3,
         default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(UPLIFT_MAX_PERCENT)],
         help_text="Compounding yearly increase, for example 1 for 1% a year.",
     )
     uplift_from_year = models.PositiveSmallIntegerField(
         default=2,
-        validators=[MinValueValidator(2)],
+        validators=[MinValueValidator(2), MaxValueValidator(UPLIFT_FROM_YEAR_MAX)],
         help_text="The first contract year the uplift applies to (usually year 2).",
     )
     procurement_route = models.CharField(max_length=20, choices=Route.choices, default=Route.OPEN)
@@ -308,7 +323,30 @@ class Contract(AuditedModel):
             models.CheckConstraint(
                 condition=Q(annual_value__gte=0), name="contract_value_not_negative"
             ),
+            # The database's side of clean()'s exact 30-year rule, a little looser for
+            # terms with fewer than 8 leap days.
+            BoundConstraint(
+                condition=Q(initial_end_date__lt=models.F("start_date") + MAX_TERM_SPAN),
+                name="contract_term_at_most_30_years",
+            ),
         ]
+
+    def clean(self) -> None:
+        """The initial term is at most 30 years (ui.bounds), so the value schedule and
+        the dates after options stay in range."""
+        super().clean()
+        start, end = self.start_date, self.initial_end_date
+        if not (start and end) or check_date(start) or check_date(end):
+            return  # the date fields' own validators give the message
+        if end > term_end(start, MAX_TERM_MONTHS):
+            raise ValidationError(
+                {
+                    "initial_end_date": (
+                        f"Enter an end date no more than {MAX_TERM_YEARS} years after the "
+                        f"start date (on or before {term_end(start, MAX_TERM_MONTHS):%d/%m/%Y})."
+                    )
+                }
+            )
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
@@ -324,6 +362,7 @@ class Contract(AuditedModel):
         return min(pending, key=lambda o: o.sequence, default=None)
 
 
+@bounded()
 class CostShare(AuditedModel):
     """An authority's share of a contract's cost: a percentage or a fixed annual amount."""
 
@@ -375,6 +414,7 @@ class CostShare(AuditedModel):
         return f"{self.authority}: £{self.fixed_amount:,.2f} a year"
 
 
+@bounded()
 class ExtensionOption(AuditedModel):
     """An option to extend a contract, taken in order."""
 
@@ -385,7 +425,9 @@ class ExtensionOption(AuditedModel):
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="options")
     sequence = models.PositiveSmallIntegerField()
-    months = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    months = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TERM_MONTHS)]
+    )
     price = models.DecimalField(
         "price for the whole option period (£)",
         **MONEY,
@@ -418,5 +460,21 @@ class ExtensionOption(AuditedModel):
             models.CheckConstraint(condition=Q(months__gte=1), name="option_months_positive"),
         ]
 
+    def clean(self) -> None:
+        """All the options of a contract add at most 30 years (ui.bounds)."""
+        super().clean()
+        if self.months is None or self.contract_id is None:
+            return
+        others = self.contract.options.exclude(pk=self.pk).aggregate(total=models.Sum("months"))
+        if (others["total"] or 0) + self.months > MAX_TERM_MONTHS:
+            raise ValidationError({"months": options_too_long_message()})
+
     def __str__(self) -> str:
         return f"Option {self.sequence} ({self.months} months, {self.get_status_display().lower()})"
+
+
+def options_too_long_message() -> str:
+    return (
+        f"The options of a contract can add up to {MAX_TERM_MONTHS} months "
+        f"({MAX_TERM_YEARS} years) at most."
+    )

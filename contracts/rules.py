@@ -8,12 +8,13 @@ means /work/shared/DOMAIN.md; its section names are quoted.
 from __future__ import annotations
 
 import calendar
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from typing import TypeVar
 
@@ -21,6 +22,11 @@ K = TypeVar("K")
 
 PENNY = Decimal("0.01")
 ONE_DAY = timedelta(days=1)
+# Money is exact to the penny at every size the value bounds allow (ui.bounds: 60
+# contract years of £10bn at 25% a year need 19 digits), and beyond them: the boundary
+# record of 1990 to 2100 plus 90 years of options needs 32, past Decimal's default 28,
+# where quantize would raise InvalidOperation. So money arithmetic runs with room.
+MONEY_PRECISION = 60
 MONTHS_IN_YEAR = 12
 
 # Extension option statuses (DOMAIN "Contract": pending, exercised or declined).
@@ -52,6 +58,18 @@ CORE = "core"
 
 
 # --- Dates and terms -------------------------------------------------------------
+
+
+def wide_decimals(function):
+    """Run ``function`` with Decimal arithmetic at :data:`MONEY_PRECISION` digits."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with localcontext() as context:
+            context.prec = MONEY_PRECISION
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 def _days_in_month(year: int, month: int) -> int:
@@ -286,6 +304,7 @@ def _share(start: date, end: date, whole: int, whole_days: int) -> Fraction:
     return Fraction((end - start).days + 1, whole_days)
 
 
+@wide_decimals
 def contract_years(
     start: date,
     initial_end: date,
@@ -355,6 +374,7 @@ def _total(rows: Iterable[ContractYear]) -> Decimal:
     return sum((row.amount for row in rows), Decimal("0.00"))
 
 
+@wide_decimals
 def whole_life_value(
     start: date,
     initial_end: date,
@@ -373,6 +393,7 @@ def whole_life_value(
     )
 
 
+@wide_decimals
 def value_to(
     to: date,
     start: date,
@@ -392,6 +413,7 @@ def value_to(
     return _total(rows)
 
 
+@wide_decimals
 def value_to_current_end(
     start: date,
     initial_end: date,
@@ -414,6 +436,7 @@ def value_to_current_end(
 # --- Cost shares -------------------------------------------------------------------
 
 
+@wide_decimals
 def split_by_shares(amount: Decimal, weights: Mapping[K, Decimal]) -> dict[K, Decimal]:
     """Split ``amount`` in proportion to ``weights`` so the parts add up exactly.
 
@@ -448,6 +471,7 @@ def _plain_number(value: Decimal) -> str:
     return f"{value.normalize():f}"  # 99.90 -> "99.9", 100.00 -> "100"
 
 
+@wide_decimals
 def format_money(value: Decimal) -> str:
     """``value`` as people read it: "£1,234,567.89" ("-£5.00" when negative)."""
     rounded = value.quantize(PENNY, rounding=ROUND_HALF_UP)
@@ -476,6 +500,7 @@ def validate_percentage_shares(percentages: Mapping[str, Decimal]) -> list[str]:
     return errors
 
 
+@wide_decimals
 def validate_fixed_shares(amounts: Mapping[str, Decimal], annual_value: Decimal) -> list[str]:
     """Errors in fixed-amount cost shares, keyed by who pays.
 
@@ -510,6 +535,8 @@ class MoneyError(ValueError):
         super().__init__(f'Cannot read "{value}" as an amount of money: {reason}.')
 
 
+MONEY_DIGITS = 20
+MONEY_WHOLE_DIGITS = 15  # pounds: up to £999 trillion
 MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
 _EXAMPLES = "write it like £1,234,567.89, 1234567.89, £1.2m or £800k"
 _MONEY = re.compile(
@@ -530,12 +557,18 @@ def _read_money(text: str) -> tuple[Decimal, Decimal]:
     if match is None or (match["minus"] and match["minus_after"]):
         raise MoneyError(text, _EXAMPLES)
     whole, decimals = match["whole"], match["decimals"] or ""
+    # Decimal arithmetic holds 28 digits; refuse long before that, and far past any sum
+    # of money a council writes (stored amounts are at most £10bn, see ui.bounds).
+    if len(whole.replace(",", "")) + len(decimals) > MONEY_DIGITS:
+        raise MoneyError(text, f"it has more than {MONEY_DIGITS} digits")
     suffix = (match["suffix"] or "").lower()
     if "," in whole and not _GROUPED.fullmatch(whole):
         raise MoneyError(text, "the commas do not mark thousands, so the amount is unclear")
     if not suffix and len(decimals) > 2:
         raise MoneyError(text, "it has more than two decimal places")
     multiplier = MULTIPLIERS[suffix]
+    if len(whole.replace(",", "").lstrip("0")) + len(str(multiplier)) - 1 > MONEY_WHOLE_DIGITS:
+        raise MoneyError(text, "it is too large to be an amount of money")
     value = Decimal(f"{whole.replace(',', '')}.{decimals or '0'}") * multiplier
     if value != value.quantize(PENNY):
         raise MoneyError(text, "it is more precise than a penny")
@@ -557,6 +590,7 @@ def parse_money(text: str) -> Decimal:
     return _read_money(text)[0]
 
 
+@wide_decimals
 def stated_tolerance(text: str) -> Decimal:
     """How far a stated figure may be from the true one: half its last written digit.
 
@@ -587,6 +621,7 @@ class Reconciliation:
         return f"mismatch: stated {plain(self.stated)}, computed {plain(self.computed)}"
 
 
+@wide_decimals
 def reconcile(stated_text: str, computed: Decimal) -> Reconciliation:
     """Check a figure as written ("£4.1m") against a computed value.
 
@@ -684,6 +719,7 @@ def _weights(pieces: Mapping[str, tuple[date, date]]) -> dict[str, Decimal]:
     return {label: Decimal((end - start).days + 1) for label, (start, end) in pieces.items()}
 
 
+@wide_decimals
 def financial_year_profile(years: Sequence[ContractYear]) -> dict[str, Decimal]:
     """Value per financial year, in order, from contract-year rows.
 

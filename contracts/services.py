@@ -177,6 +177,8 @@ def decide_option(
         option.decided_on = decided_on
         option.reason = reason
         option.authorising_decision = decision
+        # The value bounds (ui.bounds), as for every write; ValidationError names the field.
+        option.clean_fields(exclude=["contract", "authorising_decision"])
         verb = "exercised" if exercise else "declined"
         note = f"Option {option.sequence} ({option.months} months) {verb}: {reason}"
         option._change_reason = note

@@ -4,6 +4,7 @@ from importlib.util import find_spec
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -326,10 +327,14 @@ def option_decide(request, pk: int):
                 "before deciding the next one.",
             )
             return redirect(contract.get_absolute_url())
-        messages.success(
-            request, f"Option {decided.sequence} {decided.get_status_display().lower()}."
-        )
-        return redirect(contract.get_absolute_url())
+        except ValidationError as error:
+            for name, problems in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, problems)
+        else:
+            messages.success(
+                request, f"Option {decided.sequence} {decided.get_status_display().lower()}."
+            )
+            return redirect(contract.get_absolute_url())
     figures = figures_for(contract)
     return render(
         request,

@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditedModel, AuditedQuerySet, audited_history
-from contracts.models import MONEY, Authority, Contract, StrategicPriority
+from contracts.models import Authority, Contract, StrategicPriority
 from decisions import rules, visibility
+from ui.bounds import MONEY, bounded
 
 
 class DecisionQuerySet(AuditedQuerySet):
@@ -64,6 +65,7 @@ class DecisionPartQuerySet(AuditedQuerySet):
         return visibility.readable_parts(self, user)
 
 
+@bounded()
 class Decision(AuditedModel):
     """What a decision maker resolves, with the report that goes before them."""
 
@@ -348,6 +350,7 @@ class DecisionPart(AuditedModel):
         raise NotImplementedError
 
 
+@bounded()
 class Recommendation(DecisionPart):
     """One recommendation: an action verb and its text, in order."""
 
@@ -369,6 +372,7 @@ class Recommendation(DecisionPart):
         return f"{self.decision.number}: {self.verb.upper()} {self.text[:60]}"
 
 
+@bounded()
 class ReportSection(DecisionPart):
     """A numbered section of the report; its paragraphs are numbered 1.1, 1.2, ..."""
 
@@ -392,6 +396,7 @@ class ReportSection(DecisionPart):
         return f"{self.decision.number}: {self.heading}"
 
 
+@bounded()
 class PathwayStage(DecisionPart):
     """One step on a decision's route: a body, a date, a purpose and an outcome."""
 
@@ -438,6 +443,7 @@ class PathwayStage(DecisionPart):
         return f"{self.decision.number}: {self.body}"
 
 
+@bounded()
 class DecisionContractLink(DecisionPart):
     """A contract a decision awards, extends or varies."""
 
@@ -472,6 +478,7 @@ class DecisionContractLink(DecisionPart):
         return self.kind in rules.CEILING_LINK_KINDS
 
 
+@bounded()
 class DecisionRelation(DecisionPart):
     """An earlier decision this one relies on or supersedes."""
 
@@ -508,6 +515,7 @@ class DecisionRelation(DecisionPart):
         return f"{self.decision.number} {self.get_kind_display().lower()} {self.earlier.number}"
 
 
+@bounded()
 class DecisionNumberCounter(models.Model):
     """The last sequence number allocated for an authority and year.
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from audit.models import AuditedModel, AuditedQuerySet, audited_history
 from contracts.models import Authority, Contract
 from grants import rules
+from ui.bounds import MONEY, bounded
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 
@@ -31,6 +31,7 @@ def financial_year_field(verbose_name: str = "financial year", **kwargs) -> mode
     )
 
 
+@bounded()
 class Funder(AuditedModel):
     """Who gives grant money: OHID, DLUHC/MHCLG, a Police and Crime Commissioner."""
 
@@ -55,6 +56,7 @@ class Funder(AuditedModel):
         return self.short_name or self.name
 
 
+@bounded()
 class GrantProgramme(AuditedModel):
     """A funder's grant programme, e.g. OHID's Supplemental Substance Misuse Treatment
     and Recovery Grant (SSMTRG)."""
@@ -101,6 +103,7 @@ class GrantAllocationQuerySet(AuditedQuerySet):
         return self.filter(financial_year=financial_year)
 
 
+@bounded()
 class GrantAllocation(AuditedModel):
     """Money from a funder's programme for a financial year, hosted by or paid to one
     authority and possibly shared between several."""
@@ -211,6 +214,7 @@ class GrantAllocation(AuditedModel):
         return {share.authority: share.percentage for share in shares}
 
 
+@bounded()
 class AllocationShare(AuditedModel):
     """An authority's percentage of a shared allocation (North 48.6%, West 51.4%)."""
 
@@ -247,6 +251,7 @@ class GrantCommitmentQuerySet(AuditedQuerySet):
         )
 
 
+@bounded()
 class GrantCommitment(AuditedModel):
     """Part of an allocation committed to a contract or a named service in one year.
 
@@ -310,6 +315,7 @@ class ContractFundingQuerySet(AuditedQuerySet):
         return self.filter(contract=contract)
 
 
+@bounded()
 class ContractFunding(AuditedModel):
     """A budget line paying for a contract in one financial year: the Public Health
     Grant or a contribution (e.g. a Police and Crime Commissioner's £239k). Grant
@@ -373,6 +379,7 @@ class ContractFunding(AuditedModel):
         return reverse("grants:contract_funding", args=[self.contract_id])
 
 
+@bounded()
 class OutboundGrantProgramme(AuditedModel):
     """A council's own grants programme, such as Kent's £1m local grants programme for
     micro and small voluntary and community sector providers (2016)."""
@@ -421,6 +428,7 @@ class OutboundGrantQuerySet(AuditedQuerySet):
         return self.select_related("programme__authority")
 
 
+@bounded()
 class OutboundGrant(AuditedModel):
     """One award under a council's own grants programme, as published in 360Giving."""
 

@@ -23,6 +23,7 @@ from contracts.rules import (
     split_by_shares,
     validate_percentage_shares,
 )
+from ui.bounds import DATE_MAX, DATE_MIN
 
 K = TypeVar("K")
 A = TypeVar("A")
@@ -41,12 +42,15 @@ GIVING_PREFIX = "360G-"
 def financial_year_error(label: str) -> str | None:
     """Why ``label`` is not a financial year written like "2024/25", or None.
 
-    DOMAIN "Rules: Dates and terms": financial years run 1 April to 31 March.
+    DOMAIN "Rules: Dates and terms": financial years run 1 April to 31 March. Like
+    every date, a financial year lies between 1990 and 2100 (ui.bounds).
     """
     try:
-        financial_year_bounds(label)
+        start, end = financial_year_bounds(label)
     except ValueError:
         return "Enter a financial year like 2024/25 (two consecutive years)."
+    if start < DATE_MIN or end > DATE_MAX:
+        return "Enter a financial year from 1990/91 to 2099/00."
     return None
 
 

@@ -20,6 +20,7 @@ from contracts.models import Authority
 from contracts.rules import MoneyError
 from grants import rules, services
 from grants.models import ZERO, Funder, GrantAllocation, GrantProgramme
+from ui.bounds import field_errors
 
 HEADER = [
     "funder",
@@ -139,6 +140,15 @@ def _read_row(number: int, raw: dict, authorities: Authorities) -> PlannedRow:
         if share_authority is None:
             raise ValueError(f'the shares name "{who}", which is not an authority')
         shares[share_authority] = percent
+    # The models' own validation (ui.bounds: money, lengths, control characters), so
+    # the import refuses what the forms refuse before anything is written.
+    errors = [f"funder {e}" for e in field_errors(Funder, {"name": values["funder"]})]
+    errors += [
+        f"programme {e}" for e in field_errors(GrantProgramme, {"name": values["programme"]})
+    ]
+    errors += field_errors(GrantAllocation, {"amount": amount, "conditions": values["conditions"]})
+    if errors:
+        raise ValueError(errors[0])
     return PlannedRow(
         line=number,
         funder=values["funder"],
@@ -168,11 +178,31 @@ def _action(row: PlannedRow) -> str:
     return UNCHANGED if same else UPDATE
 
 
+def _numbered(reader: csv.DictReader):
+    """(line, row) for each row, then (line, None) if the csv module refuses one (a cell
+    over its field size limit, or a NUL byte in some Python versions)."""
+    while True:
+        before = reader.line_num
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield before + 1, None
+            return
+        yield reader.line_num, raw
+
+
 def plan_import(text: str) -> ImportPlan:
     """Check every row of a CSV file and say what importing it would do."""
     plan = ImportPlan()
     reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error:
+        plan.errors.append("line 1: the header cannot be read as CSV")
+        return plan
+    header = [name.strip().lower() for name in fieldnames]
     missing = [name for name in HEADER if name not in header]
     if missing:
         plan.errors.append(
@@ -182,8 +212,13 @@ def plan_import(text: str) -> ImportPlan:
     reader.fieldnames = header
     authorities = Authorities()
     seen: dict[tuple, int] = {}
-    for raw in reader:
-        number = reader.line_num
+    for number, raw in _numbered(reader):
+        if raw is None:
+            plan.errors.append(
+                f"line {number}: the row cannot be read as CSV (a cell is too long "
+                "or holds a control character)"
+            )
+            break
         if not any((value or "").strip() for value in raw.values() if isinstance(value, str)):
             continue
         try:

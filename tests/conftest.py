@@ -115,3 +115,19 @@ def _login_with_a_request(self, **credentials):
 
 
 Client.login = _login_with_a_request
+
+
+# --- Value bounds: hypothesis profiles (tests/contracts/test_properties.py) -------------
+# The suite runs derandomized, so CI sees the same examples every run and a failure is
+# reproducible; HYPOTHESIS_PROFILE=explore draws new examples (and remembers failures).
+def _hypothesis_profiles() -> None:
+    import os
+
+    from hypothesis import settings as hypothesis_settings
+
+    hypothesis_settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+    hypothesis_settings.register_profile("explore", deadline=None)
+    hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+_hypothesis_profiles()
