@@ -8,6 +8,7 @@ the export comes from contracts.figures, like the pages.
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -18,6 +19,7 @@ from audit.utils import upsert
 from contracts import rules
 from contracts.figures import figures_for
 from contracts.models import Authority, Contract, CostShare, ExtensionOption, Provider
+from ui import exports
 
 COLUMNS = (
     "reference",
@@ -265,6 +267,7 @@ def parse(text: str) -> list[ParsedRow]:
         raise ImportErrors(errors)
     rows, seen = [], {}
     for index, cells in enumerate(reader, start=2):
+        cells = [exports.restore(c) for c in cells]  # our export quotes "=..." cells
         if not any(c.strip() for c in cells):
             continue
         if index > MAX_ROWS + 1:
@@ -552,11 +555,13 @@ def export_line(contract, figures) -> list[str]:
     ]
 
 
-def export(contracts) -> str:
-    """The CSV text for ``contracts`` (pass Contract.objects.with_related())."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS + COMPUTED_COLUMNS)
+def export_rows(contracts) -> Iterator[list[str]]:
+    """The header, then each of ``contracts`` (pass Contract.objects.with_related())."""
+    yield COLUMNS + COMPUTED_COLUMNS
     for contract in contracts:
-        writer.writerow(export_line(contract, figures_for(contract)))
-    return out.getvalue()
+        yield export_line(contract, figures_for(contract))
+
+
+def export(contracts) -> str:
+    """The CSV text for ``contracts``, written by the one export helper (ui.exports)."""
+    return exports.csv_text(export_rows(contracts))

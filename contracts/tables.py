@@ -3,6 +3,7 @@ from django.utils.html import format_html, format_html_join
 
 from contracts import rules
 from contracts.models import Authority, Provider
+from ui.tables import Table
 
 # Tables have no room for the full labels.
 SHORT_TYPES = {
@@ -14,7 +15,7 @@ SHORT_TYPES = {
 }
 
 
-class AuthorityTable(tables.Table):
+class AuthorityTable(Table):
     name = tables.Column(linkify=True)
     short_name = tables.Column(verbose_name="Short name")
     key_decision_threshold = tables.Column(
@@ -43,7 +44,7 @@ class AuthorityTable(tables.Table):
         return f"{value:.2f}"
 
 
-class ProviderTable(tables.Table):
+class ProviderTable(Table):
     name = tables.Column(linkify=True)
     provider_type = tables.Column(verbose_name="Type")
     is_sme = tables.BooleanColumn(verbose_name="SME", yesno="Yes,No")
@@ -103,7 +104,7 @@ STATUS_TAGS = {
 EXPORT_HEADINGS = {"Lead": "Lead authority", "Stated value": "Stated value check"}
 
 
-class ContractTable(tables.Table):
+class ContractTable(Table):
     """The register. Rows are ContractRow (a contract and its figures), so computed
     columns sort like stored ones and every figure comes from contracts.figures.
     Hidden columns are in the CSV and XLSX downloads but not on narrow screens."""

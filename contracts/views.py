@@ -5,7 +5,6 @@ from importlib.util import find_spec
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db.models import ProtectedError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +25,7 @@ from contracts.forms import (
 from contracts.models import Authority, Contract, CostShare, ExtensionOption, Provider
 from contracts.tables import STATUS_TAGS, AuthorityTable, ContractTable, ProviderTable
 from contracts.timeline import timeline_svg
+from ui import exports
 from ui.edit import edit_view
 from ui.forms import DeleteForm
 from ui.views import RegisterView
@@ -453,8 +453,4 @@ def contract_export(request):
     """The register's filtered rows in the documented CSV format."""
     filtered = ContractFilter(request.GET or None, queryset=Contract.objects.all())
     contracts = filtered.qs if filtered.is_valid() else Contract.objects.all()
-    response = HttpResponse(
-        csv_format.export(contracts.with_related()), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="contracts.csv"'
-    return response
+    return exports.csv_response(csv_format.export_rows(contracts.with_related()), "contracts.csv")

@@ -5,6 +5,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 
 from decisions.models import Decision
+from ui.tables import Table
 from ui.templatetags.ui import uk_date
 
 HIDDEN = "–"
@@ -31,7 +32,7 @@ def _guarded(formatter=str):
     return render
 
 
-class DecisionTable(tables.Table):
+class DecisionTable(Table):
     number = tables.Column(linkify=True, attrs={"td": {"class": "app-nowrap"}})
     title = tables.Column(verbose_name="Subject", linkify=True)
     authority = tables.Column(accessor="authority__short_name", verbose_name="Authority")

@@ -3,6 +3,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from grants.models import ContractFunding, GrantAllocation, GrantCommitment, OutboundGrant
+from ui.tables import Table
 
 NUM = {"th": {"class": "app-num"}, "td": {"class": "app-num"}}
 NUM_NOWRAP = {"th": {"class": "app-num"}, "td": {"class": "app-num app-nowrap"}}
@@ -12,7 +13,7 @@ def _money(value) -> str:
     return f"£{value:,.2f}"
 
 
-class AllocationTable(tables.Table):
+class AllocationTable(Table):
     programme = tables.Column(
         verbose_name="Grant", linkify=True, order_by=("programme__name", "financial_year")
     )
@@ -110,7 +111,7 @@ class AllocationTable(tables.Table):
         return "; ".join(str(share) for share in record.shares.all())
 
 
-class OutboundGrantTable(tables.Table):
+class OutboundGrantTable(Table):
     recipient_name = tables.Column(verbose_name="Recipient", linkify=True)
     title = tables.Column()
     programme = tables.Column(
@@ -139,7 +140,7 @@ class OutboundGrantTable(tables.Table):
         return value.isoformat()
 
 
-class CommitmentTable(tables.Table):
+class CommitmentTable(Table):
     allocation = tables.Column(
         verbose_name="Grant",
         linkify=lambda record: record.allocation.get_absolute_url(),
@@ -194,7 +195,7 @@ class CommitmentTable(tables.Table):
         return f"{value:.2f}"
 
 
-class FundingTable(tables.Table):
+class FundingTable(Table):
     contract = tables.Column(
         linkify=lambda record: record.get_absolute_url(), order_by="contract__reference"
     )
