@@ -8,7 +8,7 @@ from django import forms
 from contracts import rules
 from contracts.models import Authority, Contract, CostShare, ExtensionOption, Provider
 from decisions.models import Decision
-from ui.forms import GovukForm, GovukModelForm, ReasonField
+from ui.forms import GovukForm, GovukModelForm, ReasonField, RowFormSet, inline_formset
 
 CHARITY_NUMBER = re.compile(r"^\d{6,8}(-\d{1,2})?$")
 COMPANY_NUMBER = re.compile(r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$")
@@ -418,7 +418,7 @@ class ShareForm(SubForm):
         return cleaned
 
 
-class _RemovableRows(forms.BaseInlineFormSet):
+class _RemovableRows(RowFormSet):
     """Labels each saved row's DELETE box "Remove this <noun>" (rendered by crispy)."""
 
     noun = "row"
@@ -487,21 +487,11 @@ class ShareFormSet(_RemovableRows):
             raise forms.ValidationError(errors)
 
 
-OptionFormSetFactory = forms.inlineformset_factory(
-    Contract,
-    ExtensionOption,
-    form=OptionForm,
-    formset=OptionFormSet,
-    extra=1,
-    can_delete=True,
+OptionFormSetFactory = inline_formset(
+    Contract, ExtensionOption, form=OptionForm, formset=OptionFormSet, extra=1, can_delete=True
 )
-ShareFormSetFactory = forms.inlineformset_factory(
-    Contract,
-    CostShare,
-    form=ShareForm,
-    formset=ShareFormSet,
-    extra=2,
-    can_delete=True,
+ShareFormSetFactory = inline_formset(
+    Contract, CostShare, form=ShareForm, formset=ShareFormSet, extra=2, can_delete=True
 )
 
 

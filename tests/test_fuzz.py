@@ -70,7 +70,7 @@ VALUES = [
     "0001-01-01",
     "9999-12-31",
 ]
-PER_FIELD = 4  # values per field in the default run
+PER_FIELD = 2  # values per field in the default run
 
 QUERY_VALUES = {
     "per_page": ["-1", "0", "1", "100000000", "x", "", "1.5", "9" * 40],
@@ -229,10 +229,7 @@ class Tally:
         # Each request runs in a savepoint that is rolled back, so every one meets the same
         # records (a delete form posted once would otherwise leave later pages a 404).
         with transaction.atomic():
-            if method == "post":
-                response = client.post(url, data)
-            else:
-                response = client.get(url)
+            response = client.post(url, data) if method == "post" else client.get(url)
             transaction.set_rollback(True)
         self.sent[kind] += 1
         if response.status_code >= 500:
@@ -265,7 +262,7 @@ def test_no_malformed_form_post_gives_a_server_error(pages):
     tally = Tally()
     ids = other_ids()
     turn = 0
-    for name, url, client in pages:
+    for _name, url, client in pages:
         response = client.get(url)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
@@ -317,11 +314,14 @@ def test_no_malformed_form_post_gives_a_server_error(pages):
 def test_no_malformed_query_string_gives_a_server_error(pages):
     tally = Tally()
     turn = 0
-    for name, url, client in pages:
+    for _name, url, client in pages:
         response = client.get(url)
         if response.status_code != 200:
             continue
-        params: dict[str, list[str]] = dict(QUERY_VALUES)
+        if "html" not in response.get("Content-Type", "") and not FULL:
+            params = {}  # a PDF or download: only the combined query below
+        else:
+            params: dict[str, list[str]] = dict(QUERY_VALUES)
         if "html" in response.get("Content-Type", ""):
             for form in forms_on(response.content.decode()):
                 if form["method"] == "get":
@@ -330,7 +330,7 @@ def test_no_malformed_query_string_gives_a_server_error(pages):
         for param, values in params.items():
             turn += 1
             if not FULL:
-                values = [values[(turn * 2 + j) % len(values)] for j in range(2)]
+                values = [values[turn % len(values)]]
             for value in values:
                 query = urlencode({param: value})
                 tally.send("queries", client, "get", f"{url}?{query}", label=query[:40])
@@ -341,5 +341,5 @@ def test_no_malformed_query_string_gives_a_server_error(pages):
         f"\nfuzz: {dict(tally.sent)} requests, {len(tally.errors)} server errors, "
         f"{time.perf_counter() - tally.started:.0f} s"
     )
-    assert tally.sent["queries"] >= (2282 if FULL else 500)
+    assert tally.sent["queries"] >= (2282 if FULL else 300)
     assert tally.errors == []
