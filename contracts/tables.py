@@ -3,6 +3,7 @@ from django.utils.html import format_html, format_html_join
 
 from contracts import rules
 from contracts.models import Authority, Provider
+from ui import exports
 from ui.tables import Table
 
 # Tables have no room for the full labels.
@@ -41,7 +42,7 @@ class AuthorityTable(Table):
         return f"£{value:,.2f}"
 
     def value_key_decision_threshold(self, value):
-        return f"{value:.2f}"
+        return exports.money(value)
 
 
 class ProviderTable(Table):
@@ -78,7 +79,7 @@ class MoneyColumn(tables.Column):
         return rules.format_money(value)
 
     def value(self, value):
-        return f"{value:.2f}"
+        return exports.money(value)
 
 
 class DateColumn(tables.Column):
@@ -86,7 +87,7 @@ class DateColumn(tables.Column):
         return f"{value.day} {value:%B %Y}"
 
     def value(self, value):
-        return value.isoformat()
+        return value  # a date: ISO 8601 in CSV, a date cell in XLSX
 
 
 STATUS_TAGS = {
@@ -168,7 +169,7 @@ class ContractTable(Table):
         )
 
     def value_current_end(self, value):
-        return value.isoformat()
+        return value  # a date: ISO 8601 in CSV, a date cell in XLSX
 
     def as_values(self, exclude_columns=None):
         """The downloads: as on the page, with the headings the page shortens in full."""
@@ -214,7 +215,7 @@ class ContractTable(Table):
         return format_html("{}{}", rules.format_money(value), lines)
 
     def value_annual_value(self, value):
-        return f"{value:.2f}"
+        return exports.money(value)
 
     def value_annual_shares(self, value, record):
         return ";".join(f"{s.authority.name}={s.annual:.2f}" for s in value)

@@ -3,6 +3,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from grants.models import ContractFunding, GrantAllocation, GrantCommitment, OutboundGrant
+from ui import exports
 from ui.tables import Table
 
 NUM = {"th": {"class": "app-num"}, "td": {"class": "app-num"}}
@@ -87,13 +88,13 @@ class AllocationTable(Table):
         return _money(value)
 
     def value_amount(self, value):
-        return f"{value:.2f}"
+        return exports.money(value)
 
     def value_committed(self, value):
-        return f"{value:.2f}"
+        return exports.money(value)
 
     def value_uncommitted_amount(self, value):
-        return f"{value:.2f}"
+        return exports.money(value)
 
     def render_shares(self, record):
         shares = [
@@ -131,13 +132,13 @@ class OutboundGrantTable(Table):
         return _money(value)
 
     def value_amount(self, value):
-        return f"{value:.2f}"
+        return exports.money(value)
 
     def render_award_date(self, value):
         return f"{value.day} {value:%B %Y}"
 
     def value_award_date(self, value):
-        return value.isoformat()
+        return value  # a date: ISO 8601 in CSV, a date cell in XLSX
 
 
 class CommitmentTable(Table):
@@ -192,7 +193,7 @@ class CommitmentTable(Table):
         return _money(value)
 
     def value_amount(self, value):
-        return f"{value:.2f}"
+        return exports.money(value)
 
 
 class FundingTable(Table):
@@ -227,4 +228,4 @@ class FundingTable(Table):
         return _money(value)
 
     def value_amount(self, value):
-        return f"{value:.2f}"
+        return exports.money(value)

@@ -42,6 +42,14 @@ _QUOTED = re.compile(r"^'+[=+\-@\t\r]")
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
+CENT = Decimal("0.01")
+
+
+def money(value) -> Decimal | None:
+    """An amount for an export: a number to the penny (a negative one stays a number)."""
+    return None if value is None else Decimal(value).quantize(CENT)
+
+
 def neutralise(text: str) -> str:
     """``"=1+1"`` → ``"'=1+1"``; other text as it is."""
     return "'" + text if _NEEDS_QUOTE.match(text) else text

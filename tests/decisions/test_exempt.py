@@ -64,7 +64,7 @@ def unrestricted():
 
 
 def _csv_rows(response) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 # --- Pages -------------------------------------------------------------------------
@@ -194,10 +194,12 @@ def test_the_history_export_hides_an_exempt_decisions_changes(
     commissioner_client, auditor_client, clerk_client, exempt
 ):
     for client in (commissioner_client, auditor_client):
-        text = client.get(reverse("audit:changes"), {"_export": "csv"}).content.decode()
+        text = client.get(reverse("audit:changes"), {"_export": "csv"}).getvalue().decode()
         assert TITLE in text  # the record's name is its title
         assert SECRET not in text
-    assert SECRET in clerk_client.get(reverse("audit:changes"), {"_export": "csv"}).content.decode()
+    assert (
+        SECRET in clerk_client.get(reverse("audit:changes"), {"_export": "csv"}).getvalue().decode()
+    )
 
 
 # --- PDFs --------------------------------------------------------------------------
