@@ -154,3 +154,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="WARNING")},
 }
+
+# --- Input limits (issue 10, item 5) ---------------------------------------------------
+# Uploads are refused at their view's limit before they are read (ui/uploads.py). It reads
+# the body before CsrfViewMiddleware does, so it comes first.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
+    "ui.uploads.UploadLimitMiddleware",
+)

@@ -28,6 +28,7 @@ from contracts.timeline import timeline_svg
 from ui import exports
 from ui.edit import edit_view
 from ui.forms import DeleteForm
+from ui.uploads import upload_limit
 from ui.views import RegisterView
 
 
@@ -383,6 +384,7 @@ def _delete_contract(request, contract: Contract, reason: str):
 IMPORT_SESSION_KEY = "contracts_import"
 
 
+@upload_limit(ImportForm.MAX_BYTES)
 @permission_required("contracts.add_contract", raise_exception=True)
 def contract_import(request):
     """Upload, preview, then confirm: nothing is written until the user confirms, and

@@ -45,6 +45,7 @@ from ui import exports
 from ui import forms as ui_forms
 from ui.edit import delete_with_history, edit_view, save_with_history
 from ui.forms import GovukForm
+from ui.uploads import upload_limit
 from ui.views import RegisterView
 
 # --- Allocations ------------------------------------------------------------------------
@@ -722,6 +723,7 @@ class ConfirmImportForm(GovukForm):
     submit_label = "Import these allocations"
 
 
+@upload_limit(ImportForm.MAX_BYTES)
 @permission_required("grants.add_grantallocation", raise_exception=True)
 def import_allocations(request):
     """Upload → preview (nothing saved) → confirm (all rows, or none)."""
