@@ -67,14 +67,17 @@ class RowFormSet(forms.BaseInlineFormSet):
 
     Django checks a posted row id against every row of the model, so a row carrying
     another contract's option id passed validation and then saved a duplicate (a 500 on
-    the unique constraint). Here it is the "Select a valid choice" error on that row.
+    the unique constraint). Here it is the "Select a valid choice" error on that row. A
+    new row (past ``INITIAL_FORMS``) may carry no id at all, not even one of the parent's.
     """
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
         pk_name = self.model._meta.pk.name
         if pk_name in form.fields and isinstance(form.fields[pk_name], forms.ModelChoiceField):
-            form.fields[pk_name].queryset = self.get_queryset()
+            new_row = index is not None and self.is_bound and index >= self.initial_form_count()
+            own = self.get_queryset()
+            form.fields[pk_name].queryset = own.none() if new_row else own
 
 
 def inline_formset(parent, model, *, form, formset=RowFormSet, **kwargs):
