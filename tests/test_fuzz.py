@@ -5,9 +5,11 @@ posted again with one field at a time replaced by a malformed value (and each fi
 given a bad upload); each GET URL gets malformed query strings (pagination, sorting,
 export formats and every field of the page's filter form). No answer may be a 500.
 
-The default run covers every form and every field with a compact set of values, so that
-it stays well under two minutes. ``FUZZ_FULL=1`` sends the whole set of values to every
-field (about 20,000 posts), the scale at which issue 10 measured 98 server errors.
+The default run gives every field of every form two of the values (a different two each
+time, so that each value meets many fields): about 1,100 posts and 650 query strings, a
+minute or two on an idle machine. ``FUZZ_FULL=1`` sends the whole set of values to every
+field (over 6,185 posts and 2,282 query strings, the scale at which issue 10 measured
+98 and 13 server errors).
 """
 
 import logging
@@ -307,7 +309,7 @@ def test_no_malformed_form_post_gives_a_server_error(pages):
         f"\nfuzz: {dict(tally.sent)} requests, {len(tally.errors)} server errors, "
         f"{time.perf_counter() - tally.started:.0f} s"
     )
-    assert tally.sent["posts"] >= (6185 if FULL else 2000)
+    assert tally.sent["posts"] >= (6185 if FULL else 1000)
     assert tally.errors == []
 
 
