@@ -163,6 +163,9 @@ class NamedChoiceField(forms.ModelChoiceField):
         value = (value or "").strip()
         if not value:
             return None
+        if "\x00" in value:
+            # PostgreSQL refuses a NUL even in a lookup (a 500 before this check).
+            raise forms.ValidationError(f"Enter the {self.kind}'s name without a null character.")
         found = self.queryset.filter(name__iexact=value).first()
         if found is None:
             raise forms.ValidationError(

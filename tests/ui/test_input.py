@@ -189,3 +189,10 @@ def test_an_upload_under_the_limit_still_reaches_the_form(commissioner_client):
     response = commissioner_client.post(reverse("contracts:import"), {"file": small})
     assert response.status_code == 200
     assert "unknown column" in response.content.decode()
+
+
+def test_a_null_character_in_a_name_lookup_is_a_message(commissioner_client, kent):
+    data = contract_post(lead_authority="Kent\x00 County Council", reason="x")
+    response = commissioner_client.post(reverse("contracts:create"), data)
+    assert response.status_code == 200
+    assert "without a null character" in response.content.decode()
