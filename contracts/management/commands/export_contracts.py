@@ -19,6 +19,6 @@ class Command(BaseCommand):
         if output is None:
             exports.write_csv(rows, sys.stdout)
             return
-        with output.open("w", encoding="utf-8", newline="") as file:
+        with Path(output).open("w", encoding="utf-8", newline="") as file:
             lines = exports.write_csv(rows, file)
         self.stderr.write(f"Wrote {lines - 1} contracts to {output}.")
