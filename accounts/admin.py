@@ -14,6 +14,7 @@ class CouncilUserAdmin(HistoryAdmin, UserAdmin):
         ("Council", {"fields": ("job_title", "cleared_for_exempt")}),
     )
     list_display = ("username", "get_full_name", "email", "cleared_for_exempt", "is_active")
+
     def get_readonly_fields(self, request, obj=None):
         # Only a cleared officer may clear others (or themselves): an uncleared
         # administrator who could tick the box would read every exempt report.

@@ -3,12 +3,13 @@ from django.utils.html import format_html, format_html_join
 
 from audit.feed import ACTIONS, record_url
 from audit.history import NO_USER, REDACTED, redact_for
+from ui.tables import Table
 
 # A change lists its first few fields here and all of them on the record's page.
 FEED_CHANGES_SHOWN = 4
 
 
-class ChangesTable(tables.Table):
+class ChangesTable(Table):
     history_date = tables.DateTimeColumn(verbose_name="When", format="j M Y, H:i")
     record_type = tables.Column(verbose_name="Record type")
     # The label worked out now (audit.history.readable_history), not the one written.
@@ -68,6 +69,9 @@ class ChangesTable(tables.Table):
 
     def render_history_change_reason(self, value, record):
         return "" if redact_for(self.user, record) else value
+
+    def value_history_date(self, value):
+        return value  # a date and time in XLSX, ISO 8601 in CSV
 
     def value_changes(self, value, record):
         if redact_for(self.user, record):

@@ -7,12 +7,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from audit.feed import FeedFilter, changes_feed
 from audit.forms import AsOfForm, ChangesFilterForm
 from audit.history import history_rows, readable_history, redact_for
 from audit.tables import ChangesTable
+from ui import exports
 
 
 @login_required
@@ -31,10 +31,11 @@ def changes(request):
         )
     table = ChangesTable(changes_feed(flt, request.user), user=request.user)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    export_format = request.GET.get("_export")
-    if TableExport.is_valid_format(export_format):
-        exporter = TableExport(export_format, table)
-        return exporter.response(f"changes.{export_format}")
+    export_format = exports.requested_format(request)
+    if export_format:
+        return exports.response(
+            exports.table_rows(table), export_format, "changes", title="Changes"
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -249,3 +249,11 @@ else:
     HISTORY_HMAC_KEY = env_str("HISTORY_HMAC_KEY")
     if len(HISTORY_HMAC_KEY) < 32:
         raise ImproperlyConfigured("HISTORY_HMAC_KEY must be at least 32 characters long.")
+
+# --- Input limits (issue 10, item 5) ---------------------------------------------------
+# Uploads are refused at their view's limit before they are read (ui/uploads.py). It reads
+# the body before CsrfViewMiddleware does, so it comes first.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
+    "ui.uploads.UploadLimitMiddleware",
+)

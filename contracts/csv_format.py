@@ -8,6 +8,7 @@ the export comes from contracts.figures, like the pages.
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -26,6 +27,7 @@ from contracts.models import (
     Provider,
     options_too_long_message,
 )
+from ui import exports
 from ui.bounds import MAX_TERM_MONTHS, UPLIFT_MAX_PERCENT, field_errors
 
 COLUMNS = (
@@ -336,6 +338,7 @@ def parse(text: str) -> list[ParsedRow]:
                 "or holds a control character)"
             )
             break
+        cells = [exports.restore(c) for c in cells]  # our export quotes "=..." cells
         if not any(c.strip() for c in cells):
             continue
         if index > MAX_ROWS + 1:
@@ -622,11 +625,13 @@ def export_line(contract, figures) -> list[str]:
     ]
 
 
-def export(contracts) -> str:
-    """The CSV text for ``contracts`` (pass Contract.objects.with_related())."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS + COMPUTED_COLUMNS)
+def export_rows(contracts) -> Iterator[list[str]]:
+    """The header, then each of ``contracts`` (pass Contract.objects.with_related())."""
+    yield COLUMNS + COMPUTED_COLUMNS
     for contract in contracts:
-        writer.writerow(export_line(contract, figures_for(contract)))
-    return out.getvalue()
+        yield export_line(contract, figures_for(contract))
+
+
+def export(contracts) -> str:
+    """The CSV text for ``contracts``, written by the one export helper (ui.exports)."""
+    return exports.csv_text(export_rows(contracts))

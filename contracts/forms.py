@@ -16,7 +16,7 @@ from contracts.models import (
 )
 from decisions.models import Decision
 from ui.bounds import MAX_TERM_MONTHS, UPLIFT_FROM_YEAR_MAX, UPLIFT_MAX_PERCENT
-from ui.forms import GovukForm, GovukModelForm, ReasonField
+from ui.forms import GovukForm, GovukModelForm, ReasonField, RowFormSet, inline_formset
 
 CHARITY_NUMBER = re.compile(r"^\d{6,8}(-\d{1,2})?$")
 COMPANY_NUMBER = re.compile(r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$")
@@ -171,6 +171,9 @@ class NamedChoiceField(forms.ModelChoiceField):
         value = (value or "").strip()
         if not value:
             return None
+        if "\x00" in value:
+            # PostgreSQL refuses a NUL even in a lookup (a 500 before this check).
+            raise forms.ValidationError(f"Enter the {self.kind}'s name without a null character.")
         found = self.queryset.filter(name__iexact=value).first()
         if found is None:
             raise forms.ValidationError(
@@ -428,7 +431,7 @@ class ShareForm(SubForm):
         return cleaned
 
 
-class _RemovableRows(forms.BaseInlineFormSet):
+class _RemovableRows(RowFormSet):
     """Labels each saved row's DELETE box "Remove this <noun>" (rendered by crispy)."""
 
     noun = "row"
@@ -504,21 +507,11 @@ class ShareFormSet(_RemovableRows):
             raise forms.ValidationError(errors)
 
 
-OptionFormSetFactory = forms.inlineformset_factory(
-    Contract,
-    ExtensionOption,
-    form=OptionForm,
-    formset=OptionFormSet,
-    extra=1,
-    can_delete=True,
+OptionFormSetFactory = inline_formset(
+    Contract, ExtensionOption, form=OptionForm, formset=OptionFormSet, extra=1, can_delete=True
 )
-ShareFormSetFactory = forms.inlineformset_factory(
-    Contract,
-    CostShare,
-    form=ShareForm,
-    formset=ShareFormSet,
-    extra=2,
-    can_delete=True,
+ShareFormSetFactory = inline_formset(
+    Contract, CostShare, form=ShareForm, formset=ShareFormSet, extra=2, can_delete=True
 )
 
 

@@ -3,6 +3,8 @@ from django.utils.html import format_html, format_html_join
 
 from contracts import rules
 from contracts.models import Authority, Provider
+from ui import exports
+from ui.tables import Table
 
 # Tables have no room for the full labels.
 SHORT_TYPES = {
@@ -14,7 +16,7 @@ SHORT_TYPES = {
 }
 
 
-class AuthorityTable(tables.Table):
+class AuthorityTable(Table):
     name = tables.Column(linkify=True)
     short_name = tables.Column(verbose_name="Short name")
     key_decision_threshold = tables.Column(
@@ -40,10 +42,10 @@ class AuthorityTable(tables.Table):
         return f"£{value:,.2f}"
 
     def value_key_decision_threshold(self, value):
-        return f"{value:.2f}"
+        return exports.money(value)
 
 
-class ProviderTable(tables.Table):
+class ProviderTable(Table):
     name = tables.Column(linkify=True)
     provider_type = tables.Column(verbose_name="Type")
     is_sme = tables.BooleanColumn(verbose_name="SME", yesno="Yes,No")
@@ -77,7 +79,7 @@ class MoneyColumn(tables.Column):
         return rules.format_money(value)
 
     def value(self, value):
-        return f"{value:.2f}"
+        return exports.money(value)
 
 
 class DateColumn(tables.Column):
@@ -85,7 +87,7 @@ class DateColumn(tables.Column):
         return f"{value.day} {value:%B %Y}"
 
     def value(self, value):
-        return value.isoformat()
+        return value  # a date: ISO 8601 in CSV, a date cell in XLSX
 
 
 STATUS_TAGS = {
@@ -103,7 +105,7 @@ STATUS_TAGS = {
 EXPORT_HEADINGS = {"Lead": "Lead authority", "Stated value": "Stated value check"}
 
 
-class ContractTable(tables.Table):
+class ContractTable(Table):
     """The register. Rows are ContractRow (a contract and its figures), so computed
     columns sort like stored ones and every figure comes from contracts.figures.
     Hidden columns are in the CSV and XLSX downloads but not on narrow screens."""
@@ -167,7 +169,7 @@ class ContractTable(tables.Table):
         )
 
     def value_current_end(self, value):
-        return value.isoformat()
+        return value  # a date: ISO 8601 in CSV, a date cell in XLSX
 
     def as_values(self, exclude_columns=None):
         """The downloads: as on the page, with the headings the page shortens in full."""
@@ -213,7 +215,7 @@ class ContractTable(tables.Table):
         return format_html("{}{}", rules.format_money(value), lines)
 
     def value_annual_value(self, value):
-        return f"{value:.2f}"
+        return exports.money(value)
 
     def value_annual_shares(self, value, record):
         return ";".join(f"{s.authority.name}={s.annual:.2f}" for s in value)

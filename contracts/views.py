@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,8 +27,10 @@ from contracts.forms import (
 from contracts.models import Authority, Contract, CostShare, ExtensionOption, Provider
 from contracts.tables import STATUS_TAGS, AuthorityTable, ContractTable, ProviderTable
 from contracts.timeline import timeline_svg
+from ui import exports
 from ui.edit import edit_view
 from ui.forms import DeleteForm
+from ui.uploads import upload_limit
 from ui.views import RegisterView
 
 
@@ -382,6 +383,7 @@ def _delete_contract(request, contract: Contract, reason: str):
 IMPORT_SESSION_KEY = "contracts_import"
 
 
+@upload_limit(ImportForm.MAX_BYTES)
 @permission_required("contracts.add_contract", raise_exception=True)
 def contract_import(request):
     """Upload, preview, then confirm: nothing is written until the user confirms, and
@@ -454,8 +456,4 @@ def contract_export(request):
     """The register's filtered rows in the documented CSV format."""
     filtered = ContractFilter(request.GET or None, queryset=Contract.objects.all())
     contracts = filtered.qs if filtered.is_valid() else Contract.objects.all()
-    response = HttpResponse(
-        csv_format.export(contracts.with_related()), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="contracts.csv"'
-    return response
+    return exports.csv_response(csv_format.export_rows(contracts.with_related()), "contracts.csv")

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 
 from decisions import visibility
 from decisions.models import Decision
+from ui.tables import Table
 from ui.templatetags.ui import uk_date
 
 HIDDEN = "–"
@@ -42,7 +43,7 @@ def _ordered(field: str):
     return order
 
 
-class DecisionTable(tables.Table):
+class DecisionTable(Table):
     number = tables.Column(linkify=True, attrs={"td": {"class": "app-nowrap"}})
     title = tables.Column(verbose_name="Subject", linkify=True)
     authority = tables.Column(accessor="authority__short_name", verbose_name="Authority")

@@ -4,6 +4,7 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Submit
 from django import forms
 from django.db.models import Sum
 from django.forms.models import construct_instance
+from django.utils.html import format_html
 
 from contracts.models import Authority, Contract
 from contracts.rules import MoneyError, parse_money
@@ -173,7 +174,7 @@ class AllocationForm(GovukModelForm):
         for authority in self.authorities:
             name = f"{SHARE_PREFIX}{authority.pk}"
             self.fields[name] = forms.DecimalField(
-                label=f"{authority.name} (%)",
+                label=format_html("{} (%)", authority.name),
                 required=False,
                 min_value=Decimal("0"),
                 max_value=Decimal("100"),
@@ -184,8 +185,9 @@ class AllocationForm(GovukModelForm):
                 ),
                 error_messages={
                     "invalid": "Enter the share as a percentage, for example 48.6.",
-                    "min_value": "Enter a share between 0% and 100%.",
-                    "max_value": "Enter a share between 0% and 100%.",
+                    # Django fills in %(limit_value)s, so a literal percent sign is %%.
+                    "min_value": "Enter a share between 0%% and 100%%.",
+                    "max_value": "Enter a share between 0%% and 100%%.",
                 },
             )
             share_fields.append(name)

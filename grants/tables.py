@@ -3,6 +3,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from grants.models import ContractFunding, GrantAllocation, GrantCommitment, OutboundGrant
+from ui import exports
+from ui.tables import Table
 
 NUM = {"th": {"class": "app-num"}, "td": {"class": "app-num"}}
 NUM_NOWRAP = {"th": {"class": "app-num"}, "td": {"class": "app-num app-nowrap"}}
@@ -12,7 +14,7 @@ def _money(value) -> str:
     return f"£{value:,.2f}"
 
 
-class AllocationTable(tables.Table):
+class AllocationTable(Table):
     programme = tables.Column(
         verbose_name="Grant", linkify=True, order_by=("programme__name", "financial_year")
     )
@@ -86,13 +88,13 @@ class AllocationTable(tables.Table):
         return _money(value)
 
     def value_amount(self, value):
-        return f"{value:.2f}"
+        return exports.money(value)
 
     def value_committed(self, value):
-        return f"{value:.2f}"
+        return exports.money(value)
 
     def value_uncommitted_amount(self, value):
-        return f"{value:.2f}"
+        return exports.money(value)
 
     def render_shares(self, record):
         shares = [
@@ -110,7 +112,7 @@ class AllocationTable(tables.Table):
         return "; ".join(str(share) for share in record.shares.all())
 
 
-class OutboundGrantTable(tables.Table):
+class OutboundGrantTable(Table):
     recipient_name = tables.Column(verbose_name="Recipient", linkify=True)
     title = tables.Column()
     programme = tables.Column(
@@ -130,16 +132,16 @@ class OutboundGrantTable(tables.Table):
         return _money(value)
 
     def value_amount(self, value):
-        return f"{value:.2f}"
+        return exports.money(value)
 
     def render_award_date(self, value):
         return f"{value.day} {value:%B %Y}"
 
     def value_award_date(self, value):
-        return value.isoformat()
+        return value  # a date: ISO 8601 in CSV, a date cell in XLSX
 
 
-class CommitmentTable(tables.Table):
+class CommitmentTable(Table):
     allocation = tables.Column(
         verbose_name="Grant",
         linkify=lambda record: record.allocation.get_absolute_url(),
@@ -191,10 +193,10 @@ class CommitmentTable(tables.Table):
         return _money(value)
 
     def value_amount(self, value):
-        return f"{value:.2f}"
+        return exports.money(value)
 
 
-class FundingTable(tables.Table):
+class FundingTable(Table):
     contract = tables.Column(
         linkify=lambda record: record.get_absolute_url(), order_by="contract__reference"
     )
@@ -226,4 +228,4 @@ class FundingTable(tables.Table):
         return _money(value)
 
     def value_amount(self, value):
-        return f"{value:.2f}"
+        return exports.money(value)

@@ -9,6 +9,7 @@ its line, unless all rows are good; then everything is written in one transactio
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from contracts.models import Authority
 from contracts.rules import MoneyError
 from grants import rules, services
 from grants.models import ZERO, Funder, GrantAllocation, GrantProgramme
+from ui import exports
 from ui.bounds import field_errors
 
 HEADER = [
@@ -219,6 +221,8 @@ def plan_import(text: str) -> ImportPlan:
                 "or holds a control character)"
             )
             break
+        # Our export quotes cells that begin like a formula; reading back takes it off.
+        raw = {k: exports.restore(v) if isinstance(v, str) else v for k, v in raw.items()}
         if not any((value or "").strip() for value in raw.values() if isinstance(value, str)):
             continue
         try:
@@ -289,30 +293,26 @@ def apply_import(plan: ImportPlan, *, reason: str = REASON) -> dict[str, int]:
     return {action: plan.count(action) for action in (CREATE, UPDATE, UNCHANGED)}
 
 
-def export_rows(allocations) -> list[list[str]]:
+def export_rows(allocations) -> Iterator[list[str]]:
     """Allocations in the import's own format, so an export imports back unchanged."""
-    rows = [list(HEADER)]
+    yield list(HEADER)
     for allocation in allocations:
         shares = [
             (share.authority.short_name or share.authority.name, share.percentage)
             for share in allocation.shares.all()
         ]
-        rows.append(
-            [
-                allocation.programme.funder.name,
-                allocation.programme.name,
-                allocation.authority.name,
-                allocation.period_label,
-                f"{allocation.amount:.2f}",
-                allocation.status,
-                rules.format_shares(shares),
-                allocation.conditions,
-            ]
-        )
-    return rows
+        yield [
+            allocation.programme.funder.name,
+            allocation.programme.name,
+            allocation.authority.name,
+            allocation.period_label,
+            f"{allocation.amount:.2f}",
+            allocation.status,
+            rules.format_shares(shares),
+            allocation.conditions,
+        ]
 
 
-def write_csv(rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return out.getvalue()
+def write_csv(rows) -> str:
+    """The CSV text of ``rows``, written by the one export helper (ui.exports)."""
+    return exports.csv_text(rows)

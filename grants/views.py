@@ -1,4 +1,3 @@
-import csv
 from functools import partial
 
 from crispy_forms_gds.layout import Submit
@@ -8,7 +7,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -43,9 +42,11 @@ from grants.models import (
     OutboundGrant,
 )
 from grants.tables import AllocationTable, CommitmentTable, FundingTable, OutboundGrantTable
+from ui import exports
 from ui import forms as ui_forms
 from ui.edit import delete_with_history, edit_view, form_status, save_or_refuse
 from ui.forms import GovukForm
+from ui.uploads import upload_limit
 from ui.views import RegisterView
 
 # --- Allocations ------------------------------------------------------------------------
@@ -501,11 +502,8 @@ def _years_ahead(count: int = 3) -> tuple[str, str]:
 def _render_summary(
     request, summary, form, *, export_name: str, intro: str, current: str, years=None
 ):
-    if request.GET.get("_export") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{export_name}.csv"'
-        csv.writer(response).writerows(summary.csv_rows())
-        return response
+    if exports.requested_format(request, offered=(exports.CSV,)):
+        return exports.csv_response(summary.csv_rows(), f"{export_name}.csv")
     query = request.GET.copy()
     query.pop("_export", None)
     return render(
@@ -726,10 +724,7 @@ def giving_csv(request):
     grants = list(_published_grants())
     if not grants:
         return _nothing_to_publish(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="360giving-grants.csv"'
-    csv.writer(response).writerows(giving.csv_rows(grants))
-    return response
+    return exports.csv_response(giving.csv_rows(grants), "360giving-grants.csv")
 
 
 # --- Import and export of allocations -----------------------------------------------------
@@ -741,6 +736,7 @@ class ConfirmImportForm(GovukForm):
     submit_label = "Import these allocations"
 
 
+@upload_limit(ImportForm.MAX_BYTES)
 @permission_required("grants.add_grantallocation", raise_exception=True)
 def import_allocations(request):
     """Upload → preview (nothing saved) → confirm (all rows, or none)."""
@@ -794,9 +790,4 @@ def export_allocations(request):
     allocations = GrantAllocation.objects.with_related().order_by(
         "financial_year", "programme__funder__name", "programme__name", "authority__name"
     )
-    response = HttpResponse(
-        transfer.write_csv(transfer.export_rows(allocations)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'attachment; filename="grant-allocations.csv"'
-    return response
+    return exports.csv_response(transfer.export_rows(allocations), "grant-allocations.csv")

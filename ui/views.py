@@ -5,6 +5,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
 from accounts.roles import AUDITOR, role_of
+from ui import exports
 
 
 class RegisterView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
@@ -15,15 +16,25 @@ class RegisterView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, Filte
     # again by its own size and answer 404 for ?per_page=10&page=3 on a short list.
     paginate_by = None
     table_pagination = {"per_page": 25}
-    export_formats = ("csv", "xlsx")
+    export_formats = exports.FORMATS
     title = ""
     create_url_name: str | None = None
     create_permission: str | None = None
     empty_text = "No records match."
     filter_hint = ""
 
-    def get_export_filename(self, export_format):
-        return f"{self.export_name}.{export_format}"
+    def render_to_response(self, context, **kwargs):
+        # Only the formats offered: tablib's others (yaml, xls, ods...) are not installed
+        # or not neutralised, so ?_export=yaml shows the page like any unknown parameter.
+        export_format = exports.requested_format(self.request, self.export_formats)
+        if export_format:
+            return self.create_export(export_format)
+        return super(ExportMixin, self).render_to_response(context, **kwargs)
+
+    def create_export(self, export_format):
+        table = self.get_table(**self.get_table_kwargs())
+        rows = exports.table_rows(table, exclude_columns=self.exclude_columns)
+        return exports.response(rows, export_format, self.export_name, title=self.title)
 
     def get_table_kwargs(self):
         return {"empty_text": self.empty_text}

@@ -96,7 +96,7 @@ def test_the_feed_exports_csv_with_old_and_new_values(auditor_client):
     provider.name = "New name"
     provider.save()
     response = auditor_client.get(reverse("audit:changes"), {"_export": "csv"})
-    body = response.content.decode()
+    body = response.getvalue().decode()
     assert response["Content-Type"].startswith("text/csv")
     assert "name: Old name -> New name" in body
 

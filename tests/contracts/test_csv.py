@@ -314,7 +314,7 @@ def test_the_register_download_in_the_import_format_keeps_the_filters(auditor_cl
     kent_contract(reference="KCC-YP")
     ContractFactory(reference="OTHER-1", title="Sexual health", service_area="sexual_health")
     response = auditor_client.get(reverse("contracts:export"), {"service_area": "sexual_health"})
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     assert [r["reference"] for r in rows] == ["OTHER-1"]
     assert response["Content-Disposition"] == 'attachment; filename="contracts.csv"'
 

@@ -74,7 +74,7 @@ def test_the_provider_list_filters_sorts_and_exports(commissioner_client):
     export = commissioner_client.get(
         reverse("contracts:provider_list"), {"q": "aqua", "_export": "csv"}
     )
-    lines = export.content.decode().strip().splitlines()
+    lines = export.getvalue().decode().strip().splitlines()
     assert len(lines) == 2 and "Aquarius" in lines[1]
 
 
@@ -82,7 +82,7 @@ def test_the_provider_list_exports_xlsx(commissioner_client):
     ProviderFactory(name="Aquarius")
     export = commissioner_client.get(reverse("contracts:provider_list"), {"_export": "xlsx"})
     assert export.status_code == 200
-    assert export.content[:2] == b"PK"
+    assert export.getvalue()[:2] == b"PK"
 
 
 def test_an_authority_edit_keeps_its_history(commissioner_client):

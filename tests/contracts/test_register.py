@@ -177,7 +177,7 @@ def test_the_register_flags_a_stated_value_that_does_not_reconcile(commissioner_
     assert "Mismatch" in html
     assert "stated £4,099,533.88, computed £3,570,703.51" in html
     export = commissioner_client.get(reverse("contracts:list"), {"_export": "csv"})
-    rows = {r["Reference"]: r for r in csv.DictReader(io.StringIO(export.content.decode()))}
+    rows = {r["Reference"]: r for r in csv.DictReader(io.StringIO(export.getvalue().decode()))}
     assert rows["OK-1"]["Stated value check"] == "ok"
     assert rows["BAD-1"]["Stated value check"] == (
         "mismatch: stated 4099533.88, computed 3570703.51"
@@ -198,7 +198,7 @@ def test_csv_and_xlsx_exports_hold_only_the_filtered_rows_with_hidden_columns(
     ContractFactory(reference="K-1")
     params = {"authority": "northamptonshire"}
     export = commissioner_client.get(reverse("contracts:list"), {**params, "_export": "csv"})
-    rows = list(csv.DictReader(io.StringIO(export.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(export.getvalue().decode())))
     assert [r["Reference"] for r in rows] == ["N-1"]
     assert rows[0]["Annual value"] == "5394000.00"
     assert rows[0]["Annual value by authority"] == (
@@ -206,12 +206,12 @@ def test_csv_and_xlsx_exports_hold_only_the_filtered_rows_with_hidden_columns(
     )
     assert rows[0]["Maximum end"] == "2027-01-31"
     xlsx = commissioner_client.get(reverse("contracts:list"), {**params, "_export": "xlsx"})
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.getvalue())).active
     values = list(sheet.values)
     assert len(values) == 2
     header, row = values
     assert dict(zip(header, row, strict=True))["Reference"] == "N-1"
-    assert dict(zip(header, row, strict=True))["Whole-life value"] == "10841940.00"
+    assert dict(zip(header, row, strict=True))["Whole-life value"] == 10841940
 
 
 @time_machine.travel(TODAY, tick=False)

@@ -226,7 +226,7 @@ def test_the_list_filters_searches_sorts_and_exports(commissioner_client, kent):
     rows = commissioner_client.get(url, {"sort": "number"}).context["table"].rows
     assert [r.record.number for r in rows] == ["23/00021", "24/00056"]
     export = commissioner_client.get(url, {"q": "24/00056", "_export": "csv"})
-    lines = export.content.decode().strip().splitlines()
+    lines = export.getvalue().decode().strip().splitlines()
     assert len(lines) == 2 and "Young people" in lines[1]
 
 
@@ -253,7 +253,7 @@ def test_the_list_shows_short_types_and_the_export_keeps_full_labels(commissione
     url = reverse("decisions:list")
     html = commissioner_client.get(url).content.decode()
     assert "Executive, key" in html
-    export = commissioner_client.get(url, {"_export": "csv"}).content.decode("utf-8-sig")
+    export = commissioner_client.get(url, {"_export": "csv"}).getvalue().decode("utf-8-sig")
     header, row = export.strip().splitlines()
     assert "Key decision" in header.split(",")
     assert "Executive decision: key" in row and ",Yes," in row

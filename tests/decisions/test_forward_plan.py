@@ -99,7 +99,7 @@ def test_the_forward_plan_exports_as_csv_with_the_filters_applied(commissioner_c
     response = commissioner_client.get(
         reverse("decisions:forward_plan"), {"authority": plan[0].authority.pk, "_export": "csv"}
     )
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert [r["Subject"] for r in rows] == ["Urgent", "On time", "Not yet published"]
     assert rows[0]["Notice"] == "Late: needs special urgency (reg 11)"
     assert rows[0]["Date"] == (timezone.localdate() + timedelta(days=3)).isoformat()

@@ -213,7 +213,7 @@ def test_the_register_filters_sorts_shows_balances_and_exports(commissioner_clie
     response = commissioner_client.get(url, {"financial_year": "2024/25"})
     assert [r.record.financial_year for r in response.context["table"].rows] == ["2024/25"]
     export = commissioner_client.get(url, {"authority": north.pk, "_export": "csv"})
-    lines = export.content.decode().strip().splitlines()
+    lines = export.getvalue().decode().strip().splitlines()
     assert len(lines) == 2
     assert "1366000.00" in lines[1] and "1000000.00" in lines[1]
 

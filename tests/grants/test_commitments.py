@@ -225,7 +225,7 @@ def test_the_commitments_register_filters_sorts_and_exports(commissioner_client)
     response = commissioner_client.get(url, {"financial_year": "2023/24"})
     assert "No commitments match" in response.content.decode()
     export = commissioner_client.get(url, {"q": kent.contract.reference, "_export": "csv"})
-    lines = export.content.decode().strip().splitlines()
+    lines = export.getvalue().decode().strip().splitlines()
     assert len(lines) == 2 and "382000.00" in lines[1] and kent.contract.reference in lines[1]
     assert "Young people's service" in lines[1]  # in the download, not on the page
     page = commissioner_client.get(url, {"q": kent.contract.reference}).content.decode()

@@ -161,7 +161,7 @@ def test_the_funding_register_filters_sorts_and_exports(commissioner_client, con
     response = commissioner_client.get(url, {"sort": "-amount"})
     assert [row.record for row in response.context["table"].rows] == [phg, pcc]
     export = commissioner_client.get(url, {"q": "Police", "_export": "csv"})
-    lines = export.content.decode().strip().splitlines()
+    lines = export.getvalue().decode().strip().splitlines()
     assert len(lines) == 2 and "239000.00" in lines[1] and "Police" in lines[1]
     response = commissioner_client.get(url, {"financial_year": "1999/00"})
     assert "No funding lines match" in response.content.decode()

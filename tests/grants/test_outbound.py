@@ -140,7 +140,7 @@ def test_the_360giving_json_validates_against_the_official_schema(commissioner_c
 def test_the_360giving_csv_validates_against_the_official_schema(commissioner_client, kent_grants):
     response = commissioner_client.get(reverse("grants:giving_csv"))
     assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     assert len(rows) == 3
     package = {"version": "1.4", "grants": [_unflatten(row) for row in rows]}
     validate_package(package)
@@ -245,7 +245,7 @@ def test_the_list_filters_and_exports(commissioner_client, kent_grants):
     response = commissioner_client.get(url, {"q": "Margate"})
     assert [row.record.reference for row in response.context["table"].rows] == ["LGP-001"]
     export = commissioner_client.get(url, {"q": "Margate", "_export": "csv"})
-    lines = export.content.decode().strip().splitlines()
+    lines = export.getvalue().decode().strip().splitlines()
     assert len(lines) == 2 and "Margate Youth Club" in lines[1]
 
 

@@ -79,7 +79,7 @@ def page_tables(response) -> list[list[list[str]]]:
 
 def csv_table(response) -> list[dict[str, str]]:
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode())))
 
 
 @pytest.fixture

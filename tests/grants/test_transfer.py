@@ -214,7 +214,7 @@ def test_only_commissioners_import(clerk_client):
 def test_the_export_page_writes_the_import_format(commissioner_client, councils, ohid):
     transfer.apply_import(transfer.plan_import(TABLE_2_CSV))
     response = commissioner_client.get(reverse("grants:export"))
-    lines = response.content.decode().splitlines()
+    lines = response.getvalue().decode().splitlines()
     assert lines[0] == HEADER
     assert (
         "Office for Health Improvement and Disparities,"

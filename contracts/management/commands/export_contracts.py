@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from contracts import csv_format
 from contracts.models import Contract
+from ui import exports
 
 
 class Command(BaseCommand):
@@ -14,9 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, help="File to write (default: stdout).")
 
     def handle(self, *args, output: Path | None, **options):
-        text = csv_format.export(Contract.objects.with_related())
+        rows = csv_format.export_rows(Contract.objects.with_related())
         if output is None:
-            sys.stdout.write(text)
+            exports.write_csv(rows, sys.stdout)
             return
-        output.write_text(text, encoding="utf-8")
-        self.stderr.write(f"Wrote {text.count(chr(10)) - 1} contracts to {output}.")
+        with Path(output).open("w", encoding="utf-8", newline="") as file:
+            lines = exports.write_csv(rows, file)
+        self.stderr.write(f"Wrote {lines - 1} contracts to {output}.")

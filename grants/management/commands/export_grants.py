@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from grants import transfer
 from grants.models import GrantAllocation
+from ui import exports
 
 
 class Command(BaseCommand):
@@ -16,9 +17,11 @@ class Command(BaseCommand):
         allocations = GrantAllocation.objects.with_related().order_by(
             "financial_year", "programme__funder__name", "programme__name", "authority__name"
         )
-        text = transfer.write_csv(transfer.export_rows(allocations))
+        rows = transfer.export_rows(allocations)
         if output:
-            Path(output).write_text(text, encoding="utf-8")
-            self.stderr.write(f"Wrote {len(text.splitlines()) - 1} allocations to {output}.")
+            with Path(output).open("w", encoding="utf-8", newline="") as file:
+                lines = exports.write_csv(rows, file)
+            self.stderr.write(f"Wrote {lines - 1} allocations to {output}.")
         else:
-            self.stdout.write(text, ending="")
+            for line in exports.csv_lines(rows):
+                self.stdout.write(line, ending="")

@@ -1,0 +1,171 @@
+"""Every CSV and XLSX export goes through ui.exports, which writes no live formula."""
+
+import csv
+import io
+import re
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.contracts.factories import AuthorityFactory, ProviderFactory, kent_contract
+from tests.decisions.factories import DecisionFactory
+from tests.grants.factories import AllocationFactory, OutboundGrantFactory, ProgrammeFactory
+from tests.test_smoke import _url_for, all_routes, sample_objects  # noqa: F401 (fixture)
+from ui import exports
+
+pytestmark = pytest.mark.django_db
+
+MARKERS = ["=1+1", "@SUM(A1)", "-2+3", "+cmd"]
+FORMULA = re.compile(r"^[=+\-@\t\r]")
+NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+# Money or a negative number written as text in XLSX (codes such as "01234" are text).
+NUMBER_AS_TEXT = re.compile(r"^-?\d+\.\d+$|^-\d+$")
+EXPORT_LINK = re.compile(r'href="([^"]*[?&](?:amp;)?_export=(\w+)[^"]*)"')
+
+
+@pytest.mark.parametrize(
+    "text, cell",
+    [
+        ("=1+1", "'=1+1"),
+        ("+cmd", "'+cmd"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("'=1", "''=1"),  # already quoted: one more, so reading back is exact
+        ("'plain", "'plain"),
+        ("Kent", "Kent"),
+        ("", ""),
+    ],
+)
+def test_a_text_cell_that_starts_like_a_formula_is_quoted_and_reads_back(text, cell):
+    assert exports.neutralise(text) == cell
+    assert exports.restore(cell) == text
+
+
+def test_numbers_stay_numbers_and_dates_dates():
+    from datetime import date
+
+    assert exports.csv_cell(Decimal("-12.50")) == "-12.50"
+    assert exports.csv_cell("-12.50") == "-12.50"  # a plain number in text is no formula
+    assert exports.csv_cell(date(2024, 4, 1)) == "2024-04-01"
+    assert exports.xlsx_cell(Decimal("-12.50")) == Decimal("-12.50")
+    assert exports.xlsx_cell(date(2024, 4, 1)) == date(2024, 4, 1)
+    assert exports.xlsx_cell("-2+3") == "'-2+3"
+
+
+@pytest.fixture
+def marked_records(sample_objects):  # noqa: F811 (the smoke walk's fixture)
+    """Records of every exported kind named like formulas."""
+    for i, marker in enumerate(MARKERS):
+        authority = AuthorityFactory(name=f"{marker} Council {i}")
+        provider = ProviderFactory(name=f"{marker} provider")
+        kent_contract(reference=f"{marker}-{i}", title=marker, provider=provider)
+        DecisionFactory(title=marker, decision_maker=marker)
+        AllocationFactory(
+            programme=ProgrammeFactory(name=f"{marker} programme {i}"),
+            authority=authority,
+            conditions=marker,
+        )
+        OutboundGrantFactory(title=marker, recipient_name=marker)
+    return sample_objects
+
+
+def _cells_of(response) -> tuple[str, list]:
+    body = response.getvalue()
+    kind = response.get("Content-Type", "")
+    if "spreadsheetml" in kind:
+        sheet = openpyxl.load_workbook(io.BytesIO(body)).active
+        return "xlsx", [cell for row in sheet.iter_rows() for cell in row]
+    return "csv", [c for row in csv.reader(io.StringIO(body.decode("utf-8-sig"))) for c in row]
+
+
+def _problems(kind: str, cells, where: str) -> list[str]:
+    found = []
+    for cell in cells:
+        if kind == "xlsx":
+            if cell.data_type == "f":
+                found.append(f"{where}: formula cell {cell.coordinate} {cell.value!r}")
+            elif isinstance(cell.value, str) and FORMULA.match(cell.value):
+                found.append(f"{where}: text {cell.value!r} starts like a formula")
+            elif isinstance(cell.value, str) and NUMBER_AS_TEXT.match(cell.value):
+                found.append(f"{where}: number stored as text {cell.value!r}")
+        else:
+            if FORMULA.match(cell) and not NUMBER.match(cell):
+                found.append(f"{where}: cell {cell!r} starts like a formula")
+            if re.match(r"^'-?\d+(\.\d+)?$", cell):
+                found.append(f"{where}: number stored as quoted text {cell!r}")
+    return found
+
+
+def _export_responses(client, sample):
+    """Every export from the resolver: downloads that are CSV or XLSX themselves, and
+    every ``_export`` link on every page."""
+    for name, route in all_routes():
+        url = _url_for(name, route, sample)
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        kind = response.get("Content-Type", "")
+        if "csv" in kind or "spreadsheetml" in kind:
+            yield url, response
+        elif "html" in kind:
+            links = {
+                m[0].replace("&amp;", "&") for m in EXPORT_LINK.findall(response.content.decode())
+            }
+            for link in sorted(links):
+                full = link if link.startswith("/") else url + link
+                yield full, client.get(full)
+
+
+def test_no_export_writes_a_formula_or_a_number_as_text(commissioner_client, marked_records):
+    # The commissioner reads every register (the clerk's exports are the same views).
+    client = commissioner_client
+    problems, quoted, exported = [], 0, set()
+    for where, response in _export_responses(client, marked_records):
+        assert response.status_code == 200, where
+        kind, cells = _cells_of(response)
+        exported.add(where.split("?")[0] + f" {kind}")
+        problems += _problems(kind, cells, where)
+        values = [c.value if kind == "xlsx" else c for c in cells]
+        quoted += sum(
+            1 for v in values if isinstance(v, str) and v.startswith(("'=", "'@", "'+", "'-"))
+        )
+    assert problems == []
+    assert quoted > 0  # the markers reached the exports, quoted
+    assert len(exported) >= 10, exported
+
+
+def test_the_export_commands_write_no_formula(marked_records, tmp_path):
+    for command in ("export_contracts", "export_grants"):
+        out = tmp_path / f"{command}.csv"
+        call_command(command, output=str(out))
+        cells = [c for row in csv.reader(io.StringIO(out.read_text())) for c in row]
+        assert _problems("csv", cells, command) == []
+        assert any(c.startswith("'=1+1") for c in cells), command
+
+
+def test_an_exported_contract_named_like_a_formula_imports_back_unchanged(commissioner_client):
+    from contracts import csv_format
+    from contracts.models import Contract
+
+    kent_contract(reference="=1+1", title="@SUM(A1)")
+    text = csv_format.export(Contract.objects.with_related())
+    assert "'=1+1" in text and "'@SUM(A1)" in text
+    rows = csv_format.parse(text)
+    assert [(r.reference, r.title) for r in rows] == [("=1+1", "@SUM(A1)")]
+
+
+def test_a_register_xlsx_holds_amounts_as_numbers_and_dates_as_dates(commissioner_client):
+    from datetime import datetime
+
+    kent_contract(reference="NEG-1")
+    xlsx = commissioner_client.get(reverse("contracts:list"), {"_export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.getvalue())).active
+    header, row = list(sheet.values)
+    values = dict(zip(header, row, strict=True))
+    assert isinstance(values["Annual value"], int | float)
+    assert isinstance(values["Current end"], datetime)

@@ -1,0 +1,170 @@
+"""The one way to write a CSV or XLSX file: every export and export command goes through here.
+
+A spreadsheet runs a cell that begins with ``=``, ``+``, ``-`` or ``@`` (and, in some
+programs, a tab or carriage return) as a formula, so a record named ``=HYPERLINK(...)``
+would run on the reader's machine. Following OWASP's advice on CSV injection, a text cell
+that begins with one of those characters gets a single quote in front, which spreadsheets
+show as text. Numbers are not text: a ``Decimal``, ``int`` or ``float`` is written as a
+number (a negative amount stays a number), and dates as dates in XLSX.
+
+CSV is streamed row by row and XLSX is written by openpyxl's write-only workbook to a
+temporary file, so memory stays flat however many rows there are.
+"""
+
+import csv
+import datetime
+import html
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeData
+
+CSV = "csv"
+XLSX = "xlsx"
+FORMATS = (CSV, XLSX)
+CONTENT_TYPES = {
+    CSV: "text/csv; charset=utf-8",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell that is already quoted ("'=1") gets a second quote, so that reading back takes
+# exactly one off and a value that truly began with a quote survives a round trip.
+_NEEDS_QUOTE = re.compile(r"^'*[=+\-@\t\r]")
+_QUOTED = re.compile(r"^'+[=+\-@\t\r]")
+# Plain numbers in text ("-12.50") are left alone in CSV: a spreadsheet reads them as
+# numbers, not formulas, and quoting them would turn an amount into text.
+_PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+CENT = Decimal("0.01")
+
+
+def money(value) -> Decimal | None:
+    """An amount for an export: a number to the penny (a negative one stays a number)."""
+    return None if value is None else Decimal(value).quantize(CENT)
+
+
+def neutralise(text: str) -> str:
+    """``"=1+1"`` → ``"'=1+1"``; other text as it is."""
+    return "'" + text if _NEEDS_QUOTE.match(text) else text
+
+
+def restore(text: str) -> str:
+    """The inverse of :func:`neutralise`, for imports that read our own exports."""
+    return text[1:] if _QUOTED.match(text) else text
+
+
+def plain_text(value: Any) -> str:
+    """A cell's text without HTML: a column that renders tags gives its words only."""
+    text = str(value)
+    if isinstance(value, SafeData):
+        text = html.unescape(strip_tags(text))
+    return text
+
+
+def csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return (
+            timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+        )
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = plain_text(value)
+    return text if _PLAIN_NUMBER.match(text) else neutralise(text)
+
+
+def xlsx_cell(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, Decimal | int | float):
+        return value
+    if isinstance(value, datetime.datetime):
+        # Excel has no time zones: write the local wall-clock time.
+        return timezone.make_naive(value) if timezone.is_aware(value) else value
+    if isinstance(value, datetime.date):
+        return value
+    return neutralise(plain_text(value))
+
+
+class _Echo:
+    """A file-like object whose write() hands back the line, for csv.writer to stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    writer = csv.writer(_Echo(), lineterminator="\n")
+    for row in rows:
+        yield writer.writerow([csv_cell(v) for v in row])
+
+
+def csv_text(rows: Iterable[Iterable[Any]]) -> str:
+    return "".join(csv_lines(rows))
+
+
+def write_csv(rows: Iterable[Iterable[Any]], file) -> int:
+    """Write ``rows`` to an open text file; the number of lines written."""
+    count = 0
+    for line in csv_lines(rows):
+        file.write(line)
+        count += 1
+    return count
+
+
+def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in csv_lines(rows)), content_type=CONTENT_TYPES[CSV]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def xlsx_response(rows: Iterable[Iterable[Any]], filename: str, title: str = "Export"):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Export")
+    for row in rows:
+        sheet.append([xlsx_cell(v) for v in row])
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it when sent)
+    workbook.save(file)
+    file.seek(0)
+    return FileResponse(
+        file, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[XLSX]
+    )
+
+
+def response(rows: Iterable[Iterable[Any]], export_format: str, name: str, title: str = ""):
+    """The export of ``rows`` as ``name.csv`` or ``name.xlsx``."""
+    filename = f"{name}.{export_format}"
+    if export_format == XLSX:
+        return xlsx_response(rows, filename, title or name)
+    return csv_response(rows, filename)
+
+
+def requested_format(request, offered: Iterable[str] = FORMATS) -> str | None:
+    """The ``?_export=`` format if it is one of those offered, else None (show the page)."""
+    value = request.GET.get("_export")
+    return value if value in offered else None
+
+
+def table_rows(table, exclude_columns=()) -> Iterator[list[Any]]:
+    """A django-tables2 table's header and rows from each column's export value."""
+    return table.as_values(exclude_columns=exclude_columns)
