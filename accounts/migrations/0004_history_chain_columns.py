@@ -12,8 +12,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0001_initial'),
         ('auth', '0012_alter_user_first_name_max_length'),
+        ('accounts', '0003_value_bounds'),
     ]
 
     operations = [
@@ -100,5 +100,11 @@ class Migration(migrations.Migration):
                 'base_manager_name': 'objects',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        # The user's version (accounts 0002) on its history table, created above.
+        migrations.AddField(
+            model_name='historicaluser',
+            name='version',
+            field=models.PositiveIntegerField(default=1, editable=False),
         ),
     ]

@@ -12,10 +12,12 @@ from audit.chain import seal_existing
 
 
 class Migration(migrations.Migration):
-    dependencies = [("grants", "0002_history_chain_columns")]
+    dependencies = [
+        ('decisions', '0006_history_chain_columns'),
+    ]
 
     operations = [
         migrations.RunPython(
-            partial(seal_existing, app_label="grants"), migrations.RunPython.noop, elidable=True
+            partial(seal_existing, app_label="decisions"), migrations.RunPython.noop, elidable=True
         ),
     ]

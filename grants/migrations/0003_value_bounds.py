@@ -11,9 +11,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0004_value_bounds'),
-        ('decisions', '0004_value_bounds'),
-        ('grants', '0001_initial'),
+        ('contracts', '0005_value_bounds'),
+        ('decisions', '0005_value_bounds'),
+        ('grants', '0002_versions'),
     ]
 
     operations = [

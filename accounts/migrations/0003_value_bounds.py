@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0001_initial'),
         ('auth', '0012_alter_user_first_name_max_length'),
+        ('accounts', '0002_versions'),
     ]
 
     operations = [

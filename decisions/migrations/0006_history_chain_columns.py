@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0003_search_indexes'),
+        ('decisions', '0005_value_bounds'),
     ]
 
     operations = [

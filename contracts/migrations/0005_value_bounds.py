@@ -11,8 +11,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0003_contract_provider_optional'),
         ('decisions', '0003_search_indexes'),
+        ('contracts', '0004_versions'),
     ]
 
     operations = [

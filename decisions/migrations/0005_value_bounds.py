@@ -10,8 +10,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0004_value_bounds'),
-        ('decisions', '0003_search_indexes'),
+        ('contracts', '0005_value_bounds'),
+        ('decisions', '0004_versions'),
     ]
 
     operations = [

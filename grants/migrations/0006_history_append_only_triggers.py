@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0003_seal_history'),
+        ('grants', '0005_seal_history'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0005_seal_history'),
+        ('decisions', '0007_seal_history'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_seal_history'),
+        ('accounts', '0005_seal_history'),
     ]
 
     operations = [

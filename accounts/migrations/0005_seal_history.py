@@ -12,10 +12,12 @@ from audit.chain import seal_existing
 
 
 class Migration(migrations.Migration):
-    dependencies = [("contracts", "0004_history_chain_columns")]
+    dependencies = [
+        ('accounts', '0004_history_chain_columns'),
+    ]
 
     operations = [
         migrations.RunPython(
-            partial(seal_existing, app_label="contracts"), migrations.RunPython.noop, elidable=True
+            partial(seal_existing, app_label="accounts"), migrations.RunPython.noop, elidable=True
         ),
     ]

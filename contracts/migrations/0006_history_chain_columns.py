@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0003_contract_provider_optional'),
+        ('contracts', '0005_value_bounds'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0005_seal_history'),
+        ('contracts', '0007_seal_history'),
     ]
 
     operations = [
