@@ -215,7 +215,9 @@ def changes_since(conflict: EditConflict, form, *, fields=None) -> list[Change]:
             field = model._meta.get_field(name)
         except Exception:  # a form-only field (the reason, the version)
             continue
-        if not field.concrete or name == "version":
+        # Never shown, as history never keeps them (a user's password hash).
+        hidden = getattr(model, "history_hidden_fields", ())
+        if not field.concrete or name == "version" or name in hidden:
             continue
         if field.many_to_many:
             theirs_value = list(getattr(current, name).all())

@@ -266,11 +266,6 @@ def test_the_history_feed_and_record_history_hide_an_exempt_decisions_parts(
         assert SECRET in clerk_client.get(url, {"as_of": today}).content.decode(), label
 
 
-@pytest.mark.xfail(
-    reason="History rows are append-only, so restrict_history (which updated them) is gone; "
-    "restriction at read time is issue 10 item 2 (the exempt branch)",
-    strict=True,
-)
 def test_changes_made_before_a_decision_became_exempt_are_hidden_once_it_is(
     clerk_client, auditor_client
 ):

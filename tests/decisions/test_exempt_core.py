@@ -105,7 +105,7 @@ def test_a_deleted_exempt_decisions_history_stays_restricted(commissioner, audit
     decision.delete()
     rows = history_rows(Decision.history.filter(id=decision_id), commissioner)
     assert rows and all(r.redacted for r in rows)
-    feed = auditor_client.get(reverse("audit:changes"), {"_export": "csv"}).content.decode()
+    feed = auditor_client.get(reverse("audit:changes"), {"_export": "csv"}).getvalue().decode()
     assert SECRET not in feed
     assert Recommendation.history.filter(decision_id=decision_id).exists()
 
