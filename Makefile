@@ -40,8 +40,11 @@ pdf-packages:
 system-packages:
 	@$(call apt_install,$(TEST_PACKAGES))
 
+# Two workers (pytest-xdist): the suite's machines have two cores. Each worker has its
+# own test database (test_<name>_gw0, _gw1). PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 test: install system-packages
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
