@@ -112,6 +112,9 @@ def axe_check(page) -> None:
     so it runs on a copy of the page's DOM at the same URL, in a context that bypasses
     the CSP; stylesheets and scripts load from the live server as usual.
     """
+    # A click that navigates returns once the navigation starts; read the page only
+    # after it has loaded, or the copy may be the blank document in between.
+    page.wait_for_load_state()
     url, html = page.url.split("#")[0], page.content()
     context = page.context.browser.new_context(  # the unwatched Playwright browser
         bypass_csp=True,

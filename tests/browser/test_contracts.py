@@ -70,6 +70,7 @@ def test_the_import_preview_and_register_pages_are_accessible(page, commissioner
     sign_in(page, "commissioner")
     page.goto("/contracts/")
     page.get_by_role("link", name="Import contracts from a CSV file").click()
+    page.wait_for_url("**/contracts/import/")
     axe_check(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="the register's CSV download").click()
