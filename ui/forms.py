@@ -76,15 +76,22 @@ class RowFormSet(forms.BaseInlineFormSet):
     another contract's option id passed validation and then saved a duplicate (a 500 on
     the unique constraint). Here it is the "Select a valid choice" error on that row. A
     new row (past ``INITIAL_FORMS``) may carry no id at all, not even one of the parent's.
+    An existing row must carry the id of the row shown at its place: two rows naming one
+    record, or rows swapped, would renumber into each other (a 500 on the unique
+    sequence) and are "Select a valid choice" too.
     """
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
         pk_name = self.model._meta.pk.name
         if pk_name in form.fields and isinstance(form.fields[pk_name], forms.ModelChoiceField):
-            new_row = index is not None and self.is_bound and index >= self.initial_form_count()
             own = self.get_queryset()
-            form.fields[pk_name].queryset = own.none() if new_row else own
+            if index is None or not self.is_bound:
+                form.fields[pk_name].queryset = own
+                return
+            rows = list(own)  # the formset's queryset is evaluated once, then cached
+            shown = rows[index].pk if index < min(len(rows), self.initial_form_count()) else None
+            form.fields[pk_name].queryset = own.filter(pk=shown) if shown else own.none()
 
 
 def inline_formset(parent, model, *, form, formset=RowFormSet, **kwargs):

@@ -108,6 +108,27 @@ def test_a_row_with_another_contracts_option_id_is_an_error_on_that_row(commissi
     assert ExtensionOption.objects.filter(contract=contract).count() == 1
 
 
+@pytest.mark.parametrize("ids", [("second", "first"), ("second", "second"), ("first", "first")])
+def test_rows_that_swap_or_repeat_their_option_ids_are_an_error_not_a_500(
+    commissioner_client, kent, ids
+):
+    """The fuzz run at full scale found these: the rows renumbered into each other."""
+    contract = ContractFactory(lead_authority=kent, reference="KCC-1")
+    options = {
+        "first": OptionFactory(contract=contract, sequence=1, months=24),
+        "second": OptionFactory(contract=contract, sequence=2, months=12),
+    }
+    existing = [(options[name].pk, 18, "", "", False) for name in ids]
+    data = contract_post(
+        reference="KCC-1", version=str(contract.version), reason="x", existing_options=existing
+    )
+    response = commissioner_client.post(reverse("contracts:edit", args=[contract.pk]), data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    saved = {o.pk: (o.sequence, o.months) for o in contract.options.all()}
+    assert saved == {options["first"].pk: (1, 24), options["second"].pk: (2, 12)}
+
+
 # --- messages with a percent sign -------------------------------------------------------
 
 
