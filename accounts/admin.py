@@ -23,6 +23,17 @@ class CouncilUserAdmin(HistoryAdmin, UserAdmin):
             return (*readonly, "cleared_for_exempt")
         return readonly
 
+    def has_change_permission(self, request, obj=None):
+        # Nor may they manage a cleared officer's account: setting its password (or
+        # its username) would let them sign in as that officer and read what they read.
+        if (
+            obj is not None
+            and obj.cleared_for_exempt
+            and not getattr(request.user, "cleared_for_exempt", False)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
     actions = ["deactivate"]
 
     def get_actions(self, request):

@@ -28,7 +28,7 @@ from contracts.models import Authority, Contract, CostShare, ExtensionOption, Pr
 from contracts.tables import STATUS_TAGS, AuthorityTable, ContractTable, ProviderTable
 from contracts.timeline import timeline_svg
 from ui import exports
-from ui.edit import edit_view
+from ui.edit import delete_or_refuse, edit_view, form_status
 from ui.forms import DeleteForm
 from ui.uploads import upload_limit
 from ui.views import RegisterView
@@ -356,20 +356,27 @@ def option_decide(request, pk: int):
 @permission_required("contracts.delete_contract", raise_exception=True)
 def contract_delete(request, pk: int):
     contract = _contract_or_404(pk)
-    form = DeleteForm(request.POST if request.method == "POST" else None)
+    form = DeleteForm(request.POST if request.method == "POST" else None, instance=contract)
     if request.method == "POST" and form.is_valid():
-        return _delete_contract(request, contract, form.cleaned_data["reason"])
+        response = _delete_contract(request, form, contract, form.cleaned_data["reason"])
+        if response is not None:
+            return response
     return render(
         request,
         "contracts/contract_confirm_delete.html",
         {"contract": contract, "figures": figures_for(contract), "form": form},
+        status=form_status(form),
     )
 
 
-def _delete_contract(request, contract: Contract, reason: str):
+def _delete_contract(request, form, contract: Contract, reason: str):
+    """The redirect after deleting, or None when the form is to be shown again."""
     reference = contract.reference
     try:
-        services.delete_contract(contract=contract, reason=reason)
+        if not delete_or_refuse(
+            form, lambda: services.delete_contract(contract=contract, reason=reason)
+        ):
+            return None
     except ProtectedError:
         messages.error(
             request,

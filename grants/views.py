@@ -44,7 +44,7 @@ from grants.models import (
 from grants.tables import AllocationTable, CommitmentTable, FundingTable, OutboundGrantTable
 from ui import exports
 from ui import forms as ui_forms
-from ui.edit import delete_with_history, edit_view, form_status, save_or_refuse
+from ui.edit import delete_or_refuse, delete_with_history, edit_view, form_status, save_or_refuse
 from ui.forms import GovukForm
 from ui.uploads import upload_limit
 from ui.views import RegisterView
@@ -169,19 +169,21 @@ class DeleteForm(ui_forms.DeleteForm):
 
 def _confirm_delete(request, *, obj, title: str, cancel_url: str, warning: str, delete, done_url):
     """A confirmation page on GET; the delete itself only on POST."""
-    form = DeleteForm(request.POST if request.method == "POST" else None)
+    form = DeleteForm(request.POST if request.method == "POST" else None, instance=obj)
     if request.method == "POST" and form.is_valid():
         try:
-            delete(reason=form.cleaned_data["reason"])
+            deleted = delete_or_refuse(form, lambda: delete(reason=form.cleaned_data["reason"]))
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{obj} deleted.")
-            return redirect(done_url)
+            if deleted:
+                messages.success(request, f"{obj} deleted.")
+                return redirect(done_url)
     return render(
         request,
         "grants/confirm_delete.html",
         {"form": form, "title": title, "cancel_url": cancel_url, "warning": warning, "object": obj},
+        status=form_status(form),
     )
 
 
