@@ -301,7 +301,7 @@ class LookupField(forms.Field):
         self.widget.more = len(matches) > MAX_MATCHES_SHOWN
         count = f"More than {MAX_MATCHES_SHOWN}" if self.widget.more else str(len(matches))
         raise forms.ValidationError(
-            f"{count} {self.noun}s match “{text}”. Choose one below, or type more of its "
+            f"{count} {_plural(self.noun)} match “{text}”. Choose one below, or type more of its "
             f"{self.lookup.hint}.",
             code="several",
         )
@@ -310,6 +310,13 @@ class LookupField(forms.Field):
         record = super().clean(value)
         self._resolved = record
         return record
+
+
+def _plural(noun: str) -> str:
+    """The nouns used here: "authority" → "authorities", "contract" → "contracts"."""
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
 
 
 def set_user(form: forms.BaseForm, user) -> None:

@@ -261,3 +261,27 @@ def test_a_form_page_runs_the_same_queries_with_2_or_50_records(request, client_
     grow(49)
     many = _queries(client, url)
     assert few == many
+
+
+# --- Filters ----------------------------------------------------------------------------
+
+
+def test_a_filter_over_a_long_list_is_a_look_up_that_offers_its_matches(clerk_client):
+    from audit.bulk import bulk_create_with_history
+
+    kent = AuthorityFactory(name="Kent County Council", short_name="KCC")
+    bulk_create_with_history(
+        [AuthorityFactory.build(name=f"Borough Council {n}") for n in range(200)]
+    )
+    DecisionFactory(authority=kent, title="Kent's decision")
+    DecisionFactory(authority=Authority.objects.get(name="Borough Council 7"), title="Other")
+    page = clerk_client.get(reverse("decisions:list"))
+    assert '<select name="authority"' not in page.content.decode()
+    chosen = clerk_client.get(reverse("decisions:list"), {"authority": "kcc"})
+    assert "Kent&#x27;s decision" in chosen.content.decode()
+    assert "Other" not in chosen.content.decode()
+    several = clerk_client.get(reverse("decisions:list"), {"authority": "borough council"})
+    html = several.content.decode()
+    assert several.status_code == 200
+    assert "More than 20 authorities match “borough council”" in html
+    assert len(re.findall(r'name="authority__pick" type="radio"', html)) == MAX_MATCHES_SHOWN
