@@ -508,6 +508,7 @@ class OptionDecisionForm(GovukForm):
         Decision.objects.none(),
         lookup=DECISIONS,
         noun="authorising decision",
+        suggest=False,  # only the contract's own councils' decisions may be chosen
         required=False,
         label="Authorising decision (optional)",
         help_text="The decision, or delegation under it, that authorises this: its number, "

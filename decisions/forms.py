@@ -429,6 +429,7 @@ class RelationForm(DecisionPartForm):
         Decision.objects.none(),
         lookup=DECISIONS,
         noun="earlier decision",
+        suggest=False,  # only the same council's decisions may be chosen
         label="Earlier decision",
         help_text="Its number, for example 22/00041, or part of its subject.",
     )

@@ -28,6 +28,8 @@ from django import forms
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.template.loader import render_to_string
+from django.urls import reverse_lazy
+from django.utils.html import format_html
 
 # No <select> anywhere lists more options than this.
 MAX_SELECT_OPTIONS = 200
@@ -54,6 +56,9 @@ class Lookup:
     describe: Callable | None = None  # the text in a pick list or a <select>
     withheld: frozenset[str] = field(default_factory=frozenset)
     readable: Callable | None = None
+    # The SUGGESTIONS entry a browser with JavaScript may ask for suggestions as one
+    # types (static/js/lookup.js); the form works the same without it.
+    suggest: str = ""
 
     def label(self, obj) -> str:
         return " ".join(str(getattr(obj, name)) for name in self.label_fields if getattr(obj, name))
@@ -124,6 +129,7 @@ class LookupWidget(forms.Widget):
         self.matches: list[tuple[str, str]] = []  # (pk, description)
         self.more = False
         self.noun = "record"
+        self.suggest_url = ""
 
     def __deepcopy__(self, memo):
         obj = super().__deepcopy__(memo)
@@ -154,10 +160,14 @@ class LookupWidget(forms.Widget):
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = {**self.attrs, **(attrs or {})}
-        box = self.widget.render(name, value, attrs, renderer)
+        field_id = attrs.get("id") or f"id_{name}"
+        suggestions = ""
+        if self.suggest_url and self.select is None:
+            attrs.update({"list": field_id + "__suggestions", "data-lookup": self.suggest_url})
+            suggestions = format_html('<datalist id="{}"></datalist>', attrs["list"])
+        box = self.widget.render(name, value, attrs, renderer) + suggestions
         if not self.matches:
             return box
-        field_id = attrs.get("id") or f"id_{name}"
         return render_to_string(
             "ui/lookup_matches.html",
             {
@@ -190,6 +200,7 @@ class LookupField(forms.Field):
         noun: str | None = None,
         select_up_to: int = 0,
         empty_label: str | None = "Choose one",
+        suggest: bool = True,
         **kwargs,
     ):
         if select_up_to > MAX_SELECT_OPTIONS:
@@ -204,6 +215,8 @@ class LookupField(forms.Field):
         super().__init__(**kwargs)
         self.queryset = queryset
         self.widget.noun = self.noun
+        if suggest and lookup.suggest:
+            self.widget.suggest_url = reverse_lazy("lookup_suggestions", args=[lookup.suggest])
         self._resolved = None
 
     @property
@@ -358,6 +371,7 @@ CONTRACTS = Lookup(
     key_fields=("reference",),
     label_fields=("reference", "title"),
     search_fields=("reference", "title", "provider__name"),
+    suggest="contracts",
 )
 PROVIDERS = Lookup(
     noun="provider",
@@ -365,6 +379,7 @@ PROVIDERS = Lookup(
     label_fields=("name",),
     search_fields=("name",),
     hint="name or part of it",
+    suggest="providers",
 )
 AUTHORITIES = Lookup(
     noun="authority",
@@ -388,6 +403,7 @@ DECISIONS = Lookup(
     describe=_decision_described,
     withheld=_decisions_withheld(),
     readable=_decision_readable,
+    suggest="decisions",
 )
 FUNDERS = Lookup(
     noun="funder",
@@ -421,3 +437,38 @@ USERS = Lookup(
         f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username
     ),
 )
+
+
+# --- Suggestions as one types (progressive enhancement) ----------------------------
+
+
+def _suggestion_sources() -> dict:
+    from contracts.models import Contract, Provider
+    from decisions.models import Decision
+
+    return {
+        "contracts": (CONTRACTS, Contract.objects.order_by("reference"), "contracts.view_contract"),
+        "providers": (PROVIDERS, Provider.objects.order_by("name"), "contracts.view_provider"),
+        "decisions": (
+            DECISIONS,
+            Decision.objects.select_related("authority").order_by("-number"),
+            "decisions.view_decision",
+        ),
+    }
+
+
+def suggestions(kind: str, text: str, user) -> list[dict] | None:
+    """Up to MAX_MATCHES_SHOWN records of ``kind`` matching ``text``, as ``user`` may
+    find them: each the text that chooses it (``value``) and what to show (``label``).
+    None when ``user`` may not read that kind of record."""
+    source = _suggestion_sources().get(kind)
+    if source is None:
+        return None
+    lookup, queryset, permission = source
+    if not user.has_perm(permission):
+        return None
+    text = text[:200]
+    if len(text.strip()) < 2 or "\x00" in text:
+        return []
+    found = lookup.find(queryset, text, user)[:MAX_MATCHES_SHOWN]
+    return [{"value": lookup.label(r), "label": lookup.description(r)} for r in found]

@@ -45,6 +45,8 @@ def test_a_clerk_links_a_contract_by_typing_part_of_its_reference(
         sign_in(page, clerk.username)
         page.goto(f"/decisions/{decision.pk}/contracts/add/")
         page.get_by_label("Contract").fill("PH-012")
+        if javascript:  # suggestions as one types, from static/js/lookup.js
+            expect(page.locator("#id_contract__suggestions option")).to_have_count(2)
         page.get_by_label("Kind").select_option("award")
         page.get_by_role("button", name="Save").click()
         page.wait_for_load_state()

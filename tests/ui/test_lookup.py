@@ -285,3 +285,44 @@ def test_a_filter_over_a_long_list_is_a_look_up_that_offers_its_matches(clerk_cl
     assert several.status_code == 200
     assert "More than 20 authorities match “borough council”" in html
     assert len(re.findall(r'name="authority__pick" type="radio"', html)) == MAX_MATCHES_SHOWN
+
+
+# --- Suggestions as one types -------------------------------------------------------
+
+
+def _suggested(client, kind: str, text: str):
+    return client.get(reverse("lookup_suggestions", args=[kind]), {"q": text})
+
+
+def test_suggestions_are_the_texts_that_choose_each_match(clerk_client):
+    ContractFactory(reference="KCC-PH-0123", title="Young people's substance misuse")
+    ContractFactory(reference="KCC-PH-0124", title="Young people's outreach")
+    ContractFactory(reference="KCC-SH-0001", title="Sexual health")
+    results = _suggested(clerk_client, "contracts", "ph-012").json()["results"]
+    assert sorted(r["value"] for r in results) == [
+        "KCC-PH-0123 Young people's substance misuse",
+        "KCC-PH-0124 Young people's outreach",
+    ]
+
+
+def test_suggestions_keep_an_exempt_decisions_withheld_fields(commissioner_client, clerk_client):
+    DecisionFactory(
+        number="26/00007",
+        decision_maker="Zara Quintrell",
+        exempt_paragraph=3,
+        public_interest_reason="Commercial terms",
+    )
+    assert _suggested(commissioner_client, "decisions", "Quintrell").json()["results"] == []
+    [found] = _suggested(clerk_client, "decisions", "Quintrell").json()["results"]
+    assert found["value"].startswith("26/00007 ")
+
+
+@pytest.mark.parametrize("kind", ["contracts", "users", "nothing"])
+def test_suggestions_are_refused_without_permission_to_read_the_records(outsider_client, kind):
+    assert _suggested(outsider_client, kind, "ab").status_code == 403
+
+
+def test_a_nul_or_a_single_letter_suggests_nothing(clerk_client):
+    ContractFactory(reference="KCC-PH-0123")
+    assert _suggested(clerk_client, "contracts", "K").json()["results"] == []
+    assert _suggested(clerk_client, "contracts", "KC\x00C").json()["results"] == []
