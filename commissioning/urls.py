@@ -7,6 +7,7 @@ from ui import views as ui_views
 
 urlpatterns = [
     path("", ui_views.home, name="home"),
+    path("lookup/<slug:kind>/", ui_views.lookup_suggestions, name="lookup_suggestions"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -39,6 +39,7 @@ class OptionInline(admin.TabularInline):
 class ShareInline(admin.TabularInline):
     model = CostShare
     extra = 0
+    autocomplete_fields = ("authority",)
 
 
 @admin.register(Contract)

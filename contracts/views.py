@@ -309,6 +309,7 @@ def option_decide(request, pk: int):
         initial={"decided_on": timezone.localdate().strftime("%d/%m/%Y")},
         authority_ids={contract.lead_authority_id}
         | {s.authority_id for s in contract.shares.all()},
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         posted_option = request.POST.get("option", "")

@@ -265,7 +265,9 @@ def part_edit(request, pk: int, kind: str, part_pk: int | None = None):
     initial = {}
     if part is None and "order" in form_class.Meta.fields:
         initial["order"] = _next_order(decision, model)
-    form = form_class(request.POST or None, instance=part, decision=decision, initial=initial)
+    form = form_class(
+        request.POST or None, instance=part, decision=decision, initial=initial, user=request.user
+    )
     if request.method == "POST" and form.is_valid() and save_or_refuse(form):
         messages.success(request, f"{noun.capitalize()} {'updated' if part else 'added'}.")
         return redirect(f"{decision.get_absolute_url()}#{anchor}")

@@ -46,6 +46,7 @@ from ui import exports
 from ui import forms as ui_forms
 from ui.edit import delete_or_refuse, delete_with_history, edit_view, form_status, save_or_refuse
 from ui.forms import GovukForm
+from ui.lookup import AUTHORITIES, MAX_SELECT_OPTIONS, LookupField
 from ui.uploads import upload_limit
 from ui.views import RegisterView
 
@@ -119,7 +120,9 @@ def allocation_detail(request, pk: int):
 
 def _allocation_form_page(request, *, allocation: GrantAllocation | None):
     initial = {"programme": request.GET.get("programme")} if allocation is None else None
-    form = AllocationForm(request.POST or None, instance=allocation, initial=initial)
+    form = AllocationForm(
+        request.POST or None, instance=allocation, initial=initial, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = save_or_refuse(
@@ -460,8 +463,12 @@ def funding_delete(request, pk: int):
 class SummaryForm(forms.Form):
     """The filters of a summary page. Bad values are shown as errors, never a 500."""
 
-    authority = forms.ModelChoiceField(
-        Authority.objects.all(), required=False, empty_label="All authorities"
+    authority = LookupField(
+        Authority.objects.order_by("name"),
+        lookup=AUTHORITIES,
+        select_up_to=MAX_SELECT_OPTIONS,
+        required=False,
+        empty_label="All authorities",
     )
     from_year = forms.CharField(label="From financial year", required=False, max_length=7)
     to_year = forms.CharField(label="To financial year", required=False, max_length=7)

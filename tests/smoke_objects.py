@@ -49,6 +49,7 @@ def make_sample_objects() -> SampleRoutes:
     routes = SampleRoutes(
         {
             "home": ((), None),
+            "lookup_suggestions": (("contracts",), "contracts.view_contract"),
             "audit:changes": ((), None),
             "audit:record": (("contracts.provider", provider.pk), "contracts.view_provider"),
             "contracts:authority_list": ((), "contracts.view_authority"),

@@ -67,13 +67,13 @@ def test_a_clerk_links_a_contract_and_an_earlier_decision(clerk_client, contract
     earlier = DecisionFactory(number="22/00041", authority=decision.authority)
     response = clerk_client.post(
         reverse("decisions:contract_link_add", args=[decision.pk]),
-        {"contract": contract.pk, "kind": "award", "note": ""},
+        {"contract": contract.reference, "kind": "award", "note": ""},
     )
     assert response.status_code == 302
     assert DecisionContractLink.objects.get().contract == contract
     response = clerk_client.post(
         reverse("decisions:relation_add", args=[decision.pk]),
-        {"earlier": earlier.pk, "kind": "relies_on"},
+        {"earlier": earlier.number, "kind": "relies_on"},
     )
     assert response.status_code == 302, response.context["form"].errors
     assert DecisionRelation.objects.get().earlier == earlier
@@ -85,7 +85,7 @@ def test_a_decision_cannot_rely_on_itself(clerk_client):
     decision = DecisionFactory(number="24/00056")
     response = clerk_client.post(
         reverse("decisions:relation_add", args=[decision.pk]),
-        {"earlier": decision.pk, "kind": "relies_on"},
+        {"earlier": decision.number, "kind": "relies_on"},
     )
     assert response.status_code == 200
     assert response.context["form"].errors
