@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0008_history_append_only_triggers'),
+        ('contracts', '0010_fill_stored_figures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
