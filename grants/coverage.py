@@ -37,7 +37,10 @@ def contracts_with_funding(queryset=None):
     """Contracts with what coverage reads: their funding, commitments and stored costs
     per financial year (``YearFigures``), so a list of them runs no query per row."""
     queryset = queryset if queryset is not None else Contract.objects.all()
-    return queryset.with_related().prefetch_related(
+    # Not Contract.objects.with_related(): the options, subcontractors and priorities it
+    # prefetches for working out figures are not read here (the figures are stored).
+    return queryset.select_related("provider", "lead_authority").prefetch_related(
+        "shares__authority",
         "stored_years",
         Prefetch("funding_lines", queryset=ContractFunding.objects.select_related("authority")),
         Prefetch(
