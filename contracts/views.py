@@ -59,13 +59,21 @@ class ProviderList(RegisterView):
     filter_hint = "Search by name, charity or company number, or postcode."
 
 
+# The latest changes shown on a provider's or an authority's page; all of them are on
+# its history page (linked), which also shows it as it stood on a date.
+HISTORY_ROWS = 20
+
+
 @permission_required("contracts.view_authority", raise_exception=True)
 def authority_detail(request, pk: int):
     authority = get_object_or_404(Authority, pk=pk)
     return render(
         request,
         "contracts/authority_detail.html",
-        {"authority": authority, "history": history_rows(authority.history.all(), request.user)},
+        {
+            "authority": authority,
+            "history": history_rows(authority.history.all(), request.user, limit=HISTORY_ROWS),
+        },
     )
 
 
@@ -99,7 +107,10 @@ def provider_detail(request, pk: int):
     return render(
         request,
         "contracts/provider_detail.html",
-        {"provider": provider, "history": history_rows(provider.history.all(), request.user)},
+        {
+            "provider": provider,
+            "history": history_rows(provider.history.all(), request.user, limit=HISTORY_ROWS),
+        },
     )
 
 

@@ -47,7 +47,7 @@ DETAIL_PREFETCH = (
     Prefetch(
         "contract_links",
         queryset=DecisionContractLink.objects.select_related(
-            "contract__provider", "contract__lead_authority"
+            "contract__provider", "contract__lead_authority", "contract__stored"
         ).prefetch_related("contract__options", "contract__shares__authority"),
     ),
     Prefetch("relations", queryset=DecisionRelation.objects.select_related("earlier")),

@@ -2,7 +2,6 @@
 
 from django.urls import reverse
 
-from contracts.figures import figures_for
 from grants import coverage
 
 
@@ -10,14 +9,13 @@ def contract_panel(contract, user) -> dict | None:
     """Funding and coverage for the contract page, or None for users who cannot see it.
 
     The contract page includes ``panel["template"]`` with ``panel`` in its context.
-    The contract's funding lines and commitments are read here (two queries), since the
+    The contract's funding lines, commitments and stored year figures are read here, since the
     contract page does not prefetch another app's records.
     """
     if not user.has_perm("grants.view_contractfunding"):
         return None
     contract = coverage.contracts_with_funding().get(pk=contract.pk)
-    figures = figures_for(contract)
-    rows = coverage.contract_coverage(contract, figures)
+    rows = coverage.contract_coverage(contract)
     return {
         "template": "grants/includes/contract_panel.html",
         "title": "Funding",

@@ -113,3 +113,31 @@ def test_deleting_a_part_with_an_overlong_reason_is_refused_at_the_field(clerk_c
     assert response.context["form"].errors["reason"]
     assert 'href="#id_reason"' in response.content.decode()
     assert DecisionContractLink.objects.filter(pk=link.pk).exists()
+
+
+def test_the_ceiling_reads_each_contracts_stored_whole_life_value(contract):
+    from decisions.figures import ceiling_for
+
+    decision = DecisionFactory(approved_maximum=WHOLE_LIFE)
+    DecisionContractLinkFactory(decision=decision, contract=contract)
+    assert contract.stored.whole_life_value == WHOLE_LIFE
+    assert ceiling_for(decision).total == WHOLE_LIFE
+
+
+def test_the_decision_page_runs_the_same_number_of_queries_for_2_or_50_linked_contracts(
+    commissioner_client,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    decision = DecisionFactory(approved_maximum=Decimal("1000000000.00"))
+    counts = []
+    for links in (2, 48):
+        for _ in range(links):
+            DecisionContractLinkFactory(decision=decision, contract=ContractFactory())
+        with CaptureQueriesContext(connection) as queries:
+            response = commissioner_client.get(decision.get_absolute_url())
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert response.context["ceiling"].total == 50 * ContractFactory().stored.whole_life_value
+    assert counts[0] == counts[1]
