@@ -33,15 +33,19 @@ class FundingLine:
     commitment: GrantCommitment | None = None
 
 
-def contracts_with_funding(queryset=None):
-    queryset = queryset if queryset is not None else Contract.objects.all()
-    return queryset.with_related().prefetch_related(
+def funding_prefetches() -> tuple[Prefetch, Prefetch]:
+    return (
         Prefetch("funding_lines", queryset=ContractFunding.objects.select_related("authority")),
         Prefetch(
             "grant_commitments",
             queryset=GrantCommitment.objects.select_related("allocation__programme__funder"),
         ),
     )
+
+
+def contracts_with_funding(queryset=None):
+    queryset = queryset if queryset is not None else Contract.objects.all()
+    return queryset.with_related().prefetch_related(*funding_prefetches())
 
 
 def funding_lines(contract) -> list[FundingLine]:
