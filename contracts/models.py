@@ -229,6 +229,17 @@ def status_condition(status: str, today: date) -> Q:
     return conditions[status]
 
 
+def _label_order(field: str, choices) -> models.Case:
+    """A sort key putting ``field``'s codes in the order of their labels, as people
+    read them (pages show labels)."""
+    ranked = sorted(choices, key=lambda choice: str(choice[1]))
+    return models.Case(
+        *(models.When(**{field: code}, then=rank) for rank, (code, _) in enumerate(ranked)),
+        default=len(ranked),
+        output_field=models.IntegerField(),
+    )
+
+
 class ContractQuerySet(AuditedQuerySet):
     def with_related(self):
         """Everything ``figures_for`` and the register read, so no query runs per row."""
@@ -260,6 +271,29 @@ class ContractQuerySet(AuditedQuerySet):
     def with_status(self, today: date | None = None):
         """Annotated with ``status`` on ``today``, as rules.derive_status gives it."""
         return self.annotate(status=status_expression(today or timezone.localdate()))
+
+    def for_register(self, today: date | None = None):
+        """As the register reads them (contracts.tables.ContractTable): the stored
+        figures, provider and lead authority joined, ``status`` annotated, a sort key
+        for each choice shown by its label, and the stored shares of the rows fetched
+        in one query. Contracts without stored figures (never: contracts.figures) are
+        left out, as the join is an inner one so that a sort on a stored column can
+        walk its index."""
+        return (
+            self.filter(stored__isnull=False)
+            .select_related("stored", "provider", "lead_authority")
+            .prefetch_related(
+                models.Prefetch(
+                    "stored_shares",
+                    queryset=ShareFigures.objects.select_related("authority").order_by("position"),
+                )
+            )
+            .annotate(
+                status=status_expression(today or timezone.localdate()),
+                service_area_order=_label_order("service_area", Contract.ServiceArea.choices),
+                procurement_route_order=_label_order("procurement_route", Contract.Route.choices),
+            )
+        )
 
     def with_status_of(self, status: str, today: date | None = None):
         """Those whose status on ``today`` is ``status``: a WHERE clause on the stored

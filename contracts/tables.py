@@ -1,10 +1,9 @@
 import django_tables2 as tables
-from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from contracts import rules
-from contracts.models import Authority, Contract, Provider, status_expression
+from contracts.models import Authority, Provider
 from ui import exports
 from ui.tables import Table
 
@@ -107,24 +106,13 @@ STATUS_TAGS = {
 EXPORT_HEADINGS = {"Lead": "Lead authority", "Stated value": "Stated value check"}
 
 
-def _label_order(field: str, choices) -> models.Case:
-    """A sort key putting ``field``'s codes in the order of their labels, as people
-    read them (the page shows labels)."""
-    ranked = sorted(choices, key=lambda choice: str(choice[1]))
-    return models.Case(
-        *(models.When(**{field: code}, then=rank) for rank, (code, _) in enumerate(ranked)),
-        default=len(ranked),
-        output_field=models.IntegerField(),
-    )
-
-
 def _ordered(*fields: str, tie: str = "reference"):
     """Order by ``fields``, ties broken by ``tie`` (unique), both one way round."""
     return (*fields, tie)
 
 
 class ContractTable(Table):
-    """The register. Rows are contracts from ``Contract.objects.register_rows()``: the
+    """The register. Rows are contracts from ``Contract.objects.for_register(today)``: the
     stored figures joined (contracts.figures writes them) and the status annotated, so
     every column reads a column and every sort is an ``ORDER BY``. Hidden columns are
     in the CSV and XLSX downloads but not on narrow screens."""
@@ -309,25 +297,5 @@ def status_label(status: str) -> str:
 
 
 def register_rows(queryset, today):
-    """``queryset`` as the register reads it: stored figures joined, status annotated,
-    each label-ordered choice given its sort key, the shares of the rows shown fetched
-    in one query. Contracts without stored figures (never, see contracts.figures)
-    would not be listed: the join is an inner one, so sorting on a stored column can
-    walk its index."""
-    from contracts.models import ShareFigures
-
-    return (
-        queryset.filter(stored__isnull=False)
-        .select_related("stored", "provider", "lead_authority")
-        .prefetch_related(
-            models.Prefetch(
-                "stored_shares",
-                queryset=ShareFigures.objects.select_related("authority").order_by("position"),
-            )
-        )
-        .annotate(
-            status=status_expression(today),
-            service_area_order=_label_order("service_area", Contract.ServiceArea.choices),
-            procurement_route_order=_label_order("procurement_route", Contract.Route.choices),
-        )
-    )
+    """``queryset`` as the register reads it (``ContractQuerySet.for_register``)."""
+    return queryset.for_register(today)
