@@ -170,6 +170,76 @@ class StrategicPriority(AuditedModel):
         return f"{self.number}. {self.name}" if self.number else self.name
 
 
+def _not_started(today: date) -> Q:
+    return Q(start_date__isnull=True) | Q(start_date__gt=today)
+
+
+def _not_terminated(today: date) -> Q:
+    return Q(terminated_on__isnull=True) | Q(terminated_on__gt=today)
+
+
+def status_expression(today: date) -> models.Case:
+    """A contract's status on ``today`` in SQL: exactly rules.derive_status, over the
+    contract's dates, its procurement stage and its stored current end.
+
+    The cases in derive_status's order: terminated on or before today; not started
+    (no start, or a later one) gives the procurement stage when it is in procurement
+    or standstill, else pipeline; after the current end (the initial end when no
+    figures are stored) expired; after the initial end in extension; else live.
+    """
+    from django.db.models.functions import Coalesce
+    from django.db.models.lookups import LessThan
+
+    end = Coalesce(models.F("stored__current_end"), models.F("initial_end_date"))
+    not_started = _not_started(today)
+    return models.Case(
+        models.When(terminated_on__lte=today, then=models.Value(rules.TERMINATED)),
+        *(
+            models.When(not_started & Q(procurement_stage=stage), then=models.Value(stage))
+            for stage in rules.PROCUREMENT_STAGES
+        ),
+        models.When(not_started, then=models.Value(rules.PIPELINE)),
+        models.When(LessThan(end, models.Value(today)), then=models.Value(rules.EXPIRED)),
+        models.When(initial_end_date__lt=today, then=models.Value(rules.IN_EXTENSION)),
+        default=models.Value(rules.LIVE),
+        output_field=models.CharField(),
+    )
+
+
+def status_condition(status: str, today: date) -> Q:
+    """A WHERE clause for "the status on ``today`` is ``status``", equal to
+    ``status_expression(today) == status`` but written on the columns so that an index
+    on each (start, initial end, stored current end) can serve it. It reads the stored
+    current end, which every contract has (contracts.figures)."""
+    live_or_after = _not_terminated(today) & Q(start_date__lte=today)
+    before = _not_terminated(today) & _not_started(today)
+    conditions = {
+        rules.TERMINATED: Q(terminated_on__lte=today),
+        rules.IN_PROCUREMENT: before & Q(procurement_stage=rules.IN_PROCUREMENT),
+        rules.STANDSTILL: before & Q(procurement_stage=rules.STANDSTILL),
+        rules.PIPELINE: before & ~Q(procurement_stage__in=rules.PROCUREMENT_STAGES),
+        rules.EXPIRED: live_or_after & Q(stored__current_end__lt=today),
+        # The current end is never before the initial end, so these need only one.
+        rules.IN_EXTENSION: live_or_after
+        & Q(initial_end_date__lt=today, stored__current_end__gte=today),
+        rules.LIVE: live_or_after & Q(initial_end_date__gte=today),
+    }
+    if status not in conditions:
+        raise ValueError(f"Unknown contract status {status!r}.")
+    return conditions[status]
+
+
+def _label_order(field: str, choices) -> models.Case:
+    """A sort key putting ``field``'s codes in the order of their labels, as people
+    read them (pages show labels)."""
+    ranked = sorted(choices, key=lambda choice: str(choice[1]))
+    return models.Case(
+        *(models.When(**{field: code}, then=rank) for rank, (code, _) in enumerate(ranked)),
+        default=len(ranked),
+        output_field=models.IntegerField(),
+    )
+
+
 class ContractQuerySet(AuditedQuerySet):
     def with_related(self):
         """Everything ``figures_for`` and the register read, so no query runs per row."""
@@ -178,7 +248,7 @@ class ContractQuerySet(AuditedQuerySet):
                 "options",
                 queryset=ExtensionOption.objects.select_related("authorising_decision"),
             ),
-            "shares__authority",
+            models.Prefetch("shares", queryset=CostShare.objects.select_related("authority")),
             "subcontractors",
             "strategic_priorities",
         )
@@ -187,19 +257,48 @@ class ContractQuerySet(AuditedQuerySet):
         return self.filter(terminated_on__isnull=True)
 
     def ending_within(self, *, days: int, today: date | None = None):
-        """Contracts whose current end (after exercised options) falls in the next
-        ``days`` days. The current end comes from contracts.figures, so it is computed
-        for the candidates: the current end is never before the initial end, so only
-        contracts whose initial end is within the window can qualify."""
-        from contracts.figures import figures_for
-
+        """Contracts not terminated whose current end (after exercised options) falls in
+        the next ``days`` days: a range on the stored current end (indexed)."""
         today = today or timezone.localdate()
-        horizon = today + timedelta(days=days)
-        candidates = self.not_terminated().filter(initial_end_date__lte=horizon).with_related()
-        ids = [
-            c.pk for c in candidates if today <= figures_for(c, today=today).current_end <= horizon
-        ]
-        return self.filter(pk__in=ids)
+        return self.not_terminated().filter(
+            stored__current_end__gte=today, stored__current_end__lte=today + timedelta(days=days)
+        )
+
+    def with_stored(self):
+        """With the stored figures (contracts.figures) joined: ``contract.stored``."""
+        return self.select_related("stored")
+
+    def with_status(self, today: date | None = None):
+        """Annotated with ``status`` on ``today``, as rules.derive_status gives it."""
+        return self.annotate(status=status_expression(today or timezone.localdate()))
+
+    def for_register(self, today: date | None = None):
+        """As the register reads them (contracts.tables.ContractTable): the stored
+        figures, provider and lead authority joined, ``status`` annotated, a sort key
+        for each choice shown by its label, and the stored shares of the rows fetched
+        in one query. Contracts without stored figures (never: contracts.figures) are
+        left out, as the join is an inner one so that a sort on a stored column can
+        walk its index."""
+        return (
+            self.filter(stored__isnull=False)
+            .select_related("stored", "provider", "lead_authority")
+            .prefetch_related(
+                models.Prefetch(
+                    "stored_shares",
+                    queryset=ShareFigures.objects.select_related("authority").order_by("position"),
+                )
+            )
+            .annotate(
+                status=status_expression(today or timezone.localdate()),
+                service_area_order=_label_order("service_area", Contract.ServiceArea.choices),
+                procurement_route_order=_label_order("procurement_route", Contract.Route.choices),
+            )
+        )
+
+    def with_status_of(self, status: str, today: date | None = None):
+        """Those whose status on ``today`` is ``status``: a WHERE clause on the stored
+        dates that can use their indexes (see status_condition)."""
+        return self.filter(status_condition(status, today or timezone.localdate()))
 
     def with_option_notice_within(self, *, days: int, today: date | None = None):
         """Contracts with a pending option whose notice deadline is in the next ``days``."""
@@ -333,6 +432,13 @@ class Contract(AuditedModel):
                 condition=Q(initial_end_date__lt=models.F("start_date") + MAX_TERM_SPAN),
                 name="contract_term_at_most_30_years",
             ),
+        ]
+        # The register's status filters and sorts (the stored figures have their own);
+        # the id breaks ties, as the register orders.
+        indexes = [
+            models.Index(fields=["initial_end_date", "id"], name="contract_initial_end"),
+            models.Index(fields=["start_date", "id"], name="contract_start"),
+            models.Index(fields=["annual_value", "id"], name="contract_annual_value"),
         ]
 
     def clean(self) -> None:

@@ -5,7 +5,7 @@ from importlib.util import find_spec
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils import timezone
 from audit.history import combined_history, history_rows
 from audit.versioning import EditConflict
 from contracts import csv_format, rules, services
-from contracts.figures import figures_for, rows_for
+from contracts.figures import figures_for
 from contracts.filters import AuthorityFilter, ContractFilter, ProviderFilter
 from contracts.forms import (
     AuthorityForm,
@@ -24,8 +24,21 @@ from contracts.forms import (
     ProviderForm,
     ShareFormSetFactory,
 )
-from contracts.models import Authority, Contract, CostShare, ExtensionOption, Provider
-from contracts.tables import STATUS_TAGS, AuthorityTable, ContractTable, ProviderTable
+from contracts.models import (
+    Authority,
+    Contract,
+    CostShare,
+    ExtensionOption,
+    Provider,
+    ShareFigures,
+)
+from contracts.tables import (
+    STATUS_TAGS,
+    AuthorityTable,
+    ContractTable,
+    ProviderTable,
+    register_rows,
+)
 from contracts.timeline import timeline_svg
 from ui import exports
 from ui.edit import delete_or_refuse, edit_view, form_status
@@ -162,29 +175,31 @@ class ContractList(RegisterView):
         return Contract.objects.all()
 
     def get_table_data(self):
-        # Figures for every filtered row, from prefetched options and shares: the
-        # number of queries does not grow with the rows, and computed columns sort.
-        if not hasattr(self, "_rows"):
-            known = getattr(getattr(self, "filterset", None), "figures", None)
-            self._rows = rows_for(self.object_list.with_related(), known=known)
-        return self._rows
+        # The filtered contracts with their stored figures and status: every column a
+        # column, every sort an ORDER BY, and only the page's rows are fetched.
+        self.today = timezone.localdate()
+        return register_rows(self.object_list, self.today)
+
+    def get_table_kwargs(self):
+        return {**super().get_table_kwargs(), "today": getattr(self, "today", None)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["authority_totals"] = authority_totals(self.get_table_data())
+        context["authority_totals"] = authority_totals(self.object_list)
         return context
 
 
-def authority_totals(rows) -> list[tuple[str, object]]:
-    """Each authority's part of the annual value of ``rows`` (all filtered rows, not
-    just this page), in name order, then the total. The parts come from
-    contracts.figures, so they add up to the total to the penny."""
-    totals: dict[str, object] = {}
-    for row in rows:
-        for share in row.figures.shares:
-            name = share.authority.name
-            totals[name] = totals.get(name, 0) + share.annual
-    parts = sorted(totals.items())
+def authority_totals(contracts) -> list[tuple[str, object]]:
+    """Each authority's part of the annual value of ``contracts`` (all filtered rows,
+    not just this page), in name order, then the total: one aggregate over the stored
+    shares (contracts.figures splits each contract to the penny, so the parts add up
+    to the total exactly)."""
+    parts = sorted(
+        ShareFigures.objects.filter(contract__in=contracts.values("pk"))
+        .values_list("authority__name")
+        .annotate(total=Sum("annual"))
+        .order_by()
+    )
     if not parts:
         return []
     return [*parts, ("Total", sum(amount for _, amount in parts))]

@@ -33,6 +33,17 @@ class FundingLine:
     commitment: GrantCommitment | None = None
 
 
+def funding_prefetches() -> tuple[Prefetch, Prefetch]:
+    """A contract's funding lines and grant commitments, with what their labels read."""
+    return (
+        Prefetch("funding_lines", queryset=ContractFunding.objects.select_related("authority")),
+        Prefetch(
+            "grant_commitments",
+            queryset=GrantCommitment.objects.select_related("allocation__programme__funder"),
+        ),
+    )
+
+
 def contracts_with_funding(queryset=None):
     """Contracts with what coverage reads: their funding, commitments and stored costs
     per financial year (``YearFigures``), so a list of them runs no query per row."""
@@ -40,13 +51,7 @@ def contracts_with_funding(queryset=None):
     # Not Contract.objects.with_related(): the options, subcontractors and priorities it
     # prefetches for working out figures are not read here (the figures are stored).
     return queryset.select_related("provider", "lead_authority").prefetch_related(
-        "shares__authority",
-        "stored_years",
-        Prefetch("funding_lines", queryset=ContractFunding.objects.select_related("authority")),
-        Prefetch(
-            "grant_commitments",
-            queryset=GrantCommitment.objects.select_related("allocation__programme__funder"),
-        ),
+        "shares__authority", "stored_years", *funding_prefetches()
     )
 
 
