@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -134,13 +135,18 @@ def _money(text: str, column: str) -> Decimal:
     return value
 
 
+@lru_cache(maxsize=8)
+def _choice_codes(choices) -> dict[str, str]:
+    """Code and lower-case label → code, for one TextChoices class."""
+    return {key: code for code, label in choices.choices for key in (code, str(label).lower())}
+
+
 def _choice(text: str, column: str, choices) -> str:
-    value = text.strip()
-    for code, label in choices:
-        if value.lower() in (code, str(label).lower()):
-            return code
-    codes = ", ".join(code for code, _ in choices)
-    raise ValueError(f'{column} "{text}" is not one of: {codes}')
+    code = _choice_codes(choices).get(text.strip().lower())
+    if code is None:
+        codes = ", ".join(choices.values)
+        raise ValueError(f'{column} "{text}" is not one of: {codes}')
+    return code
 
 
 def parse_options(text: str) -> list[ParsedOption]:
@@ -249,7 +255,7 @@ def _parse_row(line: int, raw: dict[str, str]) -> ParsedRow:
         service_area=_choice(
             value["service_area"] or Contract.ServiceArea.OTHER,
             "service_area",
-            Contract.ServiceArea.choices,
+            Contract.ServiceArea,
         ),
         provider=value["provider"],
         lead_authority=value["lead_authority"],
@@ -261,7 +267,7 @@ def _parse_row(line: int, raw: dict[str, str]) -> ParsedRow:
         procurement_route=_choice(
             value["procurement_route"] or Contract.Route.OTHER,
             "procurement_route",
-            Contract.Route.choices,
+            Contract.Route,
         ),
         stated_whole_life_value=stated,
         options=options,
@@ -276,6 +282,21 @@ def _parse_row(line: int, raw: dict[str, str]) -> ParsedRow:
 _COLUMN_OF_FIELD = {"initial_end_date": "end_date"}
 
 
+# Contract fields the file does not carry: an import leaves them as they are, so they
+# are not checked (a file of 10,000 rows is checked in seconds, not minutes).
+_NOT_IN_THE_FILE = [
+    f.name
+    for f in Contract._meta.get_fields()
+    if f.name not in {*COLUMNS, *_COLUMN_OF_FIELD} and getattr(f, "concrete", False)
+] + ["lead_authority", "provider"]
+
+
+@lru_cache(maxsize=4096)
+def _name_errors(model, name: str) -> tuple[str, ...]:
+    """field_errors for a name, which a file repeats on many lines."""
+    return tuple(field_errors(model, {"name": name}))
+
+
 def _check_with_models(row: ParsedRow) -> None:
     """The models' own validation on a parsed row (ui.bounds: dates, money, uplift,
     terms, lengths, control characters), so the import refuses what the form refuses
@@ -283,22 +304,20 @@ def _check_with_models(row: ParsedRow) -> None:
     contract = Contract(reference=row.reference, **_contract_values(row))
     try:
         contract.full_clean(
-            exclude=["lead_authority", "provider"],
-            validate_unique=False,
-            validate_constraints=False,
+            exclude=_NOT_IN_THE_FILE, validate_unique=False, validate_constraints=False
         )
     except ValidationError as error:
         name, messages = next(iter(error.message_dict.items()))
         raise ValueError(f"{_COLUMN_OF_FIELD.get(name, name)}: {messages[0]}") from None
-    errors = [f"provider {e}" for e in field_errors(Provider, {"name": row.provider})]
-    errors += [f"lead_authority {e}" for e in field_errors(Authority, {"name": row.lead_authority})]
+    errors = [f"provider {e}" for e in _name_errors(Provider, row.provider)]
+    errors += [f"lead_authority {e}" for e in _name_errors(Authority, row.lead_authority)]
     for option in row.options:
         values = {"months": option.months, "price": option.price}
         errors += [f"extension_options {e}" for e in field_errors(ExtensionOption, values)]
     if sum(option.months for option in row.options) > MAX_TERM_MONTHS:
         errors.append(f"extension_options: {options_too_long_message()}")
     for share in row.shares:
-        errors += [f"cost_shares {e}" for e in field_errors(Authority, {"name": share.authority})]
+        errors += [f"cost_shares {e}" for e in _name_errors(Authority, share.authority)]
         values = {"percentage": share.percentage, "fixed_amount": share.fixed_amount}
         errors += [f"cost_shares {e}" for e in field_errors(CostShare, values)]
     if errors:
@@ -478,13 +497,18 @@ def _set_actions(rows: list[ParsedRow]) -> None:
         row.action = imports.UPDATE if _differs(current, row, statuses) else imports.UNCHANGED
 
 
-def plan(text: str, progress: imports.Progress = imports.no_progress) -> imports.Plan:
-    """Every row of the file with what importing it would do, or every bad line."""
+def plan(
+    text: str, progress: imports.Progress = imports.no_progress, *, preview: bool = True
+) -> imports.Plan:
+    """Every row of the file with what importing it would do, or every bad line.
+    Without ``preview`` the actions are left to :func:`apply`, which works them out
+    again with the rows locked anyway."""
     try:
         rows = parse(text, progress)
     except ImportErrors as error:
         return imports.Plan(errors=error.errors)
-    _set_actions(rows)
+    if preview:
+        _set_actions(rows)
     return imports.Plan(rows=rows)
 
 

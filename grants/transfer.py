@@ -192,8 +192,11 @@ def _numbered(reader: csv.DictReader):
         yield reader.line_num, raw
 
 
-def plan_import(text: str, progress: imports.Progress = imports.no_progress) -> ImportPlan:
-    """Check every row of a CSV file and say what importing it would do."""
+def plan_import(
+    text: str, progress: imports.Progress = imports.no_progress, *, preview: bool = True
+) -> ImportPlan:
+    """Check every row of a CSV file and say what importing it would do (``preview``
+    changes nothing here: the checks against the data are what the actions need)."""
     plan = ImportPlan()
     reader = csv.DictReader(io.StringIO(text))
     try:

@@ -726,6 +726,7 @@ def giving_csv(request):
 
 # --- Import and export of allocations -----------------------------------------------------
 
+
 @upload_limit(imports.MAX_BYTES)
 @permission_required("grants.add_grantallocation", raise_exception=True)
 def import_allocations(request):

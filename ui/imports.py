@@ -77,6 +77,7 @@ class Plan:
         return not self.errors and bool(self.rows)
 
     def counts(self) -> dict[str, int]:
+        """Rows by what importing them would do (after a plan with its preview)."""
         counts = dict.fromkeys(COUNT_KEYS.values(), 0)
         for row in self.rows:
             counts[COUNT_KEYS[row.action]] += 1
@@ -88,7 +89,8 @@ class Importer:
     name: str  # its key in IMPORTERS
     plural: str  # "contracts", for messages
     permission: str
-    # plan(text, progress) -> Plan: reads and checks; writes nothing.
+    # plan(text, progress, preview=True) -> Plan: reads and checks; writes nothing.
+    # With preview=False the rows' actions may be left to apply.
     plan: Callable[..., Plan]
     # apply(plan, *, reason, user) -> counts: writes it all in one transaction, or
     # raises (ValidationError, EditConflict) having written nothing.
@@ -168,7 +170,7 @@ def run(job_id) -> dict[str, int]:
         ImportJob.objects.filter(pk=job_id).update(rows_done=min(done, job.rows_total))
 
     try:
-        plan = importer.plan(job.text, progress=progress)
+        plan = importer.plan(job.text, progress, preview=False)
         if not plan.ok:
             _finish(job_id, status=ImportJob.Status.FAILED, errors=plan.errors or ["No rows."])
             return {}

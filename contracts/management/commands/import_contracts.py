@@ -25,7 +25,7 @@ class Command(BaseCommand):
             text = imports.decode(file.read_bytes())
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
-        plan = csv_format.plan(text)
+        plan = csv_format.plan(text, preview=dry_run)
         if not plan.ok:
             raise CommandError(
                 f"{file} was not imported; nothing was written:\n"
