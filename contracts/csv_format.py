@@ -835,7 +835,7 @@ def export_line(contract, figures) -> list[str]:
 def export_rows(contracts) -> Iterator[list[str]]:
     """The header, then each of ``contracts`` (pass Contract.objects.with_related())."""
     yield COLUMNS + COMPUTED_COLUMNS
-    for contract in contracts:
+    for contract in exports.iterate(contracts):
         yield export_line(contract, figures_for(contract))
 
 

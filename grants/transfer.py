@@ -318,7 +318,7 @@ def _created(record, reason: str, user):
 def export_rows(allocations) -> Iterator[list[str]]:
     """Allocations in the import's own format, so an export imports back unchanged."""
     yield list(HEADER)
-    for allocation in allocations:
+    for allocation in exports.iterate(allocations):
         shares = [
             (share.authority.short_name or share.authority.name, share.percentage)
             for share in allocation.shares.all()
