@@ -234,10 +234,15 @@ def _apply_queries(rows: int, prefix: str, value: str = "100000") -> int:
 
 
 def test_the_queries_of_an_import_do_not_grow_with_its_rows():
+    # PostgreSQL inserts a batch in one statement; SQLite's limit of 999 parameters a
+    # statement splits the wider history inserts of 40 rows in two (still batches).
+    slack = 0 if connection.vendor == "postgresql" else 4
     _apply_queries(3, "WARM-")  # the authorities and providers exist from here on
-    assert _apply_queries(40, "MANY-") == _apply_queries(2, "FEW-")  # added
+    few, many = _apply_queries(2, "FEW-"), _apply_queries(40, "MANY-")  # added
+    assert few <= many <= few + slack, (few, many)
     _apply_queries(40, "UPD-", value="1")
-    assert _apply_queries(40, "UPD-", value="3") == _apply_queries(2, "UPD-", value="2")
+    few, many = _apply_queries(2, "UPD-", value="2"), _apply_queries(40, "UPD-", value="3")
+    assert few <= many <= few + slack, (few, many)
 
 
 # --- The progress page ---------------------------------------------------------------------
