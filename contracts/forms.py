@@ -525,27 +525,3 @@ class OptionDecisionForm(GovukForm):
         self.fields["authorising_decision"].queryset = decisions
         set_user(self, user)
         self.fields["reason"].error_messages["required"] = "Enter the reason for the decision."
-
-
-class ImportForm(GovukForm):
-    submit_label = "Upload and preview"
-    MAX_BYTES = 5 * 1024 * 1024
-
-    file = forms.FileField(
-        label="CSV file",
-        help_text="In the contracts CSV format, with the header row first. Nothing is "
-        "saved until you confirm the preview.",
-        error_messages={"required": "Choose a CSV file to upload."},
-    )
-
-    def clean_file(self) -> str:
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("The file must be smaller than 5 MB.")
-        raw = upload.read()
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                return raw.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-        raise forms.ValidationError("The file must be a CSV saved as text (UTF-8).")

@@ -1,4 +1,3 @@
-import secrets
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -18,7 +17,6 @@ from contracts.filters import AuthorityFilter, ContractFilter, ProviderFilter
 from contracts.forms import (
     AuthorityForm,
     ContractForm,
-    ImportForm,
     OptionDecisionForm,
     OptionFormSetFactory,
     ProviderForm,
@@ -40,7 +38,7 @@ from contracts.tables import (
     register_rows,
 )
 from contracts.timeline import timeline_svg
-from ui import exports
+from ui import exports, imports
 from ui.edit import delete_or_refuse, edit_view, form_status
 from ui.forms import DeleteForm
 from ui.uploads import upload_limit
@@ -414,75 +412,12 @@ def _delete_contract(request, form, contract: Contract, reason: str):
     return redirect("contracts:list")
 
 
-IMPORT_SESSION_KEY = "contracts_import"
-
-
-@upload_limit(ImportForm.MAX_BYTES)
+@upload_limit(imports.MAX_BYTES)
 @permission_required("contracts.add_contract", raise_exception=True)
 def contract_import(request):
     """Upload, preview, then confirm: nothing is written until the user confirms, and
-    then the whole file is written or none of it."""
-    errors: list[str] = []
-    if request.method == "POST" and "confirm" in request.POST:
-        pending = request.session.get(IMPORT_SESSION_KEY)
-        if not pending or pending["token"] != request.POST.get("token"):
-            messages.error(request, "That preview has expired. Upload the file again.")
-            return redirect("contracts:import")
-        try:
-            counts = csv_format.apply(
-                csv_format.parse(pending["text"]), reason=f"Imported from {pending['name']}"
-            )
-        except csv_format.ImportErrors as error:
-            errors = error.errors
-        except EditConflict as conflict:  # someone saved a record the file changes
-            errors = [f"Nothing was imported: {conflict} Confirm again to import the file."]
-        else:
-            del request.session[IMPORT_SESSION_KEY]
-            messages.success(
-                request,
-                f"Imported {pending['name']}: {counts['added']} added, "
-                f"{counts['updated']} updated, {counts['unchanged']} unchanged.",
-            )
-            return redirect("contracts:list")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and "confirm" not in request.POST and form.is_valid():
-        text = form.cleaned_data["file"]
-        try:
-            rows = csv_format.parse(text)
-        except csv_format.ImportErrors as error:
-            errors = error.errors
-        else:
-            token = secrets.token_urlsafe(16)
-            name = request.FILES["file"].name
-            request.session[IMPORT_SESSION_KEY] = {"token": token, "text": text, "name": name}
-            return render(
-                request,
-                "contracts/contract_import_preview.html",
-                {
-                    "rows": (previewed := csv_format.preview(rows)),
-                    "counts": {
-                        key: sum(1 for r in previewed if r.action == action)
-                        for key, action in (
-                            ("add", "add"),
-                            ("update", "update"),
-                            ("unchanged", "no change"),
-                        )
-                    },
-                    "token": token,
-                    "name": name,
-                    "title": "Check the import",
-                },
-            )
-    return render(
-        request,
-        "contracts/contract_import.html",
-        {
-            "form": form,
-            "errors": errors,
-            "title": "Import contracts",
-            "cancel_url": reverse("contracts:list"),
-        },
-    )
+    then the whole file is written or none of it (ui.imports)."""
+    return imports.import_view(request, csv_format.IMPORTER)
 
 
 @permission_required("contracts.view_contract", raise_exception=True)

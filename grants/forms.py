@@ -20,7 +20,7 @@ from grants.models import (
     OutboundGrant,
     OutboundGrantProgramme,
 )
-from ui.forms import GovukForm, GovukModelForm, ReasonField
+from ui.forms import GovukModelForm, ReasonField
 from ui.lookup import (
     AUTHORITIES,
     CONTRACTS,
@@ -488,27 +488,3 @@ class OutboundGrantForm(GovukModelForm):
         cleaned = super().clean()
         _check_dates(self)
         return cleaned
-
-
-class ImportForm(GovukForm):
-    submit_label = "Check the file"
-    file = forms.FileField(
-        label="CSV file",
-        help_text="Columns: funder, programme, recipient_authority, financial_year, amount, "
-        "status, shares, conditions. Nothing is saved until you confirm.",
-        error_messages={"required": "Choose a CSV file to import."},
-    )
-
-    MAX_BYTES = 2 * 1024 * 1024
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("The file must be smaller than 2 MB.")
-        raw = upload.read()
-        try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise forms.ValidationError(
-                "The file must be a CSV saved as UTF-8 text (Excel: Save as CSV UTF-8)."
-            ) from error

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0010_fill_stored_figures'),
+        ('contracts', '0011_register_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
