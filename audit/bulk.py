@@ -5,11 +5,20 @@ send no signals, so simple-history would record nothing. These do the bulk write
 then write each object's history row exactly as a single save would (the same
 ``changes``, reason, user and user name, and linked onto the chain), in one
 transaction. For imports at scale (see the scale issue); nothing uses them yet.
+
+Derived data that a model's save() keeps up to date (a contract's stored figures, see
+contracts.models) would miss a bulk write, so after each one :data:`bulk_written` is
+sent, inside the same transaction, for the owners of such data to catch up.
 """
 
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
+
+# Sent after a bulk write, in its transaction: sender is the model, objs the objects
+# written (with their primary keys), fields the fields updated (None for a create).
+bulk_written = Signal()
 
 
 def _history_model(model):
@@ -78,6 +87,7 @@ def bulk_create_with_history(objs, *, reason: str = "", user=None, batch_size=No
     with transaction.atomic():
         created = models.QuerySet(model).bulk_create(objs, batch_size=batch_size)
         _record(model, created, "+", reason=reason, user=user)
+        bulk_written.send(sender=model, objs=created, fields=None)
     return created
 
 
@@ -90,4 +100,5 @@ def bulk_update_with_history(objs, fields, *, reason: str = "", user=None, batch
     with transaction.atomic():
         updated = models.QuerySet(model).bulk_update(objs, fields, batch_size=batch_size)
         _record(model, objs, "~", reason=reason, user=user)
+        bulk_written.send(sender=model, objs=objs, fields=list(fields))
     return updated

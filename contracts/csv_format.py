@@ -18,7 +18,7 @@ from django.db import transaction
 
 from audit.utils import upsert
 from contracts import rules
-from contracts.figures import figures_for
+from contracts.figures import deferred, figures_for
 from contracts.models import (
     Authority,
     Contract,
@@ -551,7 +551,8 @@ def apply(rows: list[ParsedRow], *, reason: str) -> dict[str, int]:
     """Write every parsed row, all or nothing. Rows are matched by reference; a
     contract that changes gets a new version, so open edit forms see the change."""
     counts = {"added": 0, "updated": 0, "unchanged": 0}
-    with transaction.atomic():
+    # One transaction; the contracts' stored figures are written once, at its end.
+    with transaction.atomic(), deferred():
         for row in rows:
             values = _contract_values(row)
             values["lead_authority"] = _authority(row.lead_authority, reason)

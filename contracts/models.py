@@ -3,11 +3,15 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
+from audit.bulk import bulk_written
 from audit.models import AuditedModel, AuditedQuerySet, audited_history
+from contracts import rules
 from contracts.rules import term_end
 from ui.bounds import (
     MAX_TERM_MONTHS,
@@ -335,6 +339,19 @@ class Contract(AuditedModel):
         """The initial term is at most 30 years (ui.bounds), so the value schedule and
         the dates after options stay in range."""
         super().clean()
+        if self.stated_whole_life_value:
+            # Its figures are stored on save, and reconcile against this figure.
+            try:
+                rules.parse_money(self.stated_whole_life_value)
+            except rules.MoneyError:
+                raise ValidationError(
+                    {
+                        "stated_whole_life_value": (
+                            "Enter the stated whole-life value as the report wrote it, for "
+                            "example £4,099,533.88 or £4.1m."
+                        )
+                    }
+                ) from None
         start, end = self.start_date, self.initial_end_date
         if not (start and end) or check_date(start) or check_date(end):
             return  # the date fields' own validators give the message
@@ -360,6 +377,12 @@ class Contract(AuditedModel):
         """The option to decide next: options are taken in order (DOMAIN "Term")."""
         pending = [o for o in self.options.all() if o.status == ExtensionOption.Status.PENDING]
         return min(pending, key=lambda o: o.sequence, default=None)
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            if _feeds_figures(kwargs.get("update_fields"), CONTRACT_FIGURE_FIELDS):
+                _figures_changed([self.pk])
 
 
 @bounded()
@@ -412,6 +435,11 @@ class CostShare(AuditedModel):
         if self.percentage is not None:
             return f"{self.authority}: {self.percentage.normalize()}%"
         return f"{self.authority}: £{self.fixed_amount:,.2f} a year"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            _figures_changed([self.contract_id])
 
 
 @bounded()
@@ -472,9 +500,197 @@ class ExtensionOption(AuditedModel):
     def __str__(self) -> str:
         return f"Option {self.sequence} ({self.months} months, {self.get_status_display().lower()})"
 
+    def save(self, *args, **kwargs):
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            if _feeds_figures(kwargs.get("update_fields"), OPTION_FIGURE_FIELDS):
+                _figures_changed([self.contract_id])
+
 
 def options_too_long_message() -> str:
     return (
         f"The options of a contract can add up to {MAX_TERM_MONTHS} months "
         f"({MAX_TERM_YEARS} years) at most."
     )
+
+
+# --- Stored figures ---------------------------------------------------------------------
+#
+# Each contract's figures (contracts.figures.figures_for, the one implementation of the
+# rules) are also kept in three tables, so the register, the dashboards and the
+# summaries filter, sort and add up in SQL instead of computing every contract on
+# every request. They are derived data, always rebuildable (``manage.py
+# refresh_figures``): plain tables with no history and no version.
+#
+# Why the model layer writes them. Every change that feeds a figure is a save or a
+# delete of a Contract, an ExtensionOption or a CostShare, whatever path makes it:
+# the contract form and option decisions (contracts.services), the CSV import, the
+# admin and its inlines, management commands, the demo data, factories in tests, and
+# audit.bulk for bulk writes. Writing the figures in those models' save() (and on
+# their deletion, by the post_delete receiver below, which also sees queryset
+# deletes) means no path can forget them and a new path gets them for nothing; each
+# store runs in the same transaction as the write that fed it. Several writes in a
+# row (a contract with its options and shares) are batched into one store at the end
+# by ``contracts.figures.deferred()``.
+
+# The fields of each model that feed the stored figures: a save naming others in
+# ``update_fields`` stores nothing.
+CONTRACT_FIGURE_FIELDS = frozenset(
+    {
+        "start_date",
+        "initial_end_date",
+        "annual_value",
+        "annual_uplift_percent",
+        "uplift_from_year",
+        "stated_whole_life_value",
+        "lead_authority",
+        "lead_authority_id",
+    }
+)
+OPTION_FIGURE_FIELDS = frozenset(
+    {"contract", "contract_id", "sequence", "months", "price", "status"}
+)
+
+# A whole-life value can be far above one year's bound (ui.bounds.MONEY_MAX, £10bn):
+# 60 contract years (30 + 30 of options) of £10bn compounding at 25% a year need 17
+# digits of pounds (contracts.rules, MONEY_PRECISION), so 18 + 2 for pence.
+WIDE_MONEY = {"max_digits": 20, "decimal_places": 2}
+
+
+def _feeds_figures(update_fields, feeding: frozenset) -> bool:
+    return update_fields is None or bool(feeding.intersection(update_fields))
+
+
+def _figures_changed(contract_ids) -> None:
+    from contracts.figures import figures_changed
+
+    figures_changed(contract_ids)
+
+
+class ContractFigures(models.Model):
+    """A contract's figures as contracts.figures computes them (derived, rebuildable).
+
+    Only figures that do not depend on the day are kept; the status, which does, is a
+    database expression over these dates (``Contract.objects.with_status``).
+    """
+
+    class Reconciliation(models.TextChoices):
+        NONE = "", "Nothing stated"
+        OK = "ok", "Agrees"
+        MISMATCH = "mismatch", "Mismatch"
+
+    contract = models.OneToOneField(
+        Contract, primary_key=True, on_delete=models.CASCADE, related_name="stored"
+    )
+    current_end = models.DateField()
+    maximum_end = models.DateField()
+    whole_life_value = models.DecimalField(**WIDE_MONEY)
+    value_to_current_end = models.DecimalField(**WIDE_MONEY)
+    reconciliation_state = models.CharField(
+        max_length=8, choices=Reconciliation.choices, blank=True, default=""
+    )
+    # The stated whole-life value less the computed one; None when nothing is stated.
+    reconciliation_difference = models.DecimalField(**WIDE_MONEY, null=True, blank=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "contract figures"
+        indexes = [
+            # The register sorts on these, ties broken by the contract.
+            models.Index(fields=["current_end", "contract"], name="figures_current_end"),
+            models.Index(fields=["maximum_end", "contract"], name="figures_maximum_end"),
+            models.Index(fields=["whole_life_value", "contract"], name="figures_whole_life"),
+            models.Index(
+                fields=["value_to_current_end", "contract"], name="figures_to_current_end"
+            ),
+            models.Index(fields=["reconciliation_state"], name="figures_reconciliation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Figures of contract {self.contract_id}"
+
+    @property
+    def reconciliation_stated(self):
+        if self.reconciliation_difference is None:
+            return None
+        return self.whole_life_value + self.reconciliation_difference
+
+    @property
+    def reconciliation_label(self) -> str:
+        """As rules.Reconciliation.label: "ok", "mismatch: stated X, computed Y" or ""."""
+        if self.reconciliation_state == self.Reconciliation.MISMATCH:
+            return (
+                f"mismatch: stated {self.reconciliation_stated:f}, "
+                f"computed {self.whole_life_value:f}"
+            )
+        return self.reconciliation_state
+
+
+class ShareFigures(models.Model):
+    """One authority's part of a contract's annual and whole-life value (derived), as
+    contracts.figures splits it; the lead authority's 100% when no shares are recorded."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="stored_shares")
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="stored_shares")
+    position = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=60)  # "48.6%" or "£1,517,000.00 a year"
+    annual = models.DecimalField(**WIDE_MONEY)
+    whole_life = models.DecimalField(**WIDE_MONEY)
+
+    class Meta:
+        ordering = ["contract", "position"]
+        verbose_name_plural = "share figures"
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "position"], name="share_figures_unique")
+        ]
+        indexes = [models.Index(fields=["authority", "contract"], name="share_figures_authority")]
+
+    def __str__(self) -> str:
+        return f"{self.authority_id}: {self.label}"
+
+
+class YearFigures(models.Model):
+    """A contract's value in one financial year (derived: rules.financial_year_profile)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="stored_years")
+    financial_year = models.CharField(max_length=7)  # "2024/25"
+    amount = models.DecimalField(**WIDE_MONEY)
+
+    class Meta:
+        ordering = ["contract", "financial_year"]
+        verbose_name_plural = "year figures"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "financial_year"], name="year_figures_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["financial_year", "contract"], name="year_figures_year")]
+
+    def __str__(self) -> str:
+        return f"{self.financial_year}: {self.amount}"
+
+
+@receiver(post_delete, sender=ExtensionOption)
+@receiver(post_delete, sender=CostShare)
+def _part_deleted(sender, instance, origin=None, **kwargs) -> None:
+    """An option or share deleted, alone or by a queryset: store its contract's figures.
+
+    Not when the deletion started from the contract itself (an instance or a
+    queryset of contracts): the contract and its stored figures are going too.
+    """
+    if isinstance(origin, Contract) or (
+        isinstance(origin, models.QuerySet) and origin.model is Contract
+    ):
+        return
+    _figures_changed([instance.contract_id])
+
+
+@receiver(bulk_written, sender=Contract)
+@receiver(bulk_written, sender=ExtensionOption)
+@receiver(bulk_written, sender=CostShare)
+def _bulk_written(sender, objs, fields=None, **kwargs) -> None:
+    """audit.bulk wrote contracts, options or shares: store their contracts' figures."""
+    feeding = CONTRACT_FIGURE_FIELDS if sender is Contract else OPTION_FIGURE_FIELDS
+    if sender is not CostShare and not _feeds_figures(fields, feeding):
+        return
+    _figures_changed([obj.pk if sender is Contract else obj.contract_id for obj in objs])
