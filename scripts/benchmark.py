@@ -26,7 +26,8 @@ allowed to create databases):
 4. The CSV exports of every contract run in a child process each; their wall time and
    peak memory (max RSS, from ``wait4``) are reported. The import of a 10,000-row CSV
    in the documented format (docs/contracts-csv.md) runs ``import_contracts`` on a
-   fresh copy of each database, dropped afterwards.
+   fresh copy of the largest database, dropped afterwards. An export or the import
+   still running after ``--timeout`` seconds is stopped and reported as such.
 5. EXPLAIN (ANALYZE, BUFFERS) of the register's main query, unfiltered and filtered by
    status, on the largest database, saying whether an index is used.
 
@@ -193,17 +194,31 @@ def analyze(name: str) -> None:
 # --- Child processes: timing, exports, import ------------------------------------------------
 
 
-def run_measured(cmd: list[str], env: dict, stdout=subprocess.DEVNULL) -> tuple[float, float, int]:
-    """Run ``cmd``; return (wall seconds, peak RSS in MiB, exit code) of that process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    if process.returncode != 0:
-        sys.stderr.write(stderr)
-    return seconds, usage.ru_maxrss / 1024, process.returncode
+def run_measured(cmd: list[str], env: dict, timeout: float) -> tuple[float, float, str]:
+    """Run ``cmd``; return (wall seconds, peak RSS in MiB, outcome) of that process.
+    The outcome is "ok", "exit N" or "stopped" (still running after ``timeout``)."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        outcome = None
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - started > timeout:
+                process.kill()
+                _, status, usage = os.wait4(process.pid, 0)
+                outcome = "stopped"
+                break
+            time.sleep(0.2)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if outcome is None:
+            outcome = "ok" if process.returncode == 0 else f"exit {process.returncode}"
+            if process.returncode != 0:
+                errors.seek(0)
+                sys.stderr.write(errors.read().decode(errors="replace")[-5000:])
+    return seconds, usage.ru_maxrss / 1024, outcome
 
 
 def import_csv(path: Path, rows: int, seed: int = 7) -> None:
@@ -487,6 +502,12 @@ def main() -> None:
         "--slow-requests of them (the table says n=...).",
     )
     parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=1800.0,
+        help="Seconds an export or the import may run before it is stopped (1800).",
+    )
     parser.add_argument("--reseed", action="store_true", help="Seed again even if unchanged.")
     parser.add_argument("--drop", action="store_true", help="Drop the databases at the end.")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
@@ -581,21 +602,21 @@ def main() -> None:
                     ],
                 ),
             ):
-                seconds, rss, code = run_measured(cmd, env)
-                data["exports"][export_name] = (seconds, rss, code)
-                log(f"  {export_name}: {seconds:.1f}s, {rss:.0f} MiB (exit {code})")
-            log(f"{name}: importing {import_rows} rows into a copy...")
-            copy = f"{name}_import"
-            create(copy, template=name)
-            try:
-                seconds, rss, code = run_measured(
-                    [PYTHON, str(ROOT / "manage.py"), "import_contracts", str(csv_path)],
-                    child_env(copy),
-                )
-            finally:
-                drop(copy)
-            data["import"] = (seconds, rss, code)
-            log(f"  import: {seconds:.1f}s, {rss:.0f} MiB (exit {code})")
+                seconds, rss, outcome = run_measured(cmd, env, args.timeout)
+                data["exports"][export_name] = (seconds, rss, outcome)
+                log(f"  {export_name}: {seconds:.1f}s, {rss:.0f} MiB ({outcome})")
+            data["import"] = None
+            if size == sizes[-1]:
+                log(f"{name}: importing {import_rows} rows into a copy...")
+                copy = f"{name}_import"
+                create(copy, template=name)
+                try:
+                    command = [PYTHON, str(ROOT / "manage.py"), "import_contracts", str(csv_path)]
+                    data["import"] = run_measured(command, child_env(copy), args.timeout)
+                finally:
+                    drop(copy)
+                seconds, rss, outcome = data["import"]
+                log(f"  import: {seconds:.1f}s, {rss:.0f} MiB ({outcome})")
             report[size] = data
 
     print_report(report, sizes, seeded, import_rows, args, time.perf_counter() - started)
@@ -605,7 +626,7 @@ def main() -> None:
         drop(TEMPLATE)
 
 
-def print_report(report, sizes, seeded, import_rows, args, seconds) -> None:
+def print_report(report, sizes, seeded, import_rows, args, total_seconds) -> None:
     commit = subprocess.run(
         ["git", "log", "-1", "--format=%h %s"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
@@ -648,16 +669,24 @@ def print_report(report, sizes, seeded, import_rows, args, seconds) -> None:
     head = "| export / import |" + "".join(f" {label_of(s)} time | peak RSS |" for s in sizes)
     print(head)
     print("|---|" + "---:|---:|" * len(sizes))
+
+    def cell(measured) -> str:
+        if measured is None:
+            return " — | — |"
+        seconds, rss, outcome = measured
+        if outcome == "stopped":
+            return f" > {seconds:,.0f} s (stopped) | {rss:,.0f} MiB |"
+        note = "" if outcome == "ok" else f" ({outcome})"
+        return f" {seconds:,.1f} s{note} | {rss:,.0f} MiB |"
+
     for export_name in report[sizes[0]]["exports"]:
         line = f"| {export_name}, every contract |"
         for size in sizes:
-            seconds, rss, code = report[size]["exports"][export_name]
-            line += f" {seconds:.1f} s{'' if code == 0 else f' (exit {code})'} | {rss:,.0f} MiB |"
+            line += cell(report[size]["exports"][export_name])
         print(line)
-    line = f"| import_contracts, {import_rows:,} new rows, into a copy |"
+    line = f"| import_contracts, {import_rows:,} new rows, into a copy of the database |"
     for size in sizes:
-        seconds, rss, code = report[size]["import"]
-        line += f" {seconds:.1f} s{'' if code == 0 else f' (exit {code})'} | {rss:,.0f} MiB |"
+        line += cell(report[size]["import"])
     print(line)
     print()
     print("Databases:")
@@ -683,7 +712,7 @@ def print_report(report, sizes, seeded, import_rows, args, seconds) -> None:
             print(plan_line if len(plan_line) <= 160 else plan_line[:157] + "...")
         print("```")
     print()
-    print(f"Total run time {seconds / 60:.1f} minutes.")
+    print(f"Total run time {total_seconds / 60:.1f} minutes.")
 
 
 if __name__ == "__main__":

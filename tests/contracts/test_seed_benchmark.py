@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from audit.chain import chained_models, verify_all
-from contracts.models import Contract, ExtensionOption
+from contracts.models import Contract, ContractFigures, ExtensionOption
 from decisions.models import Decision, DecisionContractLink
 from grants.models import GrantAllocation, GrantCommitment
 from tests.contracts.factories import ProviderFactory
@@ -70,11 +70,19 @@ def test_seeds_valid_contracts_decisions_grants_and_history():
     call_command("verify_history", stdout=out)  # exits 1 on any finding
     assert "History intact" in out.getvalue()
 
+    # audit.bulk stored every contract's figures as it wrote them.
+    out = io.StringIO()
+    call_command("refresh_figures", "--check", stdout=out)  # CommandError when stale
+    assert "agree" in out.getvalue()
+    assert ContractFigures.objects.count() == CONTRACTS
+
 
 def test_the_same_seed_gives_the_same_records():
     def snapshot():
         return list(
-            Contract.objects.order_by("reference").values_list(
+            Contract.objects.order_by(
+                "reference", "options__sequence", "shares__authority__name"
+            ).values_list(
                 "reference", "title", "start_date", "initial_end_date", "annual_value",
                 "options__months", "options__status", "shares__percentage", "provider__name",
             )
