@@ -413,14 +413,14 @@ def measure(
 
 
 def explain_register(client, url, connection, capture) -> dict:
-    """EXPLAIN (ANALYZE, BUFFERS) of the slowest query on the contracts table the page ran."""
+    """EXPLAIN (ANALYZE, BUFFERS) of the slowest query the page ran on the contracts table
+    (in FROM or a JOIN), and the scans in its plan."""
     with capture(connection) as queries:
         client.get(url)
     candidates = [
         q
         for q in queries.captured_queries
-        if q["sql"].lstrip().upper().startswith("SELECT")
-        and 'FROM "contracts_contract"' in q["sql"]
+        if q["sql"].lstrip().upper().startswith("SELECT") and '"contracts_contract"' in q["sql"]
     ]
     if not candidates:
         return {"sql": "", "plan": ["(no query on contracts_contract)"], "index": "n/a"}
@@ -428,21 +428,24 @@ def explain_register(client, url, connection, capture) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
         plan = [row[0] for row in cursor.fetchall()]
-    on_contracts = [line for line in plan if "contracts_contract " in line + " " and "Scan" in line]
-    index_lines = [line.strip() for line in on_contracts if "Index" in line]
-    seq_lines = [line.strip() for line in on_contracts if "Seq Scan" in line]
-    if index_lines:
-        index = "yes: " + "; ".join(sorted({line.split("  (")[0] for line in index_lines}))
-    elif seq_lines:
-        index = "no: sequential scan of contracts_contract"
+    scans = [
+        line.strip().removeprefix("->").strip().split("  (")[0]
+        for line in plan
+        if " Scan " in f" {line.strip().removeprefix('->').strip()}" and " on " in line
+    ]
+    on_contracts = [scan for scan in scans if " on contracts_" in scan]
+    if any("Index" in scan for scan in on_contracts):
+        index = "yes"
+    elif any(scan.startswith("Seq Scan on contracts_contract") for scan in scans):
+        index = "no (sequential scan of contracts_contract)"
     else:
-        index = "no scan of contracts_contract in the plan"
+        index = "no"
     return {
         "sql": query["sql"][:600],
         "ms": float(query["time"]) * 1000,
         "queries": len(queries.captured_queries),
         "plan": plan,
-        "index": index,
+        "index": f"{index}; scans: " + "; ".join(dict.fromkeys(scans)),
     }
 
 
