@@ -40,6 +40,7 @@ from accounts.roles import ADMINISTRATOR, AUDITOR, CLERK, COMMISSIONER, ensure_r
 from audit.bulk import bulk_create_with_history, bulk_update_with_history
 from audit.chain import chained_models
 from contracts import rules
+from contracts.figures import deferred
 from contracts.models import Authority, Contract, CostShare, ExtensionOption, Provider
 from decisions.models import (
     Decision,
@@ -254,7 +255,9 @@ class Command(BaseCommand):
         self.verbosity = verbosity
         self.started = time.perf_counter()
         seeder = Seeder(random.Random(seed), contracts, providers, self.step)
-        with transaction.atomic():
+        # Every contract's stored figures are worked out once, at the end of the block
+        # (each bulk write of contracts, options and shares would otherwise store them).
+        with transaction.atomic(), deferred():
             seeder.run(history_rows)
         total = history_count()
         self.stdout.write(
