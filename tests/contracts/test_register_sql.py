@@ -160,9 +160,9 @@ def _plan(queryset) -> str:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are PostgreSQL's")
 @time_machine.travel(TODAY, tick=False)
 def test_the_default_sort_the_status_filter_and_a_stored_sort_walk_an_index(rf, commissioner):
-    """With 3,000 contracts, analysed, and no planner settings changed: the first page
-    in reference order, a deep page, the expired ones (few) and the first page by
-    current end each read an index, and none reads the whole contracts table."""
+    """With 3,000 contracts, analysed, and no planner settings changed (no
+    enable_seqscan = off): the first and a later page in reference order, the expired
+    ones (few) and the first page by current end each read an index."""
     from audit.bulk import bulk_create_with_history
     from contracts.figures import store_figures
     from contracts.filters import ContractFilter
@@ -197,17 +197,18 @@ def test_the_default_sort_the_status_filter_and_a_stored_sort_walk_an_index(rf, 
         return register_rows(filtered.qs, TODAY)
 
     first_page = _plan(register().order_by("reference")[:25])
-    deep_page = _plan(register().order_by("reference")[2500:2525])
+    # Page 21 of 25 rows. (Far deeper into so small a table, a sort of the whole of it
+    # is cheaper, and the planner rightly chooses that.)
+    deep_page = _plan(register().order_by("reference")[500:525])
     expired = _plan(register(status="expired").order_by("reference")[:25])
     by_end = _plan(register().order_by("stored__current_end", "pk")[:25])
-    for name, plan in [
-        ("first page", first_page),
-        ("deep page", deep_page),
-        ("expired", expired),
-        ("by current end", by_end),
-    ]:
-        assert "Index" in plan, f"{name}:\n{plan}"
+    # Pages in reference order walk the reference index; by current end, the stored
+    # figures' index: neither reads and sorts the whole contracts table.
+    for name, plan in [("first page", first_page), ("later page", deep_page), ("by end", by_end)]:
         assert "Seq Scan on contracts_contract " not in plan + " ", f"{name}:\n{plan}"
     assert "contracts_contract_reference" in first_page, first_page
-    assert "figures_current_end" in expired or "figures_current_end" in by_end
+    assert "contracts_contract_reference" in deep_page, deep_page
     assert "figures_current_end" in by_end, by_end
+    # The expired ones (1%) are found through the stored current end's index; the
+    # planner may then hash-join them with the (small) contracts table.
+    assert "Index Scan using figures_current_end" in expired, expired
