@@ -6,7 +6,8 @@ HOST ?= 127.0.0.1:8000
 # Local runs are development runs; deployments set DEBUG and SECRET_KEY themselves.
 DEV_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run test install pdf-packages system-packages lint vendor benchmark clean
+.PHONY: run test install pdf-packages system-packages lint vendor benchmark benchmark-pages \
+	benchmark-pdfs benchmark-quick clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,8 +51,21 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Timings that are not tests: the figures go in the issue notes.
-benchmark: install
+# Timings that are not tests: the figures go in the issue notes. benchmark-pages needs
+# PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres);
+# it keeps its databases (bench_10k, bench_100k) so a rerun skips seeding. The first run
+# seeds 100k contracts and 1M history rows, which takes a while. BENCHMARK_ARGS passes
+# options (see scripts/benchmark.py --help), e.g. BENCHMARK_ARGS=--drop.
+benchmark: benchmark-pages benchmark-pdfs
+
+benchmark-pages: install
+	$(BIN)/python scripts/benchmark.py $(BENCHMARK_ARGS)
+
+# 2k contracts: checks the harness runs, in a few minutes.
+benchmark-quick: install
+	$(BIN)/python scripts/benchmark.py --quick $(BENCHMARK_ARGS)
+
+benchmark-pdfs: install pdf-packages
 	$(BIN)/python scripts/benchmark_pdfs.py
 
 vendor:

@@ -15,13 +15,28 @@ class CouncilUserAdmin(HistoryAdmin, UserAdmin):
     )
     list_display = ("username", "get_full_name", "email", "cleared_for_exempt", "is_active")
 
+    # Roles (groups) carry the permissions, refreshed from accounts/roles.py after
+    # every migrate; a <select> of every permission (over 200) is shown, not edited.
+    filter_horizontal = ("groups",)
+
     def get_readonly_fields(self, request, obj=None):
         # Only a cleared officer may clear others (or themselves): an uncleared
         # administrator who could tick the box would read every exempt report.
-        readonly = super().get_readonly_fields(request, obj)
+        readonly = (*super().get_readonly_fields(request, obj), "user_permissions")
         if not getattr(request.user, "cleared_for_exempt", False):
             return (*readonly, "cleared_for_exempt")
         return readonly
+
+    def has_change_permission(self, request, obj=None):
+        # Nor may they manage a cleared officer's account: setting its password (or
+        # its username) would let them sign in as that officer and read what they read.
+        if (
+            obj is not None
+            and obj.cleared_for_exempt
+            and not getattr(request.user, "cleared_for_exempt", False)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
 
     actions = ["deactivate"]
 
@@ -46,4 +61,6 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class RoleAdmin(HistoryAdmin, GroupAdmin):
-    pass
+    # A role's permissions come from accounts/roles.py, refreshed after every migrate:
+    # shown, not edited (and no <select> of every permission, over 200 of them).
+    readonly_fields = ("permissions",)

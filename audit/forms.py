@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from audit.feed import ACTIONS, record_type_choices
+from ui.lookup import USERS, LookupField
 
 
 class AsOfForm(forms.Form):
@@ -27,13 +28,6 @@ class AsOfForm(forms.Form):
         self.helper.add_input(Submit("show", "Show", css_class="govuk-button--secondary"))
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    """Users by the names people know them by, as the history shows them."""
-
-    def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.username
-
-
 class ChangesFilterForm(forms.Form):
     date_from = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -41,11 +35,13 @@ class ChangesFilterForm(forms.Form):
     date_to = forms.DateField(
         label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    user = UserChoiceField(
+    # A council has hundreds of users, so they are looked up by name, not listed.
+    user = LookupField(
+        get_user_model().objects.order_by("first_name", "last_name", "username"),
+        lookup=USERS,
         label="Changed by",
         required=False,
-        queryset=get_user_model().objects.order_by("first_name", "last_name", "username"),
-        empty_label="Anyone",
+        help_text="Their name or username. Leave blank for anyone.",
     )
     record_type = forms.ChoiceField(label="Record type", required=False)
     action = forms.ChoiceField(

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F
+from django.db.models import F, Value
 
 from audit.feed import ACTIONS
 
@@ -49,21 +49,27 @@ def redact_for(user, entry) -> bool:
     return bool(restricted) and not getattr(user, "cleared_for_exempt", False)
 
 
+ENTRY_FIELDS = (
+    "history_date",
+    "history_user_name",
+    "history_type",
+    "history_change_reason",
+    "changes",
+    "history_id",
+)
+
+
 def history_rows(history_qs, user, limit: int | None = None) -> list[HistoryRow]:
     """A record's (or several records') history, newest first, ready for a template."""
     entries = list(
         readable_history(history_qs)
         .order_by("-history_date", "-history_id")
-        .values(
-            "history_date",
-            "history_user_name",
-            "history_type",
-            "history_change_reason",
-            "changes",
-            "restricted_now",
-            "label_now",
-        )[:limit]
+        .values(*ENTRY_FIELDS, "restricted_now", "label_now")[:limit]
     )
+    return _rows(entries, user)
+
+
+def _rows(entries, user) -> list[HistoryRow]:
     rows = []
     for e in entries:
         redacted = redact_for(user, e)
@@ -84,7 +90,24 @@ def history_rows(history_qs, user, limit: int | None = None) -> list[HistoryRow]
 
 
 def combined_history(*history_querysets, user, limit: int = 200) -> list[HistoryRow]:
-    """History of a record and its parts (e.g. a contract with its options and shares)."""
+    """History of a record and its parts (e.g. a contract with its options and shares).
+
+    When no model among them restricts its history by a hook (their visibility
+    columns are then plain columns, alike), one UNION ALL query reads them all, in the
+    order the loop below gives: newest first, then in the order given, then newest id.
+    """
+    if len(history_querysets) > 1 and not any(
+        hasattr(qs.model.instance_type, "annotate_history_visibility") for qs in history_querysets
+    ):
+        parts = [
+            qs.annotate(restricted_now=F("restricted"), label_now=F("record_label"), part=Value(n))
+            .order_by()
+            .values(*ENTRY_FIELDS, "restricted_now", "label_now", "part")
+            for n, qs in enumerate(history_querysets)
+        ]
+        union = parts[0].union(*parts[1:], all=True)
+        entries = union.order_by("-history_date", "part", "-history_id")[:limit]
+        return _rows(list(entries), user)
     rows: list[HistoryRow] = []
     for qs in history_querysets:
         rows += history_rows(qs, user, limit=limit)

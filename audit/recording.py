@@ -96,6 +96,10 @@ def _m2m_change(history_instance, instance, previous, field) -> tuple:
     is what simple-history is about to copy (the through rows as they stand now), the
     old one what it copied for the previous version.
     """
+    known = getattr(history_instance, "_bulk_m2m_rows", None)
+    if known is not None:  # audit.bulk read them for every row of the batch at once
+        old_rows, current = known[field.name]
+        return _m2m_labels(old_rows, field), _m2m_labels(current, field)
     through = field.remote_field.through
     current = through.objects.filter(**{field.m2m_field_name(): instance.pk})
     m2m_history = getattr(type(history_instance), field.name).model
@@ -113,9 +117,11 @@ def record_changes(sender, instance, history_instance, **kwargs) -> None:
         history_instance.changes = {}
         return
     # A new record has no earlier version (and SQLite may reuse a deleted record's id).
-    previous = (
-        None
-        if history_instance.history_type == "+"
-        else previous_version(history_instance, instance)
-    )
+    # audit.bulk reads the previous versions of a whole batch in one query.
+    if history_instance.history_type == "+":
+        previous = None
+    elif hasattr(history_instance, "_bulk_previous"):
+        previous = history_instance._bulk_previous
+    else:
+        previous = previous_version(history_instance, instance)
     history_instance.changes = field_changes(history_instance, instance, previous)

@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
-from django.db import IntegrityError, models
+from django.db import IntegrityError, models, router, transaction
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,27 @@ class VersionedModel(models.Model):
             return True
         current = base_qs.filter(pk=pk_val).values_list("version", flat=True).first()
         raise EditConflict(self, expected_version=expected, current_version=current)
+
+    def delete(self, using=None, keep_parents=False):
+        """Delete the row only if it is still the version this copy was loaded (or its
+        delete page opened) with; else EditConflict, and nothing is deleted.
+
+        The race: A opens the delete page, B corrects the record, A confirms. Without
+        this, B's correction is deleted unseen. The row is locked from the check to the
+        delete, so no save can slip in between."""
+        using = using or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            current = (
+                type(self)
+                ._base_manager.using(using)
+                .select_for_update()
+                .filter(pk=self.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current != self.version:
+                raise EditConflict(self, expected_version=self.version, current_version=current)
+            return super().delete(using=using, keep_parents=keep_parents)
 
 
 def is_unique_race(error: IntegrityError) -> bool:

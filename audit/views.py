@@ -8,11 +8,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from audit.feed import FeedFilter, changes_feed
+from audit.feed import FeedFilter, FeedPaginator, changes_feed, count_changes
 from audit.forms import AsOfForm, ChangesFilterForm
 from audit.history import history_rows, readable_history, redact_for
 from audit.tables import ChangesTable
 from ui import exports
+from ui.tables import per_page_from
 
 
 @login_required
@@ -29,13 +30,32 @@ def changes(request):
             record_type=data["record_type"] or None,
             action=data["action"] or None,
         )
-    table = ChangesTable(changes_feed(flt, request.user), user=request.user)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
     export_format = exports.requested_format(request)
     if export_format:
+        table = ChangesTable(changes_feed(flt, request.user), user=request.user)
+        RequestConfig(request, paginate=False).configure(table)
         return exports.response(
             exports.table_rows(table), export_format, "changes", title="Changes"
         )
+    # A page reads as many rows from the start of the feed as it and the pages before it
+    # hold, plus one to know whether there is a next (audit.feed.FeedPaginator).
+    per_page = per_page_from(request.GET.get("per_page"))
+    page = min(_page_number(request.GET.get("page")), FeedPaginator.last_page_for(per_page))
+    feed = changes_feed(
+        flt,
+        request.user,
+        newest_first=request.GET.get("sort") != "history_date",
+        first_rows=page * per_page + 1,
+    )
+    table = ChangesTable(feed, user=request.user)
+    RequestConfig(
+        request,
+        paginate={
+            "per_page": per_page,
+            "paginator_class": FeedPaginator,
+            "counter": lambda limit: count_changes(flt, request.user, limit=limit),
+        },
+    ).configure(table)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -43,6 +63,13 @@ def changes(request):
         "audit/changes.html",
         {"form": form, "table": table, "export_query": query.urlencode()},
     )
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
 
 
 def _audited_model(label: str):

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "simple_history",
     "pgtrigger",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "audit",
     "ui",
@@ -257,3 +259,22 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
     "ui.uploads.UploadLimitMiddleware",
 )
+
+# --- Background tasks (issue 11, items 5-6) ---------------------------------------------
+# Django's tasks API (the django-tasks package until Django 6). In production tasks wait
+# in the database (django-tasks-db) and `python manage.py db_worker` runs them: one or
+# more workers, on any machine that reaches the same database. TASKS_IMMEDIATE=true runs
+# each task at once, in the process that enqueues it (development, `make run`, the tests);
+# it defaults to DEBUG. Long imports use it (ui/imports.py); their state is in the
+# database (ui.ImportJob), so any app server shows their progress.
+TASKS_IMMEDIATE = env_bool("TASKS_IMMEDIATE", default=DEBUG)
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TASKS_IMMEDIATE
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}

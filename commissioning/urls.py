@@ -3,10 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.forms import SignInForm
+from ui import imports
 from ui import views as ui_views
 
 urlpatterns = [
     path("", ui_views.home, name="home"),
+    path("lookup/<slug:kind>/", ui_views.lookup_suggestions, name="lookup_suggestions"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -19,6 +21,7 @@ urlpatterns = [
     path("decisions/", include("decisions.urls")),
     path("grants/", include("grants.urls")),
     path("history/", include("audit.urls")),
+    path("imports/<uuid:pk>/", imports.job_detail, name="import_job"),
     path("admin/", admin.site.urls),
 ]
 

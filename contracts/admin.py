@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from audit.admin import HistoryAdmin
+from contracts.figures import deferred
 from contracts.models import (
     Authority,
     Contract,
@@ -39,6 +40,7 @@ class OptionInline(admin.TabularInline):
 class ShareInline(admin.TabularInline):
     model = CostShare
     extra = 0
+    autocomplete_fields = ("authority",)
 
 
 @admin.register(Contract)
@@ -48,3 +50,9 @@ class ContractAdmin(HistoryAdmin):
     list_filter = ("service_area", "procurement_route")
     raw_id_fields = ("provider", "lead_authority", "subcontractors")
     inlines = [OptionInline, ShareInline]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The contract and its inlines are saved one by one; their stored figures are
+        # written once, at the end (each save would store them anyway).
+        with deferred():
+            return super().changeform_view(request, object_id, form_url, extra_context)

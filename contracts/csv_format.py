@@ -1,8 +1,10 @@
 """The contracts CSV: one documented format for import and export (docs/contracts-csv.md).
 
-Reading is pure (text in, parsed rows or ``line N: reason`` errors out); writing the
-parsed rows to the database is :func:`apply`, all or nothing. Every computed column in
-the export comes from contracts.figures, like the pages.
+Reading is pure (text in, parsed rows or ``line N: reason`` errors out); :func:`plan`
+adds what importing each row would do; writing them is :func:`apply`, all or nothing,
+in batches through audit.bulk. The upload, preview, confirmation and background run
+are the one import pipeline's (ui/imports.py, :data:`IMPORTER`). Every computed column
+in the export comes from contracts.figures, like the pages.
 """
 
 import csv
@@ -12,13 +14,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.functions import Lower
 
-from audit.utils import upsert
+from audit.bulk import bulk_create_with_history, bulk_update_with_history
 from contracts import rules
-from contracts.figures import figures_for
+from contracts.figures import deferred, figures_for
 from contracts.models import (
     Authority,
     Contract,
@@ -27,7 +31,7 @@ from contracts.models import (
     Provider,
     options_too_long_message,
 )
-from ui import exports
+from ui import exports, imports
 from ui.bounds import MAX_TERM_MONTHS, UPLIFT_MAX_PERCENT, field_errors
 
 COLUMNS = (
@@ -58,6 +62,10 @@ COMPUTED_COLUMNS = (
 REQUIRED = ("reference", "title", "lead_authority", "start_date", "end_date", "annual_value")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 MAX_ROWS = 10_000
+# Contracts written per batch: the queries of an import grow with the batches, not rows.
+BATCH_SIZE = 1000
+# The preview lists at most this many contracts (the counts cover them all).
+PREVIEW_ROWS = 1000
 _OPTION = re.compile(r"^\s*(?P<months>-?\d+)\s*(?::\s*(?P<price>.+?))?\s*$")
 _SHARE = re.compile(r"^\s*(?P<name>[^=]+?)\s*=\s*(?P<value>.+?)\s*$")
 
@@ -100,6 +108,9 @@ class ParsedRow:
     options: list[ParsedOption] = field(default_factory=list)
     exercised: int = 0
     shares: list[ParsedShare] = field(default_factory=list)
+    # Set by plan(): ui.imports.ADD, UPDATE or UNCHANGED, and the contract it updates.
+    action: str | None = None
+    existing: Contract | None = field(default=None, repr=False, compare=False)
 
 
 # --- Reading -------------------------------------------------------------------------
@@ -124,13 +135,18 @@ def _money(text: str, column: str) -> Decimal:
     return value
 
 
+@lru_cache(maxsize=8)
+def _choice_codes(choices) -> dict[str, str]:
+    """Code and lower-case label → code, for one TextChoices class."""
+    return {key: code for code, label in choices.choices for key in (code, str(label).lower())}
+
+
 def _choice(text: str, column: str, choices) -> str:
-    value = text.strip()
-    for code, label in choices:
-        if value.lower() in (code, str(label).lower()):
-            return code
-    codes = ", ".join(code for code, _ in choices)
-    raise ValueError(f'{column} "{text}" is not one of: {codes}')
+    code = _choice_codes(choices).get(text.strip().lower())
+    if code is None:
+        codes = ", ".join(choices.values)
+        raise ValueError(f'{column} "{text}" is not one of: {codes}')
+    return code
 
 
 def parse_options(text: str) -> list[ParsedOption]:
@@ -239,7 +255,7 @@ def _parse_row(line: int, raw: dict[str, str]) -> ParsedRow:
         service_area=_choice(
             value["service_area"] or Contract.ServiceArea.OTHER,
             "service_area",
-            Contract.ServiceArea.choices,
+            Contract.ServiceArea,
         ),
         provider=value["provider"],
         lead_authority=value["lead_authority"],
@@ -251,7 +267,7 @@ def _parse_row(line: int, raw: dict[str, str]) -> ParsedRow:
         procurement_route=_choice(
             value["procurement_route"] or Contract.Route.OTHER,
             "procurement_route",
-            Contract.Route.choices,
+            Contract.Route,
         ),
         stated_whole_life_value=stated,
         options=options,
@@ -266,6 +282,21 @@ def _parse_row(line: int, raw: dict[str, str]) -> ParsedRow:
 _COLUMN_OF_FIELD = {"initial_end_date": "end_date"}
 
 
+# Contract fields the file does not carry: an import leaves them as they are, so they
+# are not checked (a file of 10,000 rows is checked in seconds, not minutes).
+_NOT_IN_THE_FILE = [
+    f.name
+    for f in Contract._meta.get_fields()
+    if f.name not in {*COLUMNS, *_COLUMN_OF_FIELD} and getattr(f, "concrete", False)
+] + ["lead_authority", "provider"]
+
+
+@lru_cache(maxsize=4096)
+def _name_errors(model, name: str) -> tuple[str, ...]:
+    """field_errors for a name, which a file repeats on many lines."""
+    return tuple(field_errors(model, {"name": name}))
+
+
 def _check_with_models(row: ParsedRow) -> None:
     """The models' own validation on a parsed row (ui.bounds: dates, money, uplift,
     terms, lengths, control characters), so the import refuses what the form refuses
@@ -273,22 +304,20 @@ def _check_with_models(row: ParsedRow) -> None:
     contract = Contract(reference=row.reference, **_contract_values(row))
     try:
         contract.full_clean(
-            exclude=["lead_authority", "provider"],
-            validate_unique=False,
-            validate_constraints=False,
+            exclude=_NOT_IN_THE_FILE, validate_unique=False, validate_constraints=False
         )
     except ValidationError as error:
         name, messages = next(iter(error.message_dict.items()))
         raise ValueError(f"{_COLUMN_OF_FIELD.get(name, name)}: {messages[0]}") from None
-    errors = [f"provider {e}" for e in field_errors(Provider, {"name": row.provider})]
-    errors += [f"lead_authority {e}" for e in field_errors(Authority, {"name": row.lead_authority})]
+    errors = [f"provider {e}" for e in _name_errors(Provider, row.provider)]
+    errors += [f"lead_authority {e}" for e in _name_errors(Authority, row.lead_authority)]
     for option in row.options:
         values = {"months": option.months, "price": option.price}
         errors += [f"extension_options {e}" for e in field_errors(ExtensionOption, values)]
     if sum(option.months for option in row.options) > MAX_TERM_MONTHS:
         errors.append(f"extension_options: {options_too_long_message()}")
     for share in row.shares:
-        errors += [f"cost_shares {e}" for e in field_errors(Authority, {"name": share.authority})]
+        errors += [f"cost_shares {e}" for e in _name_errors(Authority, share.authority)]
         values = {"percentage": share.percentage, "fixed_amount": share.fixed_amount}
         errors += [f"cost_shares {e}" for e in field_errors(CostShare, values)]
     if errors:
@@ -311,7 +340,7 @@ def _numbered(reader):
         index += 1
 
 
-def parse(text: str) -> list[ParsedRow]:
+def parse(text: str, progress: imports.Progress = imports.no_progress) -> list[ParsedRow]:
     """Every row of a CSV, or :class:`ImportErrors` listing every bad line.
 
     Lines are numbered as a spreadsheet shows them: the header is line 1.
@@ -332,6 +361,8 @@ def parse(text: str) -> list[ParsedRow]:
         raise ImportErrors(errors)
     rows, seen = [], {}
     for index, cells in _numbered(reader):
+        if index % imports.PROGRESS_EVERY == 0:
+            progress(index - 1)
         if cells is None:
             errors.append(
                 f"line {index}: the row cannot be read as CSV (a cell is too long "
@@ -365,7 +396,7 @@ def parse(text: str) -> list[ParsedRow]:
     return rows
 
 
-# --- Previewing ----------------------------------------------------------------------
+# --- Planning and previewing ---------------------------------------------------------
 
 
 class _Rows(list):
@@ -412,25 +443,29 @@ def _option_statuses(row: ParsedRow, existing: list[ExtensionOption]) -> list[st
     return statuses
 
 
-@dataclass
-class PreviewRow:
-    line: int
-    reference: str
-    title: str
-    action: str  # "add", "update" or "no change"
-    figures: object
+def _chunks(items: list, size: int = BATCH_SIZE):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
-class _PreviewContract:
-    """An unsaved contract with its options and shares, for figures_for."""
-
-    def __init__(self, contract: Contract, options: _Rows, shares: _Rows):
-        self._contract = contract
-        self.options = options
-        self.shares = shares
-
-    def __getattr__(self, name):
-        return getattr(self._contract, name)
+def _existing_contracts(references: list[str], *, lock: bool = False) -> dict[str, Contract]:
+    """The contracts with these references, with what an import compares and writes,
+    in a fixed number of queries per batch. ``lock`` locks the contracts' rows (so no
+    edit saved meanwhile is overwritten) until the transaction ends."""
+    found = {}
+    for batch in _chunks(references):
+        contracts = Contract.objects.filter(reference__in=batch)
+        if lock:
+            contracts = contracts.select_for_update(of=("self",))
+        contracts = contracts.select_related("provider", "lead_authority").prefetch_related(
+            models.Prefetch(
+                "options",
+                queryset=ExtensionOption.objects.select_related("authorising_decision"),
+            ),
+            "shares__authority",
+        )
+        found.update((c.reference, c) for c in contracts)
+    return found
 
 
 def _differs(current: Contract, row: ParsedRow, statuses: list[str]) -> bool:
@@ -450,12 +485,58 @@ def _differs(current: Contract, row: ParsedRow, statuses: list[str]) -> bool:
     return old_options != new_options or old_shares != new_shares
 
 
+def _set_actions(rows: list[ParsedRow]) -> None:
+    existing = _existing_contracts([r.reference for r in rows])
+    for row in rows:
+        row.existing = current = existing.get(row.reference)
+        if current is None:
+            row.action = imports.ADD
+            continue
+        old_options = sorted(current.options.all(), key=lambda o: o.sequence)
+        statuses = _option_statuses(row, old_options)
+        row.action = imports.UPDATE if _differs(current, row, statuses) else imports.UNCHANGED
+
+
+def plan(
+    text: str, progress: imports.Progress = imports.no_progress, *, preview: bool = True
+) -> imports.Plan:
+    """Every row of the file with what importing it would do, or every bad line.
+    Without ``preview`` the actions are left to :func:`apply`, which works them out
+    again with the rows locked anyway."""
+    try:
+        rows = parse(text, progress)
+    except ImportErrors as error:
+        return imports.Plan(errors=error.errors)
+    if preview:
+        _set_actions(rows)
+    return imports.Plan(rows=rows)
+
+
+@dataclass
+class PreviewRow:
+    line: int
+    reference: str
+    title: str
+    action: str  # ui.imports.ADD, UPDATE or UNCHANGED
+    figures: object
+
+
+class _PreviewContract:
+    """An unsaved contract with its options and shares, for figures_for."""
+
+    def __init__(self, contract: Contract, options: _Rows, shares: _Rows):
+        self._contract = contract
+        self.options = options
+        self.shares = shares
+
+    def __getattr__(self, name):
+        return getattr(self._contract, name)
+
+
 def preview(rows: list[ParsedRow]) -> list[PreviewRow]:
     """What an import would do, with each contract's figures from figures_for."""
-    existing = {
-        c.reference: c
-        for c in Contract.objects.with_related().filter(reference__in=[r.reference for r in rows])
-    }
+    if any(row.action is None for row in rows):
+        _set_actions(rows)
     authorities = {a.name.lower(): a for a in Authority.objects.all()}
 
     def authority(name: str) -> Authority:
@@ -463,7 +544,7 @@ def preview(rows: list[ParsedRow]) -> list[PreviewRow]:
 
     result = []
     for row in rows:
-        current = existing.get(row.reference)
+        current = row.existing
         stand_in = Contract(reference=row.reference, **_contract_values(row))
         stand_in.lead_authority = authority(row.lead_authority)
         if current is not None:
@@ -484,101 +565,228 @@ def preview(rows: list[ParsedRow]) -> list[PreviewRow]:
             for s in row.shares
         )
         figures = figures_for(_PreviewContract(stand_in, options, shares))
-        if current is None:
-            action = "add"
-        elif _differs(current, row, statuses):
-            action = "update"
-        else:
-            action = "no change"
-        result.append(PreviewRow(row.line, row.reference, row.title, action, figures))
+        result.append(PreviewRow(row.line, row.reference, row.title, row.action, figures))
     return result
+
+
+def _preview_context(planned: imports.Plan) -> dict:
+    return {
+        "rows": preview(planned.rows[:PREVIEW_ROWS]),
+        "rows_total": len(planned.rows),
+        "rows_shown": min(len(planned.rows), PREVIEW_ROWS),
+    }
 
 
 # --- Writing -------------------------------------------------------------------------
 
 
-def _authority(name: str, reason: str) -> Authority:
-    found = Authority.objects.filter(name__iexact=name).first()
-    return found or upsert(Authority, {"name": name}, {}, reason=reason)[0]
+def _by_name(model, names: set[str], *, reason: str, user) -> dict[str, models.Model]:
+    """Authorities or providers by lower-case name: those recorded (matched without
+    regard to case), and the others created, with their name only and history."""
+    found: dict[str, models.Model] = {}
+    lowered = sorted({name.lower() for name in names})
+    for batch in _chunks(lowered):
+        for record in (
+            model.objects.annotate(lowered=Lower("name"))
+            .filter(lowered__in=batch)
+            .order_by("-pk")  # the first recorded wins, as .first() did
+        ):
+            found[record.lowered] = record
+    new = {}
+    for name in sorted(names):
+        if name.lower() not in found:
+            new.setdefault(name.lower(), model(name=name))
+    for record in new.values():
+        record.clean_fields()  # the field bounds (ui.bounds), as for every import
+    created = bulk_create_with_history(list(new.values()), reason=reason, user=user)
+    found.update((record.name.lower(), record) for record in created)
+    return found
 
 
-def _provider(name: str, reason: str) -> Provider | None:
-    if not name:
-        return None
-    found = Provider.objects.filter(name__iexact=name).first()
-    return found or upsert(Provider, {"name": name}, {}, reason=reason)[0]
+@dataclass
+class _Writes:
+    """Everything one batch writes, gathered first so each kind is one bulk write."""
+
+    new_contracts: list = field(default_factory=list)
+    changed_contracts: list = field(default_factory=list)
+    new_options: list = field(default_factory=list)
+    changed_options: list = field(default_factory=list)
+    new_shares: list = field(default_factory=list)
+    changed_shares: list = field(default_factory=list)
+    gone: list = field(default_factory=list)  # options and shares no longer in the file
 
 
-def _sync_options(contract: Contract, row: ParsedRow, reason: str) -> bool:
+# What an import may change on a contract (the rest is left as it is).
+CONTRACT_FIELDS = [
+    "title",
+    "description",
+    "service_area",
+    "start_date",
+    "initial_end_date",
+    "annual_value",
+    "annual_uplift_percent",
+    "uplift_from_year",
+    "procurement_route",
+    "stated_whole_life_value",
+    "lead_authority",
+    "provider",
+]
+
+
+def _new_parts(contract: Contract, row: ParsedRow, authorities, writes: _Writes) -> None:
+    statuses = _option_statuses(row, [])
+    writes.new_options += [
+        ExtensionOption(
+            contract=contract,
+            sequence=n,
+            months=o.months,
+            price=o.price,
+            status=statuses[n - 1],
+        )
+        for n, o in enumerate(row.options, start=1)
+    ]
+    writes.new_shares += [
+        CostShare(
+            contract=contract,
+            authority=authorities[s.authority.lower()],
+            percentage=s.percentage,
+            fixed_amount=s.fixed_amount,
+        )
+        for s in row.shares
+    ]
+
+
+def _sync_options(contract: Contract, row: ParsedRow, writes: _Writes) -> bool:
     existing = sorted(contract.options.all(), key=lambda o: o.sequence)
     statuses = _option_statuses(row, existing)
-    changed = False
-    for old in existing[len(row.options) :]:
-        old._change_reason = reason
-        old.delete()
-        changed = True
+    writes.gone += existing[len(row.options) :]
+    changed = len(existing) > len(row.options)
     for n, parsed in enumerate(row.options, start=1):
         values = {"months": parsed.months, "price": parsed.price, "status": statuses[n - 1]}
-        _, what = upsert(
-            ExtensionOption, {"contract": contract, "sequence": n}, values, reason=reason
-        )
-        changed = changed or what != "unchanged"
+        if n > len(existing):
+            writes.new_options.append(ExtensionOption(contract=contract, sequence=n, **values))
+            changed = True
+            continue
+        old = existing[n - 1]
+        if any(getattr(old, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(old, k, v)
+            writes.changed_options.append(old)
+            changed = True
     return changed
 
 
-def _sync_shares(contract: Contract, row: ParsedRow, reason: str) -> bool:
-    wanted = {}
-    for parsed in row.shares:
-        wanted[_authority(parsed.authority, reason).pk] = parsed
+def _sync_shares(contract: Contract, row: ParsedRow, authorities, writes: _Writes) -> bool:
+    wanted = {authorities[s.authority.lower()].pk: s for s in row.shares}
     changed = False
+    kept = set()
     for old in contract.shares.all():
-        if old.authority_id not in wanted:
-            old._change_reason = reason
-            old.delete()
+        parsed = wanted.get(old.authority_id)
+        if parsed is None:
+            writes.gone.append(old)
+            changed = True
+            continue
+        kept.add(old.authority_id)
+        if (old.percentage, old.fixed_amount) != (parsed.percentage, parsed.fixed_amount):
+            old.percentage, old.fixed_amount = parsed.percentage, parsed.fixed_amount
+            writes.changed_shares.append(old)
             changed = True
     for authority_id, parsed in wanted.items():
-        _, what = upsert(
-            CostShare,
-            {"contract": contract, "authority_id": authority_id},
-            {"percentage": parsed.percentage, "fixed_amount": parsed.fixed_amount},
-            reason=reason,
-        )
-        changed = changed or what != "unchanged"
+        if authority_id not in kept:
+            writes.new_shares.append(
+                CostShare(
+                    contract=contract,
+                    authority=authorities[parsed.authority.lower()],
+                    percentage=parsed.percentage,
+                    fixed_amount=parsed.fixed_amount,
+                )
+            )
+            changed = True
     return changed
 
 
-def apply(rows: list[ParsedRow], *, reason: str) -> dict[str, int]:
-    """Write every parsed row, all or nothing. Rows are matched by reference; a
-    contract that changes gets a new version, so open edit forms see the change."""
-    counts = {"added": 0, "updated": 0, "unchanged": 0}
-    with transaction.atomic():
-        for row in rows:
-            values = _contract_values(row)
-            values["lead_authority"] = _authority(row.lead_authority, reason)
-            values["provider"] = _provider(row.provider, reason)
-            contract = Contract.objects.filter(reference=row.reference).first()
-            if contract is None:
-                contract = Contract(reference=row.reference, **values)
-                contract._change_reason = reason
-                contract.save()
-                _sync_options(contract, row, reason)
-                _sync_shares(contract, row, reason)
-                counts["added"] += 1
-                continue
-            # Lock the row: an edit saved at the same time must not be overwritten.
-            contract = Contract.objects.select_for_update().get(pk=contract.pk)
-            parts_changed = _sync_options(contract, row, reason)
-            parts_changed = _sync_shares(contract, row, reason) or parts_changed
-            fields_changed = any(getattr(contract, k) != v for k, v in values.items())
-            if fields_changed or parts_changed:
-                for k, v in values.items():
-                    setattr(contract, k, v)
-                contract._change_reason = reason
-                contract.save()
-                counts["updated"] += 1
-            else:
-                counts["unchanged"] += 1
+def _write(writes: _Writes, pending_parts, *, reason: str, user) -> None:
+    """Deletes first (so a re-numbered option or a re-added share fits the unique
+    constraints), then contracts, then their options and shares."""
+    for record in writes.gone:
+        record._change_reason = reason
+        record._history_user = user
+        record.delete()
+    history = {"reason": reason, "user": user}
+    bulk_create_with_history(writes.new_contracts, **history)
+    for contract, row, authorities in pending_parts:  # the new contracts now have ids
+        _new_parts(contract, row, authorities, writes)
+    bulk_update_with_history(writes.changed_contracts, CONTRACT_FIELDS, **history)
+    bulk_update_with_history(writes.changed_options, ["months", "price", "status"], **history)
+    bulk_create_with_history(writes.new_options, **history)
+    bulk_update_with_history(writes.changed_shares, ["percentage", "fixed_amount"], **history)
+    bulk_create_with_history(writes.new_shares, **history)
+
+
+def _apply_batch(rows, authorities, providers, counts, *, reason: str, user) -> None:
+    existing = _existing_contracts([r.reference for r in rows], lock=True)
+    writes, pending_parts = _Writes(), []
+    for row in rows:
+        values = _contract_values(row)
+        values["lead_authority"] = authorities[row.lead_authority.lower()]
+        values["provider"] = providers[row.provider.lower()] if row.provider else None
+        contract = existing.get(row.reference)
+        if contract is None:
+            contract = Contract(reference=row.reference, **values)
+            writes.new_contracts.append(contract)
+            pending_parts.append((contract, row, authorities))
+            counts["added"] += 1
+            continue
+        parts_changed = _sync_options(contract, row, writes)
+        parts_changed = _sync_shares(contract, row, authorities, writes) or parts_changed
+        if parts_changed or any(getattr(contract, k) != v for k, v in values.items()):
+            # A contract whose options or shares change gets a new version too, so
+            # anyone editing it is told.
+            for k, v in values.items():
+                setattr(contract, k, v)
+            writes.changed_contracts.append(contract)
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+    _write(writes, pending_parts, reason=reason, user=user)
+
+
+def apply(rows: list[ParsedRow] | imports.Plan, *, reason: str, user=None) -> dict[str, int]:
+    """Write every parsed row, all or nothing, in batches. Rows are matched by
+    reference; unchanged contracts are not written at all; every write keeps the
+    history a save would (audit.bulk), and a changed contract gets a new version."""
+    if isinstance(rows, imports.Plan):
+        rows = rows.rows
+    counts = dict.fromkeys(imports.COUNT_KEYS.values(), 0)
+    # One transaction; the contracts' stored figures are written once, at its end.
+    with transaction.atomic(), deferred():
+        authorities = _by_name(
+            Authority,
+            {r.lead_authority for r in rows} | {s.authority for r in rows for s in r.shares},
+            reason=reason,
+            user=user,
+        )
+        providers = _by_name(
+            Provider, {r.provider for r in rows if r.provider}, reason=reason, user=user
+        )
+        for batch in _chunks(rows):
+            _apply_batch(batch, authorities, providers, counts, reason=reason, user=user)
     return counts
+
+
+IMPORTER = imports.Importer(
+    name="contracts",
+    plural="contracts",
+    permission="contracts.add_contract",
+    plan=plan,
+    apply=apply,
+    upload_template="contracts/contract_import.html",
+    preview_template="contracts/contract_import_preview.html",
+    preview_context=_preview_context,
+    upload_url_name="contracts:import",
+    done_url_name="contracts:list",
+    upload_context={"title": "Import contracts"},
+)
 
 
 # --- Exporting -----------------------------------------------------------------------
@@ -628,7 +836,7 @@ def export_line(contract, figures) -> list[str]:
 def export_rows(contracts) -> Iterator[list[str]]:
     """The header, then each of ``contracts`` (pass Contract.objects.with_related())."""
     yield COLUMNS + COMPUTED_COLUMNS
-    for contract in contracts:
+    for contract in exports.iterate(contracts):
         yield export_line(contract, figures_for(contract))
 
 

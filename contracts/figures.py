@@ -4,13 +4,24 @@ Pages, exports, imports, PDFs and the decisions and grants apps all call
 ``figures_for(contract)``, so every figure comes from the same rule. It reads the
 contract's options and shares through ``.all()``, so callers that list many contracts
 prefetch them (``Contract.objects.with_related()``) and pay no query per row.
+
+The figures that do not depend on the day are also stored (contracts.models,
+``ContractFigures``, ``ShareFigures``, ``YearFigures``) by :func:`store_figures`, which
+runs ``figures_for`` itself: the stored tables are its output, written whenever a
+contract, option or share is saved or deleted (see contracts.models for why there).
+:func:`stale_figures` finds stored figures that no longer agree with ``figures_for``.
 """
 
+import decimal
+import threading
+from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from contracts import rules
@@ -152,3 +163,227 @@ def rows_for(contracts, today: date | None = None, known: dict | None = None) ->
     today = today or timezone.localdate()
     known = known or {}
     return [ContractRow(c, known.get(c.pk) or figures_for(c, today=today)) for c in contracts]
+
+
+# --- Stored figures ---------------------------------------------------------------------
+
+STORE_BATCH = 500
+_pending = threading.local()
+
+
+def _stored_models():
+    from contracts.models import Contract, ContractFigures, CostShare, ShareFigures, YearFigures
+
+    return Contract, ContractFigures, CostShare, ShareFigures, YearFigures
+
+
+def _batches(ids: list, size: int = STORE_BATCH):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _computed_in_batches(contract_ids, stored_models):
+    """(contract, figures) for each id that exists, prefetching a batch at a time:
+    three queries a batch, none a contract."""
+    Contract, _, CostShare, _, _ = stored_models
+    ids = sorted(set(contract_ids))
+    for batch in _batches(ids):
+        contracts = (
+            Contract._base_manager.filter(pk__in=batch)
+            .select_related("lead_authority")
+            .prefetch_related(
+                "options",
+                models.Prefetch("shares", CostShare._base_manager.select_related("authority")),
+            )
+        )
+        for contract in contracts:
+            yield contract, figures_for(contract)
+
+
+@dataclass(frozen=True)
+class StoredValues:
+    """What the three tables hold for one contract, comparable with ==."""
+
+    main: tuple
+    shares: tuple
+    years: tuple
+
+
+MAIN_FIELDS = (
+    "current_end",
+    "maximum_end",
+    "whole_life_value",
+    "value_to_current_end",
+    "reconciliation_state",
+    "reconciliation_difference",
+)
+SHARE_FIELDS = ("position", "authority_id", "label", "annual", "whole_life")
+YEAR_FIELDS = ("financial_year", "amount")
+
+
+def _values_of(figures: ContractFigures) -> StoredValues:
+    reconciliation = figures.reconciliation
+    if reconciliation is None:
+        state, difference = "", None
+    else:
+        state = "ok" if reconciliation.ok else "mismatch"
+        difference = reconciliation.stated - reconciliation.computed
+    main = (
+        figures.current_end,
+        figures.maximum_end,
+        figures.whole_life_value,
+        figures.value_to_current_end,
+        state,
+        difference,
+    )
+    shares = tuple(
+        (position, share.authority.pk, share.label, share.annual, share.whole_life)
+        for position, share in enumerate(figures.shares)
+    )
+    years = tuple(figures.financial_years.items())
+    return StoredValues(main, shares, years)
+
+
+def store_figures(contract_ids: Iterable[int], *, stored_models=None) -> int:
+    """Compute the figures of these contracts with ``figures_for`` and write them.
+
+    In bulk, a batch at a time: the one-to-one row is upserted, the share and year rows
+    replaced. Ids of contracts that no longer exist are skipped (their rows went with
+    them). Returns the number of contracts stored. ``stored_models`` is for the data
+    migration, which passes its historical models.
+    """
+    stored_models = stored_models or _stored_models()
+    _, ContractFigures, _, ShareFigures, YearFigures = stored_models
+    ids = sorted({pk for pk in contract_ids if pk is not None})
+    count = 0
+    for batch in _batches(ids):
+        mains, shares, years = [], [], []
+        for contract, figures in _computed_in_batches(batch, stored_models):
+            values = _values_of(figures)
+            main = dict(zip(MAIN_FIELDS, values.main, strict=True))
+            mains.append(ContractFigures(contract_id=contract.pk, **main))
+            shares += [
+                ShareFigures(contract_id=contract.pk, **dict(zip(SHARE_FIELDS, row, strict=True)))
+                for row in values.shares
+            ]
+            years += [
+                YearFigures(contract_id=contract.pk, **dict(zip(YEAR_FIELDS, row, strict=True)))
+                for row in values.years
+            ]
+        with transaction.atomic(savepoint=False):
+            if mains:
+                now = timezone.now()
+                for row in mains:
+                    row.computed_at = now
+                ContractFigures.objects.bulk_create(
+                    mains,
+                    update_conflicts=True,
+                    unique_fields=["contract"],
+                    update_fields=[*MAIN_FIELDS, "computed_at"],
+                )
+            ShareFigures.objects.filter(contract_id__in=batch).delete()
+            YearFigures.objects.filter(contract_id__in=batch).delete()
+            ShareFigures.objects.bulk_create(shares)
+            YearFigures.objects.bulk_create(years)
+        count += len(mains)
+    return count
+
+
+def _as_stored(value):
+    """A value as the database gives it back: SQLite keeps 15 significant digits of a
+    decimal (it stores a REAL), so far beyond the value bounds' usual sizes a
+    whole-life value comes back rounded there; PostgreSQL keeps every digit."""
+    if isinstance(value, Decimal) and connection.vendor == "sqlite":
+        rounded = decimal.Context(prec=15).create_decimal_from_float(float(value))
+        return rounded.quantize(rules.PENNY, context=decimal.Context(prec=rules.MONEY_PRECISION))
+    return value
+
+
+def _as_stored_values(values: StoredValues) -> StoredValues:
+    def each(row):
+        return tuple(_as_stored(v) for v in row)
+
+    return StoredValues(
+        each(values.main),
+        tuple(each(r) for r in values.shares),
+        tuple(each(r) for r in values.years),
+    )
+
+
+def _read_stored(batch: list[int], stored_models) -> dict[int, StoredValues]:
+    _, ContractFigures, _, ShareFigures, YearFigures = stored_models
+    mains = {
+        row[0]: row[1:]
+        for row in ContractFigures.objects.filter(contract_id__in=batch).values_list(
+            "contract_id", *MAIN_FIELDS
+        )
+    }
+    shares: dict[int, list] = {}
+    for row in (
+        ShareFigures.objects.filter(contract_id__in=batch)
+        .order_by("contract_id", "position")
+        .values_list("contract_id", *SHARE_FIELDS)
+    ):
+        shares.setdefault(row[0], []).append(row[1:])
+    years: dict[int, list] = {}
+    for row in (
+        YearFigures.objects.filter(contract_id__in=batch)
+        .order_by("contract_id", "financial_year")
+        .values_list("contract_id", *YEAR_FIELDS)
+    ):
+        years.setdefault(row[0], []).append(row[1:])
+    return {
+        pk: StoredValues(main, tuple(shares.get(pk, ())), tuple(years.get(pk, ())))
+        for pk, main in mains.items()
+    }
+
+
+def stale_figures(contract_ids: Iterable[int] | None = None) -> list[int]:
+    """Ids of the contracts (all, or these) whose stored figures differ from what
+    ``figures_for`` gives now, missing rows included, in id order."""
+    stored_models = _stored_models()
+    Contract = stored_models[0]
+    if contract_ids is None:
+        ids = list(Contract._base_manager.order_by("pk").values_list("pk", flat=True))
+    else:
+        ids = sorted(set(contract_ids))
+    stale = []
+    for batch in _batches(ids):
+        stored = _read_stored(batch, stored_models)
+        for contract, figures in _computed_in_batches(batch, stored_models):
+            fresh = _as_stored_values(_values_of(figures))
+            if stored.get(contract.pk) != fresh:
+                stale.append(contract.pk)
+    return stale
+
+
+def figures_changed(contract_ids: Iterable[int]) -> None:
+    """Something that feeds these contracts' figures was written: store them now, or
+    at the end of the enclosing :func:`deferred` block."""
+    pending = getattr(_pending, "ids", None)
+    if pending is not None:
+        pending.update(pk for pk in contract_ids if pk is not None)
+    else:
+        store_figures(contract_ids)
+
+
+@contextmanager
+def deferred():
+    """Batch the figures of every write in the block into one store at its end.
+
+    The block runs in a transaction (a savepoint inside one), and the store is its
+    last step, so the figures are written in the same transaction as the changes that
+    fed them; an exception rolls the block back and stores nothing. Nested blocks
+    store once, at the end of the outermost.
+    """
+    if getattr(_pending, "ids", None) is not None:
+        yield
+        return
+    _pending.ids = set()
+    try:
+        with transaction.atomic():
+            yield
+            ids, _pending.ids = _pending.ids, None
+            store_figures(ids)
+    finally:
+        _pending.ids = None

@@ -1,13 +1,11 @@
 import django_filters
 from django import forms
-from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from contracts import rules
-from contracts.figures import figures_for
 from contracts.forms import DATE_FORMATS
-from contracts.models import Authority, Contract, Provider
+from contracts.models import Authority, Contract, CostShare, Provider, status_condition
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -52,22 +50,9 @@ class ProviderFilter(SearchFilterSet):
 STATUS_CHOICES = [(s, s.replace("_", " ").capitalize()) for s in rules.CONTRACT_STATUSES]
 
 
-def _with_figures(queryset, keep, known: dict) -> models.QuerySet:
-    """Filter on a computed figure: computed by figures_for for the candidates, so the
-    register filters on the same number it shows. ``known`` keeps each contract's
-    figures by id, so a second such filter and the register's rows reuse them."""
-    today = timezone.localdate()
-    ids = []
-    for contract in queryset.with_related():
-        if contract.pk not in known:
-            known[contract.pk] = figures_for(contract, today=today)
-        if keep(known[contract.pk]):
-            ids.append(contract.pk)
-    return queryset.filter(pk__in=ids)
-
-
 class ContractFilter(SearchFilterSet):
     search_fields = ("reference", "title", "description", "lot", "notes")
+    MAX_LISTED_PROVIDERS = 1000
     status = django_filters.ChoiceFilter(
         label="Status", choices=STATUS_CHOICES, empty_label="Any", method="filter_status"
     )
@@ -111,33 +96,46 @@ class ContractFilter(SearchFilterSet):
         ]
 
     def search(self, queryset, name, value):
-        return super().search(queryset, name, value) | queryset.filter(
-            provider__name__icontains=value.strip()
-        )
+        """Part of the reference, title, description, lot, notes or provider's name.
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.figures: dict = {}  # contract id -> figures, computed by the filters
+        Every condition is on the contract's own columns (the providers that match are
+        looked up first), so on PostgreSQL each can use its trigram index (migration
+        0011) and the planner can OR them together; SQLite reads every row."""
+        value = value.strip()
+        query = Q()
+        for field in self.search_fields:
+            query |= Q(**{f"{field}__icontains": value})
+        providers = Provider.objects.filter(name__icontains=value).values_list("pk", flat=True)
+        matched = list(providers[: self.MAX_LISTED_PROVIDERS + 1])
+        if len(matched) > self.MAX_LISTED_PROVIDERS:
+            query |= Q(provider_id__in=providers)  # too many to list: a subquery
+        elif matched:
+            query |= Q(provider_id__in=matched)
+        return queryset.filter(query)
 
     def filter_status(self, queryset, name, value):
-        return _with_figures(queryset, lambda f: f.status == value, self.figures)
+        return queryset.filter(status_condition(value, timezone.localdate()))
 
     def filter_provider(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(
-            Q(provider__name__icontains=value) | Q(subcontractors__name__icontains=value)
-        ).distinct()
+        partners = Contract.subcontractors.through.objects.filter(
+            contract_id=OuterRef("pk"), provider__name__icontains=value
+        )
+        return queryset.filter(Q(provider__name__icontains=value) | Q(Exists(partners)))
 
     def filter_authority(self, queryset, name, value):
         value = value.strip()
+        sharing = CostShare.objects.filter(
+            contract_id=OuterRef("pk"), authority__name__icontains=value
+        )
         return queryset.filter(
             Q(lead_authority__name__icontains=value)
             | Q(lead_authority__short_name__iexact=value)
-            | Q(shares__authority__name__icontains=value)
-        ).distinct()
+            | Q(Exists(sharing))
+        )
 
     def filter_ends_from(self, queryset, name, value):
-        return _with_figures(queryset, lambda f: f.current_end >= value, self.figures)
+        return queryset.filter(stored__current_end__gte=value)
 
     def filter_ends_to(self, queryset, name, value):
-        return _with_figures(queryset, lambda f: f.current_end <= value, self.figures)
+        return queryset.filter(stored__current_end__lte=value)

@@ -17,6 +17,7 @@ from contracts.models import (
 from decisions.models import Decision
 from ui.bounds import MAX_TERM_MONTHS, UPLIFT_FROM_YEAR_MAX, UPLIFT_MAX_PERCENT
 from ui.forms import GovukForm, GovukModelForm, ReasonField, RowFormSet, inline_formset
+from ui.lookup import AUTHORITIES, DECISIONS, PROVIDERS, LookupField, set_user
 
 CHARITY_NUMBER = re.compile(r"^\d{6,8}(-\d{1,2})?$")
 COMPANY_NUMBER = re.compile(r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$")
@@ -150,55 +151,22 @@ class MoneyField(forms.CharField):
         return amount
 
 
-class NamedChoiceField(forms.ModelChoiceField):
-    """A record chosen by typing its name, so the field works with thousands of rows
-    and without JavaScript. An unknown name is refused with the name quoted."""
-
-    def __init__(self, queryset, *, kind: str, **kwargs):
-        self.kind = kind
-        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off"}))
-        super().__init__(queryset, to_field_name="name", **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, int):
-            found = self.queryset.filter(pk=value).first()
-            return found.name if found else value
-        if hasattr(value, "name"):
-            return value.name
-        return value
-
-    def to_python(self, value):
-        value = (value or "").strip()
-        if not value:
-            return None
-        if "\x00" in value:
-            # PostgreSQL refuses a NUL even in a lookup (a 500 before this check).
-            raise forms.ValidationError(f"Enter the {self.kind}'s name without a null character.")
-        found = self.queryset.filter(name__iexact=value).first()
-        if found is None:
-            raise forms.ValidationError(
-                f"There is no {self.kind} called “{value}”. Check the spelling, or add the "
-                f"{self.kind} first."
-            )
-        return found
-
-
 class ContractForm(GovukModelForm):
-    provider = NamedChoiceField(
-        Provider.objects.all(),
-        kind="provider",
+    provider = LookupField(
+        Provider.objects.order_by("name"),
+        lookup=PROVIDERS,
         required=False,
-        help_text="Type the provider's name as it appears on the providers page. "
-        "Leave blank until the contract is awarded.",
+        help_text="Its name, or part of it. Leave blank until the contract is awarded.",
     )
     subcontractor_names = forms.CharField(
         label="Alliance partners or subcontractors (optional)",
         required=False,
         help_text="Providers' names, separated by semicolons.",
     )
-    lead_authority = NamedChoiceField(
-        Authority.objects.all(),
-        kind="authority",
+    lead_authority = LookupField(
+        Authority.objects.order_by("name"),
+        lookup=AUTHORITIES,
+        noun="lead authority",
         help_text="Type the council's name, for example Kent County Council.",
         error_messages={"required": "Enter the lead authority."},
     )
@@ -317,16 +285,23 @@ class ContractForm(GovukModelForm):
             )
 
     def clean_subcontractor_names(self) -> list:
-        names = [n.strip() for n in self.cleaned_data["subcontractor_names"].split(";")]
-        found = {n: Provider.objects.filter(name__iexact=n).first() for n in names if n}
-        missing = [n for n, provider in found.items() if provider is None]
-        if missing:
+        """Each name (or part of one) must match one provider, as the provider box does."""
+        names = [" ".join(n.split()) for n in self.cleaned_data["subcontractor_names"].split(";")]
+        providers = Provider.objects.order_by("name")
+        found = {n: PROVIDERS.find(providers, n) for n in dict.fromkeys(names) if n}
+        problems = []
+        for name, matches in found.items():
+            if not matches:
+                problems.append(f"No provider matches “{name}”.")
+            elif len(matches) > 1:
+                shown = "; ".join(p.name for p in matches[:5])
+                more = ", and more" if len(matches) > 5 else ""
+                problems.append(f"“{name}” matches several providers ({shown}{more}).")
+        if problems:
             raise forms.ValidationError(
-                "There is no provider called "
-                + ", ".join(f"“{n}”" for n in missing)
-                + ". Check the spelling, or add the provider first."
+                " ".join(problems) + " Enter each provider's name, separated by semicolons."
             )
-        return list(found.values())
+        return list(dict.fromkeys(matches[0] for matches in found.values()))
 
     def clean_stated_whole_life_value(self) -> str:
         text = self.cleaned_data["stated_whole_life_value"].strip()
@@ -398,9 +373,9 @@ class OptionForm(SubForm):
 
 
 class ShareForm(SubForm):
-    authority = NamedChoiceField(
-        Authority.objects.all(),
-        kind="authority",
+    authority = LookupField(
+        Authority.objects.order_by("name"),
+        lookup=AUTHORITIES,
         label="Authority",
         error_messages={"required": "Enter the authority that pays this share."},
     )
@@ -529,44 +504,24 @@ class OptionDecisionForm(GovukForm):
         error_messages={"required": "Choose whether to exercise or decline the option."},
     )
     decided_on = _date_field("Date of the decision")
-    authorising_decision = forms.ModelChoiceField(
-        queryset=Decision.objects.all(),
+    authorising_decision = LookupField(
+        Decision.objects.none(),
+        lookup=DECISIONS,
+        noun="authorising decision",
+        suggest=False,  # only the contract's own councils' decisions may be chosen
         required=False,
         label="Authorising decision (optional)",
-        help_text="The decision, or delegation under it, that authorises this.",
-        empty_label="None recorded",
+        help_text="The decision, or delegation under it, that authorises this: its number, "
+        "for example 24/00056, or part of its subject. Leave blank if none is recorded.",
     )
     reason = ReasonField(required=True, label="Reason")
 
-    def __init__(self, *args, authority_ids=None, **kwargs):
+    def __init__(self, *args, authority_ids=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        decisions = Decision.objects.select_related("authority")
+        decisions = Decision.objects.select_related("authority").order_by("-number")
         if authority_ids is not None:
-            # Only the contract's own councils can authorise it, which keeps the list short.
+            # Only the contract's own councils can authorise it.
             decisions = decisions.filter(authority_id__in=authority_ids)
         self.fields["authorising_decision"].queryset = decisions
+        set_user(self, user)
         self.fields["reason"].error_messages["required"] = "Enter the reason for the decision."
-
-
-class ImportForm(GovukForm):
-    submit_label = "Upload and preview"
-    MAX_BYTES = 5 * 1024 * 1024
-
-    file = forms.FileField(
-        label="CSV file",
-        help_text="In the contracts CSV format, with the header row first. Nothing is "
-        "saved until you confirm the preview.",
-        error_messages={"required": "Choose a CSV file to upload."},
-    )
-
-    def clean_file(self) -> str:
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("The file must be smaller than 5 MB.")
-        raw = upload.read()
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                return raw.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-        raise forms.ValidationError("The file must be a CSV saved as text (UTF-8).")

@@ -3,11 +3,15 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
+from audit.bulk import bulk_written
 from audit.models import AuditedModel, AuditedQuerySet, audited_history
+from contracts import rules
 from contracts.rules import term_end
 from ui.bounds import (
     MAX_TERM_MONTHS,
@@ -166,6 +170,76 @@ class StrategicPriority(AuditedModel):
         return f"{self.number}. {self.name}" if self.number else self.name
 
 
+def _not_started(today: date) -> Q:
+    return Q(start_date__isnull=True) | Q(start_date__gt=today)
+
+
+def _not_terminated(today: date) -> Q:
+    return Q(terminated_on__isnull=True) | Q(terminated_on__gt=today)
+
+
+def status_expression(today: date) -> models.Case:
+    """A contract's status on ``today`` in SQL: exactly rules.derive_status, over the
+    contract's dates, its procurement stage and its stored current end.
+
+    The cases in derive_status's order: terminated on or before today; not started
+    (no start, or a later one) gives the procurement stage when it is in procurement
+    or standstill, else pipeline; after the current end (the initial end when no
+    figures are stored) expired; after the initial end in extension; else live.
+    """
+    from django.db.models.functions import Coalesce
+    from django.db.models.lookups import LessThan
+
+    end = Coalesce(models.F("stored__current_end"), models.F("initial_end_date"))
+    not_started = _not_started(today)
+    return models.Case(
+        models.When(terminated_on__lte=today, then=models.Value(rules.TERMINATED)),
+        *(
+            models.When(not_started & Q(procurement_stage=stage), then=models.Value(stage))
+            for stage in rules.PROCUREMENT_STAGES
+        ),
+        models.When(not_started, then=models.Value(rules.PIPELINE)),
+        models.When(LessThan(end, models.Value(today)), then=models.Value(rules.EXPIRED)),
+        models.When(initial_end_date__lt=today, then=models.Value(rules.IN_EXTENSION)),
+        default=models.Value(rules.LIVE),
+        output_field=models.CharField(),
+    )
+
+
+def status_condition(status: str, today: date) -> Q:
+    """A WHERE clause for "the status on ``today`` is ``status``", equal to
+    ``status_expression(today) == status`` but written on the columns so that an index
+    on each (start, initial end, stored current end) can serve it. It reads the stored
+    current end, which every contract has (contracts.figures)."""
+    live_or_after = _not_terminated(today) & Q(start_date__lte=today)
+    before = _not_terminated(today) & _not_started(today)
+    conditions = {
+        rules.TERMINATED: Q(terminated_on__lte=today),
+        rules.IN_PROCUREMENT: before & Q(procurement_stage=rules.IN_PROCUREMENT),
+        rules.STANDSTILL: before & Q(procurement_stage=rules.STANDSTILL),
+        rules.PIPELINE: before & ~Q(procurement_stage__in=rules.PROCUREMENT_STAGES),
+        rules.EXPIRED: live_or_after & Q(stored__current_end__lt=today),
+        # The current end is never before the initial end, so these need only one.
+        rules.IN_EXTENSION: live_or_after
+        & Q(initial_end_date__lt=today, stored__current_end__gte=today),
+        rules.LIVE: live_or_after & Q(initial_end_date__gte=today),
+    }
+    if status not in conditions:
+        raise ValueError(f"Unknown contract status {status!r}.")
+    return conditions[status]
+
+
+def _label_order(field: str, choices) -> models.Case:
+    """A sort key putting ``field``'s codes in the order of their labels, as people
+    read them (pages show labels)."""
+    ranked = sorted(choices, key=lambda choice: str(choice[1]))
+    return models.Case(
+        *(models.When(**{field: code}, then=rank) for rank, (code, _) in enumerate(ranked)),
+        default=len(ranked),
+        output_field=models.IntegerField(),
+    )
+
+
 class ContractQuerySet(AuditedQuerySet):
     def with_related(self):
         """Everything ``figures_for`` and the register read, so no query runs per row."""
@@ -174,7 +248,7 @@ class ContractQuerySet(AuditedQuerySet):
                 "options",
                 queryset=ExtensionOption.objects.select_related("authorising_decision"),
             ),
-            "shares__authority",
+            models.Prefetch("shares", queryset=CostShare.objects.select_related("authority")),
             "subcontractors",
             "strategic_priorities",
         )
@@ -183,19 +257,48 @@ class ContractQuerySet(AuditedQuerySet):
         return self.filter(terminated_on__isnull=True)
 
     def ending_within(self, *, days: int, today: date | None = None):
-        """Contracts whose current end (after exercised options) falls in the next
-        ``days`` days. The current end comes from contracts.figures, so it is computed
-        for the candidates: the current end is never before the initial end, so only
-        contracts whose initial end is within the window can qualify."""
-        from contracts.figures import figures_for
-
+        """Contracts not terminated whose current end (after exercised options) falls in
+        the next ``days`` days: a range on the stored current end (indexed)."""
         today = today or timezone.localdate()
-        horizon = today + timedelta(days=days)
-        candidates = self.not_terminated().filter(initial_end_date__lte=horizon).with_related()
-        ids = [
-            c.pk for c in candidates if today <= figures_for(c, today=today).current_end <= horizon
-        ]
-        return self.filter(pk__in=ids)
+        return self.not_terminated().filter(
+            stored__current_end__gte=today, stored__current_end__lte=today + timedelta(days=days)
+        )
+
+    def with_stored(self):
+        """With the stored figures (contracts.figures) joined: ``contract.stored``."""
+        return self.select_related("stored")
+
+    def with_status(self, today: date | None = None):
+        """Annotated with ``status`` on ``today``, as rules.derive_status gives it."""
+        return self.annotate(status=status_expression(today or timezone.localdate()))
+
+    def for_register(self, today: date | None = None):
+        """As the register reads them (contracts.tables.ContractTable): the stored
+        figures, provider and lead authority joined, ``status`` annotated, a sort key
+        for each choice shown by its label, and the stored shares of the rows fetched
+        in one query. Contracts without stored figures (never: contracts.figures) are
+        left out, as the join is an inner one so that a sort on a stored column can
+        walk its index."""
+        return (
+            self.filter(stored__isnull=False)
+            .select_related("stored", "provider", "lead_authority")
+            .prefetch_related(
+                models.Prefetch(
+                    "stored_shares",
+                    queryset=ShareFigures.objects.select_related("authority").order_by("position"),
+                )
+            )
+            .annotate(
+                status=status_expression(today or timezone.localdate()),
+                service_area_order=_label_order("service_area", Contract.ServiceArea.choices),
+                procurement_route_order=_label_order("procurement_route", Contract.Route.choices),
+            )
+        )
+
+    def with_status_of(self, status: str, today: date | None = None):
+        """Those whose status on ``today`` is ``status``: a WHERE clause on the stored
+        dates that can use their indexes (see status_condition)."""
+        return self.filter(status_condition(status, today or timezone.localdate()))
 
     def with_option_notice_within(self, *, days: int, today: date | None = None):
         """Contracts with a pending option whose notice deadline is in the next ``days``."""
@@ -330,11 +433,31 @@ class Contract(AuditedModel):
                 name="contract_term_at_most_30_years",
             ),
         ]
+        # The register's status filters and sorts (the stored figures have their own);
+        # the id breaks ties, as the register orders.
+        indexes = [
+            models.Index(fields=["initial_end_date", "id"], name="contract_initial_end"),
+            models.Index(fields=["start_date", "id"], name="contract_start"),
+            models.Index(fields=["annual_value", "id"], name="contract_annual_value"),
+        ]
 
     def clean(self) -> None:
         """The initial term is at most 30 years (ui.bounds), so the value schedule and
         the dates after options stay in range."""
         super().clean()
+        if self.stated_whole_life_value:
+            # Its figures are stored on save, and reconcile against this figure.
+            try:
+                rules.parse_money(self.stated_whole_life_value)
+            except rules.MoneyError:
+                raise ValidationError(
+                    {
+                        "stated_whole_life_value": (
+                            "Enter the stated whole-life value as the report wrote it, for "
+                            "example £4,099,533.88 or £4.1m."
+                        )
+                    }
+                ) from None
         start, end = self.start_date, self.initial_end_date
         if not (start and end) or check_date(start) or check_date(end):
             return  # the date fields' own validators give the message
@@ -360,6 +483,12 @@ class Contract(AuditedModel):
         """The option to decide next: options are taken in order (DOMAIN "Term")."""
         pending = [o for o in self.options.all() if o.status == ExtensionOption.Status.PENDING]
         return min(pending, key=lambda o: o.sequence, default=None)
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            if _feeds_figures(kwargs.get("update_fields"), CONTRACT_FIGURE_FIELDS):
+                _figures_changed([self.pk])
 
 
 @bounded()
@@ -412,6 +541,11 @@ class CostShare(AuditedModel):
         if self.percentage is not None:
             return f"{self.authority}: {self.percentage.normalize()}%"
         return f"{self.authority}: £{self.fixed_amount:,.2f} a year"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            _figures_changed([self.contract_id])
 
 
 @bounded()
@@ -472,9 +606,197 @@ class ExtensionOption(AuditedModel):
     def __str__(self) -> str:
         return f"Option {self.sequence} ({self.months} months, {self.get_status_display().lower()})"
 
+    def save(self, *args, **kwargs):
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            if _feeds_figures(kwargs.get("update_fields"), OPTION_FIGURE_FIELDS):
+                _figures_changed([self.contract_id])
+
 
 def options_too_long_message() -> str:
     return (
         f"The options of a contract can add up to {MAX_TERM_MONTHS} months "
         f"({MAX_TERM_YEARS} years) at most."
     )
+
+
+# --- Stored figures ---------------------------------------------------------------------
+#
+# Each contract's figures (contracts.figures.figures_for, the one implementation of the
+# rules) are also kept in three tables, so the register, the dashboards and the
+# summaries filter, sort and add up in SQL instead of computing every contract on
+# every request. They are derived data, always rebuildable (``manage.py
+# refresh_figures``): plain tables with no history and no version.
+#
+# Why the model layer writes them. Every change that feeds a figure is a save or a
+# delete of a Contract, an ExtensionOption or a CostShare, whatever path makes it:
+# the contract form and option decisions (contracts.services), the CSV import, the
+# admin and its inlines, management commands, the demo data, factories in tests, and
+# audit.bulk for bulk writes. Writing the figures in those models' save() (and on
+# their deletion, by the post_delete receiver below, which also sees queryset
+# deletes) means no path can forget them and a new path gets them for nothing; each
+# store runs in the same transaction as the write that fed it. Several writes in a
+# row (a contract with its options and shares) are batched into one store at the end
+# by ``contracts.figures.deferred()``.
+
+# The fields of each model that feed the stored figures: a save naming others in
+# ``update_fields`` stores nothing.
+CONTRACT_FIGURE_FIELDS = frozenset(
+    {
+        "start_date",
+        "initial_end_date",
+        "annual_value",
+        "annual_uplift_percent",
+        "uplift_from_year",
+        "stated_whole_life_value",
+        "lead_authority",
+        "lead_authority_id",
+    }
+)
+OPTION_FIGURE_FIELDS = frozenset(
+    {"contract", "contract_id", "sequence", "months", "price", "status"}
+)
+
+# A whole-life value can be far above one year's bound (ui.bounds.MONEY_MAX, £10bn):
+# 60 contract years (30 + 30 of options) of £10bn compounding at 25% a year need 17
+# digits of pounds (contracts.rules, MONEY_PRECISION), so 18 + 2 for pence.
+WIDE_MONEY = {"max_digits": 20, "decimal_places": 2}
+
+
+def _feeds_figures(update_fields, feeding: frozenset) -> bool:
+    return update_fields is None or bool(feeding.intersection(update_fields))
+
+
+def _figures_changed(contract_ids) -> None:
+    from contracts.figures import figures_changed
+
+    figures_changed(contract_ids)
+
+
+class ContractFigures(models.Model):
+    """A contract's figures as contracts.figures computes them (derived, rebuildable).
+
+    Only figures that do not depend on the day are kept; the status, which does, is a
+    database expression over these dates (``Contract.objects.with_status``).
+    """
+
+    class Reconciliation(models.TextChoices):
+        NONE = "", "Nothing stated"
+        OK = "ok", "Agrees"
+        MISMATCH = "mismatch", "Mismatch"
+
+    contract = models.OneToOneField(
+        Contract, primary_key=True, on_delete=models.CASCADE, related_name="stored"
+    )
+    current_end = models.DateField()
+    maximum_end = models.DateField()
+    whole_life_value = models.DecimalField(**WIDE_MONEY)
+    value_to_current_end = models.DecimalField(**WIDE_MONEY)
+    reconciliation_state = models.CharField(
+        max_length=8, choices=Reconciliation.choices, blank=True, default=""
+    )
+    # The stated whole-life value less the computed one; None when nothing is stated.
+    reconciliation_difference = models.DecimalField(**WIDE_MONEY, null=True, blank=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "contract figures"
+        indexes = [
+            # The register sorts on these, ties broken by the contract.
+            models.Index(fields=["current_end", "contract"], name="figures_current_end"),
+            models.Index(fields=["maximum_end", "contract"], name="figures_maximum_end"),
+            models.Index(fields=["whole_life_value", "contract"], name="figures_whole_life"),
+            models.Index(
+                fields=["value_to_current_end", "contract"], name="figures_to_current_end"
+            ),
+            models.Index(fields=["reconciliation_state"], name="figures_reconciliation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Figures of contract {self.contract_id}"
+
+    @property
+    def reconciliation_stated(self):
+        if self.reconciliation_difference is None:
+            return None
+        return self.whole_life_value + self.reconciliation_difference
+
+    @property
+    def reconciliation_label(self) -> str:
+        """As rules.Reconciliation.label: "ok", "mismatch: stated X, computed Y" or ""."""
+        if self.reconciliation_state == self.Reconciliation.MISMATCH:
+            return (
+                f"mismatch: stated {self.reconciliation_stated:f}, "
+                f"computed {self.whole_life_value:f}"
+            )
+        return self.reconciliation_state
+
+
+class ShareFigures(models.Model):
+    """One authority's part of a contract's annual and whole-life value (derived), as
+    contracts.figures splits it; the lead authority's 100% when no shares are recorded."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="stored_shares")
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="stored_shares")
+    position = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=60)  # "48.6%" or "£1,517,000.00 a year"
+    annual = models.DecimalField(**WIDE_MONEY)
+    whole_life = models.DecimalField(**WIDE_MONEY)
+
+    class Meta:
+        ordering = ["contract", "position"]
+        verbose_name_plural = "share figures"
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "position"], name="share_figures_unique")
+        ]
+        indexes = [models.Index(fields=["authority", "contract"], name="share_figures_authority")]
+
+    def __str__(self) -> str:
+        return f"{self.authority_id}: {self.label}"
+
+
+class YearFigures(models.Model):
+    """A contract's value in one financial year (derived: rules.financial_year_profile)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="stored_years")
+    financial_year = models.CharField(max_length=7)  # "2024/25"
+    amount = models.DecimalField(**WIDE_MONEY)
+
+    class Meta:
+        ordering = ["contract", "financial_year"]
+        verbose_name_plural = "year figures"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "financial_year"], name="year_figures_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["financial_year", "contract"], name="year_figures_year")]
+
+    def __str__(self) -> str:
+        return f"{self.financial_year}: {self.amount}"
+
+
+@receiver(post_delete, sender=ExtensionOption)
+@receiver(post_delete, sender=CostShare)
+def _part_deleted(sender, instance, origin=None, **kwargs) -> None:
+    """An option or share deleted, alone or by a queryset: store its contract's figures.
+
+    Not when the deletion started from the contract itself (an instance or a
+    queryset of contracts): the contract and its stored figures are going too.
+    """
+    if isinstance(origin, Contract) or (
+        isinstance(origin, models.QuerySet) and origin.model is Contract
+    ):
+        return
+    _figures_changed([instance.contract_id])
+
+
+@receiver(bulk_written, sender=Contract)
+@receiver(bulk_written, sender=ExtensionOption)
+@receiver(bulk_written, sender=CostShare)
+def _bulk_written(sender, objs, fields=None, **kwargs) -> None:
+    """audit.bulk wrote contracts, options or shares: store their contracts' figures."""
+    feeding = CONTRACT_FIGURE_FIELDS if sender is Contract else OPTION_FIGURE_FIELDS
+    if sender is not CostShare and not _feeds_figures(fields, feeding):
+        return
+    _figures_changed([obj.pk if sender is Contract else obj.contract_id for obj in objs])

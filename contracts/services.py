@@ -7,6 +7,7 @@ from django.db import transaction
 from audit import versioning
 from audit.versioning import Change, EditConflict
 from contracts import rules
+from contracts.figures import deferred
 from contracts.models import Contract, CostShare, ExtensionOption
 
 
@@ -114,7 +115,8 @@ def save_contract(*, form, options, shares, expected_version: int | None = None)
     nobody overwrites a change they never saw.
     """
     reason = form.cleaned_data.get("reason", "")
-    with transaction.atomic():
+    # The contract's stored figures are written once, after all its parts.
+    with transaction.atomic(), deferred():
         contract = form.save(commit=False)
         if contract.pk:
             if expected_version is not None:
@@ -161,7 +163,7 @@ def decide_option(
     Options are taken in order (DOMAIN "Contract: Term"); ``option_id`` must be the
     next pending one, so a form submitted twice cannot decide the following option.
     """
-    with transaction.atomic():
+    with transaction.atomic(), deferred():
         # Lock the contract: two people deciding at once must not both take option n.
         contract = Contract.objects.select_for_update().get(pk=contract_id)
         option = (

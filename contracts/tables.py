@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from contracts import rules
@@ -105,64 +106,110 @@ STATUS_TAGS = {
 EXPORT_HEADINGS = {"Lead": "Lead authority", "Stated value": "Stated value check"}
 
 
+def _ordered(*fields: str, tie: str = "reference"):
+    """Order by ``fields``, ties broken by ``tie`` (unique), both one way round."""
+    return (*fields, tie)
+
+
 class ContractTable(Table):
-    """The register. Rows are ContractRow (a contract and its figures), so computed
-    columns sort like stored ones and every figure comes from contracts.figures.
-    Hidden columns are in the CSV and XLSX downloads but not on narrow screens."""
+    """The register. Rows are contracts from ``Contract.objects.for_register(today)``: the
+    stored figures joined (contracts.figures writes them) and the status annotated, so
+    every column reads a column and every sort is an ``ORDER BY``. Hidden columns are
+    in the CSV and XLSX downloads but not on narrow screens."""
 
     # On the page the reference and title share a column, so the figures fit beside
     # them; the downloads have them apart.
     contract = tables.Column(
-        accessor="contract__reference",
+        accessor="reference",
         verbose_name="Contract",
-        order_by=("contract__reference",),
+        order_by=("reference",),
         exclude_from_export=True,
     )
-    reference = tables.Column(accessor="contract__reference", visible=False)
-    title = tables.Column(accessor="contract__title", visible=False)
+    reference = tables.Column(accessor="reference", visible=False, order_by=("reference",))
+    title = tables.Column(accessor="title", visible=False, order_by=_ordered("title"))
     provider = tables.Column(
-        accessor="contract__provider__name", verbose_name="Provider", visible=False
+        accessor="provider__name",
+        verbose_name="Provider",
+        visible=False,
+        order_by=_ordered("provider__name"),
     )
-    lead_authority = tables.Column(accessor="contract__lead_authority__name", verbose_name="Lead")
+    lead_authority = tables.Column(
+        accessor="lead_authority__name",
+        verbose_name="Lead",
+        order_by=_ordered("lead_authority__name"),
+    )
     service_area = tables.Column(
-        accessor="contract__get_service_area_display", verbose_name="Service area", visible=False
+        accessor="get_service_area_display",
+        verbose_name="Service area",
+        visible=False,
+        order_by=_ordered("service_area_order"),
     )
     procurement_route = tables.Column(
-        accessor="contract__get_procurement_route_display", verbose_name="Route", visible=False
+        accessor="get_procurement_route_display",
+        verbose_name="Route",
+        visible=False,
+        order_by=_ordered("procurement_route_order"),
     )
     # Shown under the current end on the page, to leave room for the figures.
-    status = tables.Column(accessor="figures__status_label", verbose_name="Status", visible=False)
-    start_date = DateColumn(accessor="contract__start_date", verbose_name="Start", visible=False)
-    current_end = DateColumn(accessor="figures__current_end", verbose_name="Current end")
-    maximum_end = DateColumn(
-        accessor="figures__maximum_end", verbose_name="Maximum end", visible=False
+    status = tables.Column(
+        accessor="status", verbose_name="Status", visible=False, order_by=_ordered("status")
     )
-    annual_value = MoneyColumn(accessor="contract__annual_value", verbose_name="Annual value")
+    start_date = DateColumn(
+        accessor="start_date",
+        verbose_name="Start",
+        visible=False,
+        order_by=_ordered("start_date", tie="pk"),
+    )
+    current_end = DateColumn(
+        accessor="stored__current_end",
+        verbose_name="Current end",
+        order_by=_ordered("stored__current_end", tie="pk"),
+    )
+    maximum_end = DateColumn(
+        accessor="stored__maximum_end",
+        verbose_name="Maximum end",
+        visible=False,
+        order_by=_ordered("stored__maximum_end", tie="pk"),
+    )
+    annual_value = MoneyColumn(
+        accessor="annual_value",
+        verbose_name="Annual value",
+        order_by=_ordered("annual_value", tie="pk"),
+    )
     annual_shares = tables.Column(
-        accessor="figures__shares",
+        accessor="stored_shares",
         verbose_name="Annual value by authority",
         orderable=False,
         visible=False,
     )
     whole_life_value = MoneyColumn(
-        accessor="figures__whole_life_value", verbose_name="Whole-life value"
+        accessor="stored__whole_life_value",
+        verbose_name="Whole-life value",
+        order_by=_ordered("stored__whole_life_value", tie="pk"),
     )
     reconciliation = tables.Column(
-        accessor="reconciliation_label", verbose_name="Stated value", default=""
+        accessor="stored__reconciliation_label",
+        verbose_name="Stated value",
+        default="",
+        order_by=_ordered("stored__reconciliation_state"),
     )
 
     class Meta:
         attrs = {"class": "govuk-table app-register"}
         order_by = "contract"
 
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+
     def render_current_end(self, value, record):
         """The current end, the status, and the time left while there is some."""
-        remaining = record.figures.time_remaining
+        remaining = rules.time_remaining(self.today, value)
         return format_html(
             '{}<br><strong class="govuk-tag {}">{}</strong>{}',
             f"{value.day}\u00a0{value:%b}\u00a0{value.year}",
-            STATUS_TAGS.get(record.figures.status, "govuk-tag--grey"),
-            record.figures.status_label,
+            STATUS_TAGS.get(record.status, "govuk-tag--grey"),
+            status_label(record.status),
             format_html('<br><span class="govuk-body-s">{} left</span>', remaining)
             if remaining != "ended"
             else "",
@@ -179,18 +226,18 @@ class ContractTable(Table):
 
     def render_contract(self, value, record):
         """Reference, title and provider in one cell, so the figures fit beside it."""
-        provider = record.contract.provider
+        provider = record.provider
         return format_html(
             '<a class="govuk-link" href="{}">{}</a><br>{}<br><span class="govuk-hint '
             'govuk-!-font-size-16 govuk-!-margin-bottom-0">{}</span>',
-            record.contract.get_absolute_url(),
+            record.get_absolute_url(),
             value,
-            record.contract.title,
+            record.title,
             f"Provider: {provider.name}" if provider else "Provider not recorded",
         )
 
     def render_lead_authority(self, value, record):
-        short = record.contract.lead_authority.short_name
+        short = record.lead_authority.short_name
         if not short:
             return value
         return format_html('<abbr title="{}">{}</abbr>', value, short)
@@ -200,8 +247,8 @@ class ContractTable(Table):
 
     def render_annual_value(self, value, record):
         """The annual value, then each authority's share of it when it is shared
-        (Northamptonshire's 48.6% / 51.4%), from the same rule as the detail page."""
-        shares = record.figures.shares
+        (Northamptonshire's 48.6% / 51.4%), from the stored figures."""
+        shares = record.stored_shares.all()
         if len(shares) < 2:
             return rules.format_money(value)
         lines = format_html_join(
@@ -218,14 +265,17 @@ class ContractTable(Table):
         return exports.money(value)
 
     def value_annual_shares(self, value, record):
-        return ";".join(f"{s.authority.name}={s.annual:.2f}" for s in value)
+        return ";".join(f"{s.authority.name}={s.annual:.2f}" for s in value.all())
 
     def render_status(self, value, record):
         return format_html(
             '<strong class="govuk-tag {}">{}</strong>',
-            STATUS_TAGS.get(record.figures.status, "govuk-tag--grey"),
-            value,
+            STATUS_TAGS.get(value, "govuk-tag--grey"),
+            status_label(value),
         )
+
+    def value_status(self, value):
+        return status_label(value)
 
     def value_reconciliation(self, value):
         return value  # "ok", "mismatch: stated X, computed Y" or "" (the CSV format's)
@@ -236,6 +286,16 @@ class ContractTable(Table):
         return format_html(
             '<strong class="govuk-tag govuk-tag--red">Mismatch</strong> '
             '<span class="govuk-body-s">stated {}, computed {}</span>',
-            rules.format_money(record.figures.reconciliation.stated),
-            rules.format_money(record.figures.reconciliation.computed),
+            rules.format_money(record.stored.reconciliation_stated),
+            rules.format_money(record.stored.whole_life_value),
         )
+
+
+def status_label(status: str) -> str:
+    """ "in_extension" → "In extension", as contracts.figures labels a status."""
+    return status.replace("_", " ").capitalize()
+
+
+def register_rows(queryset, today):
+    """``queryset`` as the register reads it (``ContractQuerySet.for_register``)."""
+    return queryset.for_register(today)

@@ -1,11 +1,10 @@
-import secrets
 from importlib import import_module
 from importlib.util import find_spec
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,22 +12,34 @@ from django.utils import timezone
 from audit.history import combined_history, history_rows
 from audit.versioning import EditConflict
 from contracts import csv_format, rules, services
-from contracts.figures import figures_for, rows_for
+from contracts.figures import figures_for
 from contracts.filters import AuthorityFilter, ContractFilter, ProviderFilter
 from contracts.forms import (
     AuthorityForm,
     ContractForm,
-    ImportForm,
     OptionDecisionForm,
     OptionFormSetFactory,
     ProviderForm,
     ShareFormSetFactory,
 )
-from contracts.models import Authority, Contract, CostShare, ExtensionOption, Provider
-from contracts.tables import STATUS_TAGS, AuthorityTable, ContractTable, ProviderTable
+from contracts.models import (
+    Authority,
+    Contract,
+    CostShare,
+    ExtensionOption,
+    Provider,
+    ShareFigures,
+)
+from contracts.tables import (
+    STATUS_TAGS,
+    AuthorityTable,
+    ContractTable,
+    ProviderTable,
+    register_rows,
+)
 from contracts.timeline import timeline_svg
-from ui import exports
-from ui.edit import edit_view
+from ui import exports, imports
+from ui.edit import delete_or_refuse, edit_view, form_status
 from ui.forms import DeleteForm
 from ui.uploads import upload_limit
 from ui.views import RegisterView
@@ -59,13 +70,21 @@ class ProviderList(RegisterView):
     filter_hint = "Search by name, charity or company number, or postcode."
 
 
+# The latest changes shown on a provider's or an authority's page; all of them are on
+# its history page (linked), which also shows it as it stood on a date.
+HISTORY_ROWS = 20
+
+
 @permission_required("contracts.view_authority", raise_exception=True)
 def authority_detail(request, pk: int):
     authority = get_object_or_404(Authority, pk=pk)
     return render(
         request,
         "contracts/authority_detail.html",
-        {"authority": authority, "history": history_rows(authority.history.all(), request.user)},
+        {
+            "authority": authority,
+            "history": history_rows(authority.history.all(), request.user, limit=HISTORY_ROWS),
+        },
     )
 
 
@@ -99,7 +118,10 @@ def provider_detail(request, pk: int):
     return render(
         request,
         "contracts/provider_detail.html",
-        {"provider": provider, "history": history_rows(provider.history.all(), request.user)},
+        {
+            "provider": provider,
+            "history": history_rows(provider.history.all(), request.user, limit=HISTORY_ROWS),
+        },
     )
 
 
@@ -151,29 +173,31 @@ class ContractList(RegisterView):
         return Contract.objects.all()
 
     def get_table_data(self):
-        # Figures for every filtered row, from prefetched options and shares: the
-        # number of queries does not grow with the rows, and computed columns sort.
-        if not hasattr(self, "_rows"):
-            known = getattr(getattr(self, "filterset", None), "figures", None)
-            self._rows = rows_for(self.object_list.with_related(), known=known)
-        return self._rows
+        # The filtered contracts with their stored figures and status: every column a
+        # column, every sort an ORDER BY, and only the page's rows are fetched.
+        self.today = timezone.localdate()
+        return register_rows(self.object_list, self.today)
+
+    def get_table_kwargs(self):
+        return {**super().get_table_kwargs(), "today": getattr(self, "today", None)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["authority_totals"] = authority_totals(self.get_table_data())
+        context["authority_totals"] = authority_totals(self.object_list)
         return context
 
 
-def authority_totals(rows) -> list[tuple[str, object]]:
-    """Each authority's part of the annual value of ``rows`` (all filtered rows, not
-    just this page), in name order, then the total. The parts come from
-    contracts.figures, so they add up to the total to the penny."""
-    totals: dict[str, object] = {}
-    for row in rows:
-        for share in row.figures.shares:
-            name = share.authority.name
-            totals[name] = totals.get(name, 0) + share.annual
-    parts = sorted(totals.items())
+def authority_totals(contracts) -> list[tuple[str, object]]:
+    """Each authority's part of the annual value of ``contracts`` (all filtered rows,
+    not just this page), in name order, then the total: one aggregate over the stored
+    shares (contracts.figures splits each contract to the penny, so the parts add up
+    to the total exactly)."""
+    parts = sorted(
+        ShareFigures.objects.filter(contract__in=contracts.values("pk"))
+        .values_list("authority__name")
+        .annotate(total=Sum("annual"))
+        .order_by()
+    )
     if not parts:
         return []
     return [*parts, ("Total", sum(amount for _, amount in parts))]
@@ -309,6 +333,7 @@ def option_decide(request, pk: int):
         initial={"decided_on": timezone.localdate().strftime("%d/%m/%Y")},
         authority_ids={contract.lead_authority_id}
         | {s.authority_id for s in contract.shares.all()},
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         posted_option = request.POST.get("option", "")
@@ -356,20 +381,27 @@ def option_decide(request, pk: int):
 @permission_required("contracts.delete_contract", raise_exception=True)
 def contract_delete(request, pk: int):
     contract = _contract_or_404(pk)
-    form = DeleteForm(request.POST if request.method == "POST" else None)
+    form = DeleteForm(request.POST if request.method == "POST" else None, instance=contract)
     if request.method == "POST" and form.is_valid():
-        return _delete_contract(request, contract, form.cleaned_data["reason"])
+        response = _delete_contract(request, form, contract, form.cleaned_data["reason"])
+        if response is not None:
+            return response
     return render(
         request,
         "contracts/contract_confirm_delete.html",
         {"contract": contract, "figures": figures_for(contract), "form": form},
+        status=form_status(form),
     )
 
 
-def _delete_contract(request, contract: Contract, reason: str):
+def _delete_contract(request, form, contract: Contract, reason: str):
+    """The redirect after deleting, or None when the form is to be shown again."""
     reference = contract.reference
     try:
-        services.delete_contract(contract=contract, reason=reason)
+        if not delete_or_refuse(
+            form, lambda: services.delete_contract(contract=contract, reason=reason)
+        ):
+            return None
     except ProtectedError:
         messages.error(
             request,
@@ -380,75 +412,12 @@ def _delete_contract(request, contract: Contract, reason: str):
     return redirect("contracts:list")
 
 
-IMPORT_SESSION_KEY = "contracts_import"
-
-
-@upload_limit(ImportForm.MAX_BYTES)
+@upload_limit(imports.MAX_BYTES)
 @permission_required("contracts.add_contract", raise_exception=True)
 def contract_import(request):
     """Upload, preview, then confirm: nothing is written until the user confirms, and
-    then the whole file is written or none of it."""
-    errors: list[str] = []
-    if request.method == "POST" and "confirm" in request.POST:
-        pending = request.session.get(IMPORT_SESSION_KEY)
-        if not pending or pending["token"] != request.POST.get("token"):
-            messages.error(request, "That preview has expired. Upload the file again.")
-            return redirect("contracts:import")
-        try:
-            counts = csv_format.apply(
-                csv_format.parse(pending["text"]), reason=f"Imported from {pending['name']}"
-            )
-        except csv_format.ImportErrors as error:
-            errors = error.errors
-        except EditConflict as conflict:  # someone saved a record the file changes
-            errors = [f"Nothing was imported: {conflict} Confirm again to import the file."]
-        else:
-            del request.session[IMPORT_SESSION_KEY]
-            messages.success(
-                request,
-                f"Imported {pending['name']}: {counts['added']} added, "
-                f"{counts['updated']} updated, {counts['unchanged']} unchanged.",
-            )
-            return redirect("contracts:list")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and "confirm" not in request.POST and form.is_valid():
-        text = form.cleaned_data["file"]
-        try:
-            rows = csv_format.parse(text)
-        except csv_format.ImportErrors as error:
-            errors = error.errors
-        else:
-            token = secrets.token_urlsafe(16)
-            name = request.FILES["file"].name
-            request.session[IMPORT_SESSION_KEY] = {"token": token, "text": text, "name": name}
-            return render(
-                request,
-                "contracts/contract_import_preview.html",
-                {
-                    "rows": (previewed := csv_format.preview(rows)),
-                    "counts": {
-                        key: sum(1 for r in previewed if r.action == action)
-                        for key, action in (
-                            ("add", "add"),
-                            ("update", "update"),
-                            ("unchanged", "no change"),
-                        )
-                    },
-                    "token": token,
-                    "name": name,
-                    "title": "Check the import",
-                },
-            )
-    return render(
-        request,
-        "contracts/contract_import.html",
-        {
-            "form": form,
-            "errors": errors,
-            "title": "Import contracts",
-            "cancel_url": reverse("contracts:list"),
-        },
-    )
+    then the whole file is written or none of it (ui.imports)."""
+    return imports.import_view(request, csv_format.IMPORTER)
 
 
 @permission_required("contracts.view_contract", raise_exception=True)

@@ -69,6 +69,9 @@ class DecisionAdmin(ReadableDecisionsAdmin):
     list_filter = ("authority", "decision_type", "status", "is_key_decision", "exempt_paragraph")
     search_fields = ("number", "title", "decision_maker")
     date_hierarchy = "decision_date"
+    # A <select> of every council would grow without bound; no <select> lists more
+    # than 200 options (ui/lookup.py).
+    autocomplete_fields = ("authority",)
     filter_horizontal = ("strategic_priorities",)
     inlines = [
         RecommendationInline,

@@ -136,6 +136,15 @@ class Ceiling:
         return self.excess > 0
 
 
+def _whole_life_value(contract, today: date) -> Decimal:
+    """The contract's whole-life value as stored with it (``ContractFigures``), which
+    callers read with the link (``contract__stored``); worked out only if none is."""
+    stored = getattr(contract, "stored", None)
+    if stored is not None:
+        return stored.whole_life_value
+    return figures_for(contract, today=today).whole_life_value
+
+
 def ceiling_for(decision, today: date | None = None) -> Ceiling:
     """The contracts under a decision against its approved maximum.
 
@@ -145,7 +154,7 @@ def ceiling_for(decision, today: date | None = None) -> Ceiling:
     lines_: list[CeilingLine] = []
     counted: dict[int, Decimal] = {}
     for link in decision.contract_links.all():
-        value = figures_for(link.contract, today=today).whole_life_value
+        value = _whole_life_value(link.contract, today)
         counts = link.counts_against_ceiling
         if counts:
             counted[link.contract_id] = value

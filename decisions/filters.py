@@ -5,6 +5,7 @@ from contracts.models import Authority
 from decisions import visibility
 from decisions.models import Decision
 from decisions.search import search_decisions
+from ui.lookup import AUTHORITIES, MAX_SELECT_OPTIONS, LookupFilter
 
 YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
 
@@ -13,8 +14,11 @@ class DecisionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search", method="search", help_text="Number, subject or words in the report."
     )
-    authority = django_filters.ModelChoiceFilter(
-        queryset=Authority.objects.order_by("name"), empty_label="Any"
+    authority = LookupFilter(
+        queryset=Authority.objects.order_by("name"),
+        lookup=AUTHORITIES,
+        select_up_to=MAX_SELECT_OPTIONS,
+        empty_label="Any",
     )
     decision_type = django_filters.ChoiceFilter(
         label="Type", choices=Decision.Type.choices, empty_label="Any"
@@ -65,8 +69,11 @@ class DecisionFilter(django_filters.FilterSet):
 
 
 class ForwardPlanFilter(django_filters.FilterSet):
-    authority = django_filters.ModelChoiceFilter(
-        queryset=Authority.objects.order_by("name"), empty_label="Any"
+    authority = LookupFilter(
+        queryset=Authority.objects.order_by("name"),
+        lookup=AUTHORITIES,
+        select_up_to=MAX_SELECT_OPTIONS,
+        empty_label="Any",
     )
     decision_maker = django_filters.CharFilter(
         label="Decision maker", method="filter_decision_maker"

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from contracts.forms import MoneyField
-from contracts.models import Contract
+from contracts.models import Authority, Contract
 from decisions import rules
 from decisions.models import (
     Decision,
@@ -17,6 +17,7 @@ from decisions.models import (
     ReportSection,
 )
 from ui.forms import GovukModelForm, ReasonField
+from ui.lookup import AUTHORITIES, CONTRACTS, DECISIONS, MAX_SELECT_OPTIONS, LookupField, set_user
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"]
 DATE_HINT = "For example 02/07/2024."
@@ -52,6 +53,12 @@ SHORT_TEXTAREA = forms.Textarea(attrs={"rows": 2})
 class DecisionForm(GovukModelForm):
     """A decision and its report. The number is allocated unless one is typed in."""
 
+    authority = LookupField(
+        Authority.objects.order_by("name"),
+        lookup=AUTHORITIES,
+        select_up_to=MAX_SELECT_OPTIONS,
+        empty_label=None,
+    )
     meeting_date = UkDateField(
         required=False, label="Meeting date", help_text=Decision.meeting_date.field.help_text
     )
@@ -170,7 +177,6 @@ class DecisionForm(GovukModelForm):
         self.fields["exempt_paragraph"].choices = [("", "Not exempt (unrestricted)")] + [
             (n, f"Paragraph {n}: {text}") for n, text in rules.EXEMPT_PARAGRAPHS.items()
         ]
-        self.fields["authority"].empty_label = None
         self.helper.layout = Layout(
             Fieldset(
                 "authority",
@@ -334,10 +340,11 @@ class DecisionForm(GovukModelForm):
 class DecisionPartForm(GovukModelForm):
     reason = ReasonField()
 
-    def __init__(self, *args, decision: Decision, **kwargs):
+    def __init__(self, *args, decision: Decision, user=None, **kwargs):
         self.decision = decision
         super().__init__(*args, **kwargs)
         self.instance.decision = decision
+        set_user(self, user)
 
 
 class RecommendationForm(DecisionPartForm):
@@ -394,13 +401,16 @@ class PathwayStageForm(DecisionPartForm):
 
 
 class ContractLinkForm(DecisionPartForm):
+    contract = LookupField(
+        Contract.objects.order_by("reference"),
+        lookup=CONTRACTS,
+        label="Contract",
+        help_text="Its reference, for example KCC-PH-0123, or part of its title or provider.",
+    )
+
     class Meta:
         model = DecisionContractLink
         fields = ["contract", "kind", "note"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["contract"].queryset = Contract.objects.order_by("reference")
 
     def clean(self):
         cleaned = super().clean()
@@ -415,6 +425,15 @@ class ContractLinkForm(DecisionPartForm):
 
 
 class RelationForm(DecisionPartForm):
+    earlier = LookupField(
+        Decision.objects.none(),
+        lookup=DECISIONS,
+        noun="earlier decision",
+        suggest=False,  # only the same council's decisions may be chosen
+        label="Earlier decision",
+        help_text="Its number, for example 22/00041, or part of its subject.",
+    )
+
     class Meta:
         model = DecisionRelation
         fields = ["earlier", "kind"]
@@ -424,6 +443,7 @@ class RelationForm(DecisionPartForm):
         self.fields["earlier"].queryset = (
             Decision.objects.filter(Q(authority=self.decision.authority))
             .exclude(pk=self.decision.pk)
+            .select_related("authority")
             .order_by("-number")
         )
 

@@ -23,7 +23,7 @@ def contract_panel(contract, user) -> dict | None:
             Prefetch(
                 "decision__contract_links",
                 queryset=DecisionContractLink.objects.select_related(
-                    "contract__provider", "contract__lead_authority"
+                    "contract__provider", "contract__lead_authority", "contract__stored"
                 ).prefetch_related("contract__options", "contract__shares__authority"),
             )
         )

@@ -28,7 +28,13 @@ from decisions.models import (
 )
 from decisions.services import create_decision
 from decisions.tables import DecisionTable, ForwardPlanTable
-from ui.edit import delete_with_history, form_status, save_or_refuse, save_with_history
+from ui.edit import (
+    delete_or_refuse,
+    delete_with_history,
+    form_status,
+    save_or_refuse,
+    save_with_history,
+)
 from ui.forms import DeleteForm
 from ui.views import RegisterView
 
@@ -41,7 +47,7 @@ DETAIL_PREFETCH = (
     Prefetch(
         "contract_links",
         queryset=DecisionContractLink.objects.select_related(
-            "contract__provider", "contract__lead_authority"
+            "contract__provider", "contract__lead_authority", "contract__stored"
         ).prefetch_related("contract__options", "contract__shares__authority"),
     ),
     Prefetch("relations", queryset=DecisionRelation.objects.select_related("earlier")),
@@ -259,7 +265,9 @@ def part_edit(request, pk: int, kind: str, part_pk: int | None = None):
     initial = {}
     if part is None and "order" in form_class.Meta.fields:
         initial["order"] = _next_order(decision, model)
-    form = form_class(request.POST or None, instance=part, decision=decision, initial=initial)
+    form = form_class(
+        request.POST or None, instance=part, decision=decision, initial=initial, user=request.user
+    )
     if request.method == "POST" and form.is_valid() and save_or_refuse(form):
         messages.success(request, f"{noun.capitalize()} {'updated' if part else 'added'}.")
         return redirect(f"{decision.get_absolute_url()}#{anchor}")
@@ -283,15 +291,21 @@ def part_delete(request, pk: int, kind: str, part_pk: int):
     decision = _decision_for(request.user, pk, edit=True, detail=False)
     part = get_object_or_404(model, pk=part_pk, decision=decision)
     back = f"{decision.get_absolute_url()}#{anchor}"
-    form = DeleteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        delete_with_history(part, reason=form.cleaned_data["reason"])
+    form = DeleteForm(request.POST if request.method == "POST" else None, instance=part)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and delete_or_refuse(
+            form, lambda: delete_with_history(part, reason=form.cleaned_data["reason"])
+        )
+    ):
         messages.success(request, f"{noun.capitalize()} deleted.")
         return redirect(back)
     return render(
         request,
         "decisions/part_confirm_delete.html",
         {"decision": decision, "part": part, "noun": noun, "cancel_url": back, "form": form},
+        status=form_status(form),
     )
 
 

@@ -18,9 +18,11 @@ class GrantProgrammeAdmin(HistoryAdmin):
     list_display = ("name", "short_name", "funder")
     search_fields = ("name", "short_name")
     list_filter = ("funder",)
+    autocomplete_fields = ("funder",)
 
 
 @admin.register(OutboundGrantProgramme)
 class OutboundGrantProgrammeAdmin(HistoryAdmin):
     list_display = ("name", "authority", "financial_year", "budget", "giving_prefix")
     search_fields = ("name", "code")
+    autocomplete_fields = ("authority",)

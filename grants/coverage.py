@@ -33,14 +33,25 @@ class FundingLine:
     commitment: GrantCommitment | None = None
 
 
-def contracts_with_funding(queryset=None):
-    queryset = queryset if queryset is not None else Contract.objects.all()
-    return queryset.with_related().prefetch_related(
+def funding_prefetches() -> tuple[Prefetch, Prefetch]:
+    """A contract's funding lines and grant commitments, with what their labels read."""
+    return (
         Prefetch("funding_lines", queryset=ContractFunding.objects.select_related("authority")),
         Prefetch(
             "grant_commitments",
             queryset=GrantCommitment.objects.select_related("allocation__programme__funder"),
         ),
+    )
+
+
+def contracts_with_funding(queryset=None):
+    """Contracts with what coverage reads: their funding, commitments and stored costs
+    per financial year (``YearFigures``), so a list of them runs no query per row."""
+    queryset = queryset if queryset is not None else Contract.objects.all()
+    # Not Contract.objects.with_related(): the options, subcontractors and priorities it
+    # prefetches for working out figures are not read here (the figures are stored).
+    return queryset.select_related("provider", "lead_authority").prefetch_related(
+        "shares__authority", "stored_years", *funding_prefetches()
     )
 
 
@@ -88,12 +99,19 @@ def funding_by_source(contract) -> dict[str, dict[str, Decimal]]:
     return by_source
 
 
+def cost_by_year(contract) -> dict[str, Decimal]:
+    """The contract's value per financial year, as stored with it (``YearFigures``,
+    written from contracts.figures by the same rule); worked out if none is stored."""
+    stored = {year.financial_year: year.amount for year in contract.stored_years.all()}
+    return stored or figures_for(contract).financial_years
+
+
 def contract_coverage(contract, figures=None) -> list[rules.YearCoverage]:
     """Each financial year's funding against the contract's value in that year."""
-    figures = figures or figures_for(contract)
+    costs = figures.financial_years if figures is not None else cost_by_year(contract)
     funded = rules.add_by_year(
         (year, amount)
         for per_year in funding_by_source(contract).values()
         for year, amount in per_year.items()
     )
-    return rules.coverage(figures.financial_years, funded)
+    return rules.coverage(costs, funded)

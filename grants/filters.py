@@ -12,22 +12,37 @@ from grants.models import (
     OutboundGrant,
     OutboundGrantProgramme,
 )
+from ui.lookup import (
+    AUTHORITIES,
+    FUNDERS,
+    MAX_SELECT_OPTIONS,
+    OUTBOUND_PROGRAMMES,
+    PROGRAMMES,
+    LookupFilter,
+)
 
 
 class AllocationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search")
-    funder = django_filters.ModelChoiceFilter(
+    funder = LookupFilter(
         label="Funder",
         field_name="programme__funder",
-        queryset=Funder.objects.all(),
+        queryset=Funder.objects.order_by("name"),
+        lookup=FUNDERS,
+        select_up_to=MAX_SELECT_OPTIONS,
         empty_label="Any",
     )
-    programme = django_filters.ModelChoiceFilter(
-        queryset=GrantProgramme.objects.select_related("funder"), empty_label="Any"
+    programme = LookupFilter(
+        queryset=GrantProgramme.objects.select_related("funder").order_by("name"),
+        lookup=PROGRAMMES,
+        select_up_to=MAX_SELECT_OPTIONS,
+        empty_label="Any",
     )
-    authority = django_filters.ModelChoiceFilter(
+    authority = LookupFilter(
         label="Authority",
-        queryset=Authority.objects.all(),
+        queryset=Authority.objects.order_by("name"),
+        lookup=AUTHORITIES,
+        select_up_to=MAX_SELECT_OPTIONS,
         method="for_authority",
         empty_label="Any",
         help_text="Hosting, receiving or sharing the grant.",
@@ -64,8 +79,11 @@ class AllocationFilter(django_filters.FilterSet):
 
 class OutboundGrantFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search")
-    programme = django_filters.ModelChoiceFilter(
-        queryset=OutboundGrantProgramme.objects.all(), empty_label="Any"
+    programme = LookupFilter(
+        queryset=OutboundGrantProgramme.objects.order_by("name"),
+        lookup=OUTBOUND_PROGRAMMES,
+        select_up_to=MAX_SELECT_OPTIONS,
+        empty_label="Any",
     )
 
     class Meta:
@@ -88,16 +106,20 @@ def _in_year(queryset, name, value):
 
 class CommitmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search")
-    funder = django_filters.ModelChoiceFilter(
+    funder = LookupFilter(
         label="Funder",
         field_name="allocation__programme__funder",
-        queryset=Funder.objects.all(),
+        queryset=Funder.objects.order_by("name"),
+        lookup=FUNDERS,
+        select_up_to=MAX_SELECT_OPTIONS,
         empty_label="Any",
     )
-    authority = django_filters.ModelChoiceFilter(
+    authority = LookupFilter(
         label="Host or recipient",
         field_name="allocation__authority",
-        queryset=Authority.objects.all(),
+        queryset=Authority.objects.order_by("name"),
+        lookup=AUTHORITIES,
+        select_up_to=MAX_SELECT_OPTIONS,
         empty_label="Any",
     )
     financial_year = django_filters.CharFilter(
@@ -125,8 +147,12 @@ class CommitmentFilter(django_filters.FilterSet):
 class FundingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search")
     source = django_filters.ChoiceFilter(choices=ContractFunding.Source.choices, empty_label="Any")
-    authority = django_filters.ModelChoiceFilter(
-        label="Paid by (authority)", queryset=Authority.objects.all(), empty_label="Any"
+    authority = LookupFilter(
+        label="Paid by (authority)",
+        queryset=Authority.objects.order_by("name"),
+        lookup=AUTHORITIES,
+        select_up_to=MAX_SELECT_OPTIONS,
+        empty_label="Any",
     )
     financial_year = django_filters.CharFilter(
         label="Financial year",

@@ -20,7 +20,18 @@ from grants.models import (
     OutboundGrant,
     OutboundGrantProgramme,
 )
-from ui.forms import GovukForm, GovukModelForm, ReasonField
+from ui.forms import GovukModelForm, ReasonField
+from ui.lookup import (
+    AUTHORITIES,
+    CONTRACTS,
+    DECISIONS,
+    FUNDERS,
+    MAX_SELECT_OPTIONS,
+    OUTBOUND_PROGRAMMES,
+    PROGRAMMES,
+    LookupField,
+    set_user,
+)
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"]
 DATE_HINT = "For example 01/04/2024."
@@ -88,29 +99,23 @@ def _check_dates(form: forms.Form) -> None:
         form.add_error("end_date", "Enter an end date on or after the start date.")
 
 
-class ProgrammeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: GrantProgramme) -> str:
-        return f"{obj} – {obj.funder.name}"
-
-
-class DecisionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Decision) -> str:
-        return f"{obj.number} {obj.title}"
-
-
 SHARE_PREFIX = "share_"
 
 
 class AllocationForm(GovukModelForm):
     """An allocation with one percentage box per authority for its shares."""
 
-    programme = ProgrammeChoiceField(
-        GrantProgramme.objects.select_related("funder"),
+    programme = LookupField(
+        GrantProgramme.objects.select_related("funder").order_by("name"),
+        lookup=PROGRAMMES,
+        select_up_to=MAX_SELECT_OPTIONS,
         empty_label="Choose a programme",
         error_messages={"required": "Choose the grant programme."},
     )
-    authority = forms.ModelChoiceField(
-        Authority.objects.all(),
+    authority = LookupField(
+        Authority.objects.order_by("name"),
+        lookup=AUTHORITIES,
+        select_up_to=MAX_SELECT_OPTIONS,
         label="Host or recipient authority",
         empty_label="Choose an authority",
         help_text=GrantAllocation.authority.field.help_text,
@@ -133,12 +138,14 @@ class AllocationForm(GovukModelForm):
     end_date = UkDateField(
         label="End date (optional)", required=False, help_text="For example the grant's end."
     )
-    deploying_decision = DecisionChoiceField(
+    deploying_decision = LookupField(
         Decision.objects.select_related("authority").order_by("-number"),
+        lookup=DECISIONS,
+        noun="deploying decision",
         label="Deploying decision (optional)",
         required=False,
-        empty_label="None recorded",
-        help_text=GrantAllocation.deploying_decision.field.help_text,
+        help_text=GrantAllocation.deploying_decision.field.help_text
+        + " Its number, for example 24/00056, or part of its subject.",
     )
     reason = ReasonField()
 
@@ -164,8 +171,9 @@ class AllocationForm(GovukModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        set_user(self, user)
         self.authorities = list(Authority.objects.all())
         current = {}
         if self.instance.pk:
@@ -244,8 +252,10 @@ class AllocationForm(GovukModelForm):
 class ProgrammeForm(GovukModelForm):
     """A funder's grant programme; the funder may be new (named here) or already known."""
 
-    funder = forms.ModelChoiceField(
-        Funder.objects.all(),
+    funder = LookupField(
+        Funder.objects.order_by("name"),
+        lookup=FUNDERS,
+        select_up_to=MAX_SELECT_OPTIONS,
         required=False,
         empty_label="A new funder (name it below)",
         help_text="Who gives the money, for example OHID.",
@@ -324,11 +334,13 @@ class ProgrammeEditForm(GovukModelForm):
 
 
 class CommitmentForm(GovukModelForm):
-    contract = forms.ModelChoiceField(
+    contract = LookupField(
         Contract.objects.order_by("reference"),
+        lookup=CONTRACTS,
         required=False,
-        empty_label="Not a contract",
-        help_text=GrantCommitment.contract.field.help_text,
+        label="Contract",
+        help_text=GrantCommitment.contract.field.help_text
+        + " Its reference, for example KCC-PH-0123, or part of its title or provider.",
     )
     amount = MoneyField(label="Amount", error_messages={"required": "Enter the amount to commit."})
     financial_year = forms.ChoiceField(
@@ -379,8 +391,10 @@ class ContractFundingForm(GovukModelForm):
         help_text=ContractFunding.financial_year.field.help_text,
         error_messages={"required": "Enter the financial year, for example 2024/25."},
     )
-    authority = forms.ModelChoiceField(
-        Authority.objects.all(),
+    authority = LookupField(
+        Authority.objects.order_by("name"),
+        lookup=AUTHORITIES,
+        select_up_to=MAX_SELECT_OPTIONS,
         required=False,
         empty_label="Not applicable",
         label="Authority (optional)",
@@ -410,8 +424,10 @@ class ContractFundingForm(GovukModelForm):
 
 
 class OutboundGrantForm(GovukModelForm):
-    programme = forms.ModelChoiceField(
-        OutboundGrantProgramme.objects.select_related("authority"),
+    programme = LookupField(
+        OutboundGrantProgramme.objects.select_related("authority").order_by("name"),
+        lookup=OUTBOUND_PROGRAMMES,
+        select_up_to=MAX_SELECT_OPTIONS,
         empty_label="Choose a programme",
         error_messages={"required": "Choose the grants programme."},
     )
@@ -472,27 +488,3 @@ class OutboundGrantForm(GovukModelForm):
         cleaned = super().clean()
         _check_dates(self)
         return cleaned
-
-
-class ImportForm(GovukForm):
-    submit_label = "Check the file"
-    file = forms.FileField(
-        label="CSV file",
-        help_text="Columns: funder, programme, recipient_authority, financial_year, amount, "
-        "status, shares, conditions. Nothing is saved until you confirm.",
-        error_messages={"required": "Choose a CSV file to import."},
-    )
-
-    MAX_BYTES = 2 * 1024 * 1024
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("The file must be smaller than 2 MB.")
-        raw = upload.read()
-        try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise forms.ValidationError(
-                "The file must be a CSV saved as UTF-8 text (Excel: Save as CSV UTF-8)."
-            ) from error

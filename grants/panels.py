@@ -1,5 +1,6 @@
 """What the grants app adds to other apps' pages."""
 
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 
 from contracts.figures import figures_for
@@ -11,11 +12,12 @@ def contract_panel(contract, user) -> dict | None:
 
     The contract page includes ``panel["template"]`` with ``panel`` in its context.
     The contract's funding lines and commitments are read here (two queries), since the
-    contract page does not prefetch another app's records.
+    contract page does not prefetch another app's records; the contract itself, with
+    its options and shares, is the page's.
     """
     if not user.has_perm("grants.view_contractfunding"):
         return None
-    contract = coverage.contracts_with_funding().get(pk=contract.pk)
+    prefetch_related_objects([contract], *coverage.funding_prefetches())
     figures = figures_for(contract)
     rows = coverage.contract_coverage(contract, figures)
     return {

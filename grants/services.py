@@ -67,12 +67,14 @@ def save_allocation(
     allocation: GrantAllocation,
     shares: Mapping[Authority, Decimal],
     reason: str = "",
+    user=None,
 ) -> GrantAllocation:
     """Save an allocation and replace its shares, keeping history for each share.
 
     An allocation is never set below what is already committed from it: the amount is
     checked with the allocation locked, so a commitment made meanwhile is counted.
     ``shares`` maps authority to percentage; empty means the host keeps it all.
+    ``user`` is who the history names when there is no request (a background import).
     """
     with transaction.atomic():
         if allocation.pk:
@@ -81,6 +83,8 @@ def save_allocation(
             if error:
                 raise OverCommitment({"amount": error}, code="over_commitment")
         allocation._change_reason = reason
+        if user is not None:
+            allocation._history_user = user
         allocation.save()
         existing = {share.authority_id: share for share in allocation.shares.all()}
         for authority, percentage in shares.items():
@@ -91,9 +95,13 @@ def save_allocation(
                 continue
             share.percentage = percentage
             share._change_reason = reason
+            if user is not None:
+                share._history_user = user
             share.save()
         for share in existing.values():
             share._change_reason = reason
+            if user is not None:
+                share._history_user = user
             share.delete()
     return allocation
 

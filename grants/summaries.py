@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from contracts.figures import figures_for
 from contracts.models import Authority, Contract
 from grants import charts, coverage, rules
 from grants.models import ZERO, GrantAllocation
@@ -234,10 +233,10 @@ class ContractYears:
 
 
 def contract_years(contracts: Iterable[Contract]) -> list[ContractYears]:
-    """Each contract's financial-year profile and funding (contracts prefetched)."""
+    """Each contract's financial-year profile (its stored year figures) and funding
+    (contracts from ``coverage.contracts_with_funding``, which prefetches both)."""
     return [
-        ContractYears(c, figures_for(c).financial_years, coverage.funding_by_source(c))
-        for c in contracts
+        ContractYears(c, coverage.cost_by_year(c), coverage.funding_by_source(c)) for c in contracts
     ]
 
 

@@ -5,23 +5,26 @@ conditions. Money is read by contracts.rules.parse_money ("£1,366,000", "£1.36
 shares as the contracts import writes them ("NNC=48.6%;WNC=51.4%"). An import is all
 or nothing: every row is checked first and the file is refused, naming each bad row by
 its line, unless all rows are good; then everything is written in one transaction.
+Authorities, funders and programmes not yet recorded are created, as the contracts
+import creates authorities. The upload, preview, confirmation and background run are
+the one import pipeline's (ui/imports.py, :data:`IMPORTER`).
 """
 
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q, Sum
 
-from audit.utils import upsert
+from audit.bulk import bulk_create_with_history
 from contracts.models import Authority
 from contracts.rules import MoneyError
 from grants import rules, services
 from grants.models import ZERO, Funder, GrantAllocation, GrantProgramme
-from ui import exports
+from ui import exports, imports
 from ui.bounds import field_errors
 
 HEADER = [
@@ -34,7 +37,7 @@ HEADER = [
     "shares",
     "conditions",
 ]
-CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+CREATE, UPDATE, UNCHANGED = imports.ADD, imports.UPDATE, imports.UNCHANGED
 STATUSES = {choice.value: choice for choice in GrantAllocation.Status} | {
     choice.label.lower(): choice for choice in GrantAllocation.Status
 }
@@ -50,39 +53,19 @@ class PlannedRow:
     last_financial_year: str
     amount: Decimal
     status: str
-    shares: dict[Authority, Decimal]
+    shares: list[tuple[Authority, Decimal]]
     conditions: str
     existing: GrantAllocation | None = None
     action: str = CREATE
 
 
-@dataclass
-class ImportPlan:
-    rows: list[PlannedRow] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and bool(self.rows)
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
-
-    @property
-    def count_create(self) -> int:
-        return self.count(CREATE)
-
-    @property
-    def count_update(self) -> int:
-        return self.count(UPDATE)
-
-    @property
-    def count_unchanged(self) -> int:
-        return self.count(UNCHANGED)
+# The one plan shape of every import: rows (each with ``line`` and ``action``) or errors.
+ImportPlan = imports.Plan
 
 
 class Authorities:
-    """Authorities found by name or short name, ignoring case."""
+    """Authorities found by name or short name, ignoring case; a name not recorded is
+    a new authority (unsaved until the import is confirmed), one per name."""
 
     def __init__(self) -> None:
         self.by_key = {}
@@ -91,8 +74,14 @@ class Authorities:
             if authority.short_name:
                 self.by_key.setdefault(authority.short_name.casefold(), authority)
 
-    def get(self, text: str) -> Authority | None:
-        return self.by_key.get(text.strip().casefold())
+    def get(self, text: str) -> Authority:
+        key = text.strip().casefold()
+        if key not in self.by_key:
+            self.by_key[key] = Authority(name=text.strip())
+        return self.by_key[key]
+
+    def new(self) -> list[Authority]:
+        return list({id(a): a for a in self.by_key.values() if a.pk is None}.values())
 
 
 def _funder(name: str) -> Funder | None:
@@ -120,14 +109,16 @@ def _period(text: str) -> tuple[str, str]:
     return first, ("" if last == first else last)
 
 
+def _key(authority: Authority):
+    return authority.pk or authority.name.casefold()
+
+
 def _read_row(number: int, raw: dict, authorities: Authorities) -> PlannedRow:
     values = {key: (raw.get(key) or "").strip() for key in HEADER}
     for key in ("funder", "programme", "recipient_authority", "financial_year", "amount"):
         if not values[key]:
             raise ValueError(f"{key} is empty")
     authority = authorities.get(values["recipient_authority"])
-    if authority is None:
-        raise ValueError(f'there is no authority called "{values["recipient_authority"]}"')
     first, last = _period(values["financial_year"])
     try:
         amount = rules.parse_amount(values["amount"])
@@ -136,15 +127,21 @@ def _read_row(number: int, raw: dict, authorities: Authorities) -> PlannedRow:
     status = STATUSES.get((values["status"] or "indicative").lower())
     if status is None:
         raise ValueError(f'status "{values["status"]}" must be indicative or confirmed')
+    # (authority, percentage): a list, as a new authority has no id to be a key by.
     shares = {}
     for who, percent in rules.parse_shares(values["shares"]):
         share_authority = authorities.get(who)
-        if share_authority is None:
-            raise ValueError(f'the shares name "{who}", which is not an authority')
-        shares[share_authority] = percent
+        shares[_key(share_authority)] = (share_authority, percent)
+    shares = list(shares.values())
     # The models' own validation (ui.bounds: money, lengths, control characters), so
     # the import refuses what the forms refuse before anything is written.
-    errors = [f"funder {e}" for e in field_errors(Funder, {"name": values["funder"]})]
+    errors = [
+        f"{column} {e}"
+        for column, name in [("recipient_authority", authority.name)]
+        + [("shares", a.name) for a, _ in shares]
+        for e in field_errors(Authority, {"name": name})
+    ]
+    errors += [f"funder {e}" for e in field_errors(Funder, {"name": values["funder"]})]
     errors += [
         f"programme {e}" for e in field_errors(GrantProgramme, {"name": values["programme"]})
     ]
@@ -175,7 +172,7 @@ def _action(row: PlannedRow) -> str:
         and existing.conditions == row.conditions
         and existing.last_financial_year == row.last_financial_year
         and {s.authority_id: s.percentage for s in existing.shares.all()}
-        == {a.pk: p for a, p in row.shares.items()}
+        == {a.pk: p for a, p in row.shares}
     )
     return UNCHANGED if same else UPDATE
 
@@ -195,8 +192,11 @@ def _numbered(reader: csv.DictReader):
         yield reader.line_num, raw
 
 
-def plan_import(text: str) -> ImportPlan:
-    """Check every row of a CSV file and say what importing it would do."""
+def plan_import(
+    text: str, progress: imports.Progress = imports.no_progress, *, preview: bool = True
+) -> ImportPlan:
+    """Check every row of a CSV file and say what importing it would do (``preview``
+    changes nothing here: the checks against the data are what the actions need)."""
     plan = ImportPlan()
     reader = csv.DictReader(io.StringIO(text))
     try:
@@ -215,6 +215,8 @@ def plan_import(text: str) -> ImportPlan:
     authorities = Authorities()
     seen: dict[tuple, int] = {}
     for number, raw in _numbered(reader):
+        if number % imports.PROGRESS_EVERY == 0:
+            progress(number - 1)
         if raw is None:
             plan.errors.append(
                 f"line {number}: the row cannot be read as CSV (a cell is too long "
@@ -233,7 +235,7 @@ def plan_import(text: str) -> ImportPlan:
         key = (
             row.funder.casefold(),
             row.programme.casefold(),
-            row.authority.pk,
+            _key(row.authority),
             row.financial_year,
         )
         if key in seen:
@@ -241,7 +243,7 @@ def plan_import(text: str) -> ImportPlan:
             continue
         seen[key] = number
         programme = _programme(_funder(row.funder), row.programme)
-        if programme is not None:
+        if programme is not None and row.authority.pk is not None:
             row.existing = (
                 GrantAllocation.objects.filter(
                     programme=programme, authority=row.authority, financial_year=row.financial_year
@@ -264,21 +266,31 @@ def plan_import(text: str) -> ImportPlan:
 REASON = "Imported from a CSV file"
 
 
-def apply_import(plan: ImportPlan, *, reason: str = REASON) -> dict[str, int]:
-    """Write a checked plan, all in one transaction. Returns counts by action."""
+def apply_import(plan: ImportPlan, *, reason: str = REASON, user=None) -> dict[str, int]:
+    """Write a checked plan, all in one transaction. Returns the counts (ui.imports)."""
     if not plan.ok:
         raise ValueError("This import has errors, so nothing can be imported.")
     with transaction.atomic():
+        # Authorities the file names that are not recorded yet: created with their
+        # name only, as the contracts import does.
+        new = {}
+        for row in plan.rows:
+            for authority in (row.authority, *(a for a, _ in row.shares)):
+                if authority.pk is None:
+                    new[id(authority)] = authority
+        for authority in new.values():
+            authority.clean_fields()
+        bulk_create_with_history(list(new.values()), reason=reason, user=user)
         for row in plan.rows:
             if row.action == UNCHANGED:
                 continue
             funder = _funder(row.funder)
             if funder is None:
-                funder, _ = upsert(Funder, {"name": row.funder}, {}, reason=reason)
+                funder = _created(Funder(name=row.funder), reason, user)
             programme = _programme(funder, row.programme)
             if programme is None:
-                programme, _ = upsert(
-                    GrantProgramme, {"funder": funder, "name": row.programme}, {}, reason=reason
+                programme = _created(
+                    GrantProgramme(funder=funder, name=row.programme), reason, user
                 )
             allocation = GrantAllocation.objects.filter(
                 programme=programme, authority=row.authority, financial_year=row.financial_year
@@ -289,14 +301,24 @@ def apply_import(plan: ImportPlan, *, reason: str = REASON) -> dict[str, int]:
             allocation.amount = row.amount
             allocation.status = row.status
             allocation.conditions = row.conditions
-            services.save_allocation(allocation=allocation, shares=row.shares, reason=reason)
-    return {action: plan.count(action) for action in (CREATE, UPDATE, UNCHANGED)}
+            services.save_allocation(
+                allocation=allocation, shares=dict(row.shares), reason=reason, user=user
+            )
+    return plan.counts()
+
+
+def _created(record, reason: str, user):
+    record.clean_fields()
+    record._change_reason = reason
+    record._history_user = user
+    record.save()
+    return record
 
 
 def export_rows(allocations) -> Iterator[list[str]]:
     """Allocations in the import's own format, so an export imports back unchanged."""
     yield list(HEADER)
-    for allocation in allocations:
+    for allocation in exports.iterate(allocations):
         shares = [
             (share.authority.short_name or share.authority.name, share.percentage)
             for share in allocation.shares.all()
@@ -316,3 +338,18 @@ def export_rows(allocations) -> Iterator[list[str]]:
 def write_csv(rows) -> str:
     """The CSV text of ``rows``, written by the one export helper (ui.exports)."""
     return exports.csv_text(rows)
+
+
+IMPORTER = imports.Importer(
+    name="grants",
+    plural="allocations",
+    permission="grants.add_grantallocation",
+    plan=plan_import,
+    apply=apply_import,
+    upload_template="grants/import_form.html",
+    preview_template="grants/import_preview.html",
+    preview_context=lambda plan: {"plan": plan},
+    upload_url_name="grants:import",
+    done_url_name="grants:list",
+    upload_context={"title": "Import grant allocations", "header": ",".join(HEADER)},
+)

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.history import combined_history, history_rows
-from audit.versioning import EditConflict
 from contracts.models import Authority, Contract
 from contracts.rules import financial_year
 from grants import coverage, giving, rules, services, summaries, transfer
@@ -27,7 +26,6 @@ from grants.forms import (
     AllocationForm,
     CommitmentForm,
     ContractFundingForm,
-    ImportForm,
     OutboundGrantForm,
     ProgrammeEditForm,
     ProgrammeForm,
@@ -42,10 +40,10 @@ from grants.models import (
     OutboundGrant,
 )
 from grants.tables import AllocationTable, CommitmentTable, FundingTable, OutboundGrantTable
-from ui import exports
+from ui import exports, imports
 from ui import forms as ui_forms
-from ui.edit import delete_with_history, edit_view, form_status, save_or_refuse
-from ui.forms import GovukForm
+from ui.edit import delete_or_refuse, delete_with_history, edit_view, form_status, save_or_refuse
+from ui.lookup import AUTHORITIES, MAX_SELECT_OPTIONS, LookupField
 from ui.uploads import upload_limit
 from ui.views import RegisterView
 
@@ -119,7 +117,9 @@ def allocation_detail(request, pk: int):
 
 def _allocation_form_page(request, *, allocation: GrantAllocation | None):
     initial = {"programme": request.GET.get("programme")} if allocation is None else None
-    form = AllocationForm(request.POST or None, instance=allocation, initial=initial)
+    form = AllocationForm(
+        request.POST or None, instance=allocation, initial=initial, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = save_or_refuse(
@@ -169,19 +169,21 @@ class DeleteForm(ui_forms.DeleteForm):
 
 def _confirm_delete(request, *, obj, title: str, cancel_url: str, warning: str, delete, done_url):
     """A confirmation page on GET; the delete itself only on POST."""
-    form = DeleteForm(request.POST if request.method == "POST" else None)
+    form = DeleteForm(request.POST if request.method == "POST" else None, instance=obj)
     if request.method == "POST" and form.is_valid():
         try:
-            delete(reason=form.cleaned_data["reason"])
+            deleted = delete_or_refuse(form, lambda: delete(reason=form.cleaned_data["reason"]))
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{obj} deleted.")
-            return redirect(done_url)
+            if deleted:
+                messages.success(request, f"{obj} deleted.")
+                return redirect(done_url)
     return render(
         request,
         "grants/confirm_delete.html",
         {"form": form, "title": title, "cancel_url": cancel_url, "warning": warning, "object": obj},
+        status=form_status(form),
     )
 
 
@@ -458,8 +460,12 @@ def funding_delete(request, pk: int):
 class SummaryForm(forms.Form):
     """The filters of a summary page. Bad values are shown as errors, never a 500."""
 
-    authority = forms.ModelChoiceField(
-        Authority.objects.all(), required=False, empty_label="All authorities"
+    authority = LookupField(
+        Authority.objects.order_by("name"),
+        lookup=AUTHORITIES,
+        select_up_to=MAX_SELECT_OPTIONS,
+        required=False,
+        empty_label="All authorities",
     )
     from_year = forms.CharField(label="From financial year", required=False, max_length=7)
     to_year = forms.CharField(label="To financial year", required=False, max_length=7)
@@ -729,60 +735,12 @@ def giving_csv(request):
 
 # --- Import and export of allocations -----------------------------------------------------
 
-IMPORT_SESSION_KEY = "grants_import_csv"
 
-
-class ConfirmImportForm(GovukForm):
-    submit_label = "Import these allocations"
-
-
-@upload_limit(ImportForm.MAX_BYTES)
+@upload_limit(imports.MAX_BYTES)
 @permission_required("grants.add_grantallocation", raise_exception=True)
 def import_allocations(request):
-    """Upload → preview (nothing saved) → confirm (all rows, or none)."""
-    if request.method == "POST" and "confirm" in request.POST:
-        text = request.session.get(IMPORT_SESSION_KEY)
-        if text is None:
-            messages.error(request, "The upload has expired. Choose the file again.")
-            return redirect("grants:import")
-        plan = transfer.plan_import(text)
-        if plan.ok:
-            try:
-                counts = transfer.apply_import(plan)
-            except ValidationError as error:
-                plan.errors.append(f"Nothing was imported: {error.messages[0]}")
-            except EditConflict as conflict:  # someone saved a record the file changes
-                plan.errors.append(f"Nothing was imported: {conflict} Upload the file again.")
-            else:
-                del request.session[IMPORT_SESSION_KEY]
-                messages.success(
-                    request,
-                    f"Imported: {counts['create']} added, {counts['update']} updated, "
-                    f"{counts['unchanged']} unchanged.",
-                )
-                return redirect("grants:list")
-        return render(request, "grants/import_preview.html", {"plan": plan, "title": "Import"})
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["file"]
-        plan = transfer.plan_import(text)
-        if plan.ok:
-            request.session[IMPORT_SESSION_KEY] = text
-        return render(
-            request,
-            "grants/import_preview.html",
-            {"plan": plan, "title": "Check the import", "confirm_form": ConfirmImportForm()},
-        )
-    return render(
-        request,
-        "grants/import_form.html",
-        {
-            "form": form,
-            "title": "Import grant allocations",
-            "cancel_url": reverse("grants:list"),
-            "header": ",".join(transfer.HEADER),
-        },
-    )
+    """Upload → preview (nothing saved) → confirm (all rows, or none): ui.imports."""
+    return imports.import_view(request, transfer.IMPORTER)
 
 
 @permission_required("grants.view_grantallocation", raise_exception=True)

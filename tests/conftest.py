@@ -100,6 +100,41 @@ def flush_lifts_history_triggers():
     TransactionTestCase._fixture_teardown = original
 
 
+# Stored figures (contracts.figures): after every test that used the database, each
+# contract's stored figures must agree with figures_for, so any path that writes a
+# contract, option or share without storing its figures fails the test that took it.
+# Tests that make figures stale on purpose opt out with @pytest.mark.stale_figures_allowed.
+_DB_FIXTURES = (
+    "transactional_db",
+    "db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+)
+
+
+@pytest.fixture(autouse=True)
+def stored_figures_agree(request):
+    marker = request.node.get_closest_marker("django_db")
+    wanted = [name for name in _DB_FIXTURES if name in request.fixturenames]
+    if marker is None and not wanted:
+        yield
+        return
+    if wanted:
+        # Set the database up before this fixture, so it is torn down after the check.
+        request.getfixturevalue(wanted[0])
+    yield
+    if request.node.get_closest_marker("stale_figures_allowed"):
+        return
+    from django.db import connection
+
+    from contracts.figures import stale_figures
+
+    if connection.needs_rollback or connection.connection is None:
+        return
+    stale = stale_figures()
+    assert stale == [], f"stored figures disagree with figures_for for contracts {stale}"
+
+
 # django-axes (sign-in throttling) needs the request in authenticate() to know the IP
 # address, and Client.login() passes none. Tests may call client.login() as usual: it
 # passes an empty request, as axes' documentation advises for tests. force_login() does

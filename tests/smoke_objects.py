@@ -12,13 +12,21 @@ from django.contrib.auth import get_user_model
 
 from contracts.models import Authority, Provider
 
-APP_SMOKE_MODULES = ("tests.contracts.smoke", "tests.decisions.smoke", "tests.grants.smoke")
+APP_SMOKE_MODULES = (
+    "tests.contracts.smoke",
+    "tests.decisions.smoke",
+    "tests.grants.smoke",
+    "tests.ui.smoke",
+)
 
 # Pages with a fixed answer whatever the role (by client fixture name).
 FIXED = {
     "login": {"client": {200}, "*": {200}},
     # Sign-out is POST only; anonymous visitors are sent to sign in first.
     "logout": {"client": {302}, "*": {405}},
+    # An import's progress page: only its owner and staff see it; the sample is nobody's
+    # here (tests/ui/smoke.py).
+    "import_job": {"client": {302}, "*": {404}},
 }
 
 
@@ -49,6 +57,7 @@ def make_sample_objects() -> SampleRoutes:
     routes = SampleRoutes(
         {
             "home": ((), None),
+            "lookup_suggestions": (("contracts",), "contracts.view_contract"),
             "audit:changes": ((), None),
             "audit:record": (("contracts.provider", provider.pk), "contracts.view_provider"),
             "contracts:authority_list": ((), "contracts.view_authority"),

@@ -38,6 +38,10 @@ from ui.bounds import (
 )
 
 BOUNDED_APPS = ("accounts", "contracts", "decisions", "grants")
+# Derived data: computed from bounded records by contracts.figures, never typed. A
+# whole-life value may be far above one year's £10bn bound, and a maximum end after
+# 2100 (test_stored_figures_hold_the_largest_values).
+DERIVED = {"contracts.ContractFigures", "contracts.ShareFigures", "contracts.YearFigures"}
 
 
 def _domain_models() -> list[type[models.Model]]:
@@ -47,6 +51,7 @@ def _domain_models() -> list[type[models.Model]]:
         if model._meta.app_label in BOUNDED_APPS
         and not issubclass(model, HistoricalChanges)
         and not model._meta.auto_created
+        and model._meta.label not in DERIVED
     ]
 
 
@@ -239,6 +244,31 @@ def test_values_on_the_bounds_are_kept():
     assert contract.annual_value == MONEY_MAX
     early = ContractFactory(start_date=DATE_MIN, initial_end_date=date(2019, 12, 31))
     early.full_clean()
+
+
+@pytest.mark.django_db
+def test_stored_figures_hold_the_largest_values():
+    """60 contract years of £10bn compounding at 25% from year 2: the largest
+    whole-life value the bounds allow, stored to the penny (on PostgreSQL; SQLite keeps
+    15 significant digits of a decimal, and contracts.figures compares as it stores)."""
+    from contracts.figures import figures_for, stale_figures
+    from contracts.models import ContractFigures
+
+    contract = ContractFactory(
+        start_date=date(2030, 1, 1),
+        initial_end_date=date(2059, 12, 31),
+        annual_value=MONEY_MAX,
+        annual_uplift_percent=Decimal("25"),
+        uplift_from_year=2,
+    )
+    OptionFactory(contract=contract, sequence=1, months=360, status="exercised")
+    stored = ContractFigures.objects.get(contract=contract)
+    computed = figures_for(contract)
+    assert computed.whole_life_value > Decimal("1e16")
+    assert stored.maximum_end == date(2089, 12, 31)
+    if connection.vendor == "postgresql":
+        assert stored.whole_life_value == computed.whole_life_value
+    assert stale_figures([contract.pk]) == []
 
 
 @pytest.mark.django_db

@@ -55,10 +55,29 @@ def form_status(form) -> int:
 
 
 def delete_with_history(obj, *, reason: str = "") -> None:
-    """Delete one record in one transaction, with its reason in the history."""
+    """Delete one record in one transaction, with its reason in the history.
+
+    Raises EditConflict when the record changed since its delete page was opened."""
     with transaction.atomic():
         obj._change_reason = reason or ""
         obj.delete()
+
+
+def delete_or_refuse(form, delete) -> bool:
+    """Run ``delete()``; False, with the form saying why, when someone else saved or
+    deleted the record since the delete page was opened (then nothing is deleted)."""
+    try:
+        delete()
+    except EditConflict as conflict:
+        form.conflict = conflict
+        what = "deleted" if conflict.deleted else "saved"
+        form.add_error(
+            None,
+            f"Someone else {what} this {conflict.noun} meanwhile, so nothing was deleted. "
+            "Check it again before deleting it.",
+        )
+        return False
+    return True
 
 
 def edit_view(

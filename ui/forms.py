@@ -2,7 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
 
-from audit.versioning import VersionedFormMixin
+from audit.versioning import VersionedFormMixin, VersionField, is_versioned
 
 
 class GovukForm(forms.Form):
@@ -56,11 +56,22 @@ class DeleteForm(forms.Form):
         help_text="Recorded in the history with the deletion.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, instance=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        # The version the page was opened with: the delete is refused if the record
+        # was saved since (audit.versioning.VersionedModel.delete).
+        self.instance = instance
+        if is_versioned(type(instance)):
+            self.fields["version"] = VersionField(initial=instance.version)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("version") is not None:
+            self.instance.version = cleaned["version"]
+        return cleaned
 
 
 # A contract has a handful of options and shares; 50 rows is far more than any needs, and

@@ -1,4 +1,6 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import render
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -60,6 +62,16 @@ def home(request):
     from ui.dashboard import dashboard_context
 
     return render(request, "ui/home.html", dashboard_context(request.user))
+
+
+def lookup_suggestions(request, kind: str):
+    """Suggestions for a look-up box as one types (ui/lookup.py, static/js/lookup.js)."""
+    from ui.lookup import suggestions
+
+    found = suggestions(kind, request.GET.get("q", ""), request.user)
+    if found is None:
+        raise PermissionDenied
+    return JsonResponse({"results": found})
 
 
 def error_403(request, exception=None):

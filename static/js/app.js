@@ -1,4 +1,5 @@
 import { initAll } from "/static/govuk/govuk-frontend.min.js";
+import "/static/js/lookup.js";
 
 initAll();
 

@@ -12,6 +12,11 @@ NOT_AUDITED = {
     # The next free decision number per authority and year: locked and bumped when a
     # number is allocated; the decision itself records the number in its history.
     "decisions.DecisionNumberCounter",
+    # A contract's figures as contracts.figures computes them: derived data, rebuilt
+    # from the audited contract, options and shares (manage.py refresh_figures).
+    "contracts.ContractFigures",
+    "contracts.ShareFigures",
+    "contracts.YearFigures",
 }
 
 

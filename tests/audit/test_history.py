@@ -185,7 +185,7 @@ def test_a_many_to_many_change_records_the_old_and_new_related_records():
     ]
 
 
-def test_the_feed_filters_by_who_made_the_change_listed_by_name(auditor_client, client):
+def test_the_feed_filters_by_who_made_the_change_typed_by_name(auditor_client, client):
     from accounts.roles import COMMISSIONER
     from tests.accounts.factories import UserFactory
 
@@ -196,10 +196,7 @@ def test_the_feed_filters_by_who_made_the_change_listed_by_name(auditor_client, 
         reverse("contracts:provider_edit", args=[provider.pk]),
         {"name": "Change Grow Live", "provider_type": provider.provider_type, "postcode": "N1"},
     )
-    page = auditor_client.get(reverse("audit:changes"))
-    choices = dict(page.context["form"].fields["user"].choices)
-    assert choices[""] == "Anyone"
-    assert "Priya Shah" in choices.values()
-    response = auditor_client.get(reverse("audit:changes"), {"user": editor.pk})
+    # Typed, not listed: a council has hundreds of users (ui/lookup.py).
+    response = auditor_client.get(reverse("audit:changes"), {"user": "priya shah"})
     rows = response.context["table"].rows
     assert [r.record["label_now"] for r in rows] == ["Change Grow Live"]

@@ -262,7 +262,7 @@ def test_the_register_uploads_previews_then_imports_on_confirmation(commissioner
     assert "Check the import of contracts.csv" in html
     assert "£4,099,533.88" in html and "Agrees" in html
     assert [r.action for r in preview.context["rows"]] == ["add", "add"]
-    assert preview.context["counts"] == {"add": 2, "update": 0, "unchanged": 0}
+    assert preview.context["counts"] == {"added": 2, "updated": 0, "unchanged": 0}
     assert not Contract.objects.exists()  # nothing until confirmed
 
     response = commissioner_client.post(

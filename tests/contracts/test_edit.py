@@ -110,8 +110,8 @@ def test_an_exercised_option_cannot_be_removed(commissioner_client, kent):
         ({"annual_value": "£35,368,00"}, "“£35,368,00” is unclear"),
         ({"annual_uplift_percent": "-1"}, "Enter an uplift of 0% or more."),
         ({"uplift_from_year": "1"}, "Enter year 2 or later: the uplift cannot apply to year 1."),
-        ({"lead_authority": "Kent Council"}, "There is no authority called “Kent Council”."),
-        ({"provider": "Nobody Ltd"}, "There is no provider called “Nobody Ltd”."),
+        ({"lead_authority": "Essex Council"}, "No lead authority matches “Essex Council”."),
+        ({"provider": "Nobody Ltd"}, "No provider matches “Nobody Ltd”."),
         ({"stated_whole_life_value": "£2,45M"}, "“£2,45M” is unclear"),
         ({"reference": ""}, "Enter the contract reference."),
     ],
@@ -135,7 +135,7 @@ def test_invalid_contract_fields_are_shown_at_the_field(
         (
             [],
             [("Kent County Council", "60", ""), ("Medway Council", "40", "")],
-            "There is no authority called “Medway Council”.",
+            "No authority matches “Medway Council”.",
         ),
         (
             [],

@@ -39,7 +39,7 @@ def test_exercising_the_first_option_moves_the_current_end_and_records_who_and_w
     contract = kent_contract()
     first = contract.options.get(sequence=1)
     decision = DecisionFactory(number="26/00012", authority=contract.lead_authority)
-    response = _decide(commissioner_client, contract, first, authorising_decision=decision.pk)
+    response = _decide(commissioner_client, contract, first, authorising_decision=decision.number)
     assert response.status_code == 302
     first.refresh_from_db()
     assert first.status == ExtensionOption.Status.EXERCISED
@@ -147,7 +147,7 @@ def test_the_decision_page_shows_the_end_if_exercised_and_only_this_councils_dec
         commissioner_client,
         contract,
         contract.options.get(sequence=1),
-        authorising_decision=other.pk,
+        authorising_decision=other.number,
     )
     assert "authorising_decision" in refused.context["form"].errors
     assert _options(contract) == [(1, "pending"), (2, "pending")]

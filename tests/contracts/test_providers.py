@@ -128,3 +128,28 @@ def test_the_provider_list_pages_by_the_chosen_page_size(commissioner_client):
     assert response.status_code == 200
     names = [row.record.name for row in response.context["table"].paginated_rows]
     assert names == [f"Provider {n:02d}" for n in range(20, 30)]
+
+
+@pytest.mark.parametrize("kind", ["provider", "authority"])
+def test_a_provider_or_authority_page_shows_its_latest_changes_in_the_same_queries_at_2_or_50(
+    auditor_client, kind
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from contracts.views import HISTORY_ROWS
+    from tests.contracts.factories import AuthorityFactory
+
+    record = (ProviderFactory if kind == "provider" else AuthorityFactory)(name="Start")
+    counts = []
+    for changes in (1, 49):
+        for n in range(changes):
+            record.name = f"Name {record.version}-{n}"
+            record.save()
+        with CaptureQueriesContext(connection) as queries:
+            response = auditor_client.get(record.get_absolute_url())
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert len(response.context["history"]) == HISTORY_ROWS
+    assert response.context["history"][0].changes[0][2] == record.name

@@ -29,7 +29,7 @@ TODAY = date(2026, 6, 1)
 
 def _references(response) -> list[str]:
     """The references on the page shown, in order."""
-    return [row.record.contract.reference for row in response.context["table"].page.object_list]
+    return [row.record.reference for row in response.context["table"].page.object_list]
 
 
 def _full_contracts(count: int) -> None:

@@ -67,13 +67,13 @@ def test_a_clerk_links_a_contract_and_an_earlier_decision(clerk_client, contract
     earlier = DecisionFactory(number="22/00041", authority=decision.authority)
     response = clerk_client.post(
         reverse("decisions:contract_link_add", args=[decision.pk]),
-        {"contract": contract.pk, "kind": "award", "note": ""},
+        {"contract": contract.reference, "kind": "award", "note": ""},
     )
     assert response.status_code == 302
     assert DecisionContractLink.objects.get().contract == contract
     response = clerk_client.post(
         reverse("decisions:relation_add", args=[decision.pk]),
-        {"earlier": earlier.pk, "kind": "relies_on"},
+        {"earlier": earlier.number, "kind": "relies_on"},
     )
     assert response.status_code == 302, response.context["form"].errors
     assert DecisionRelation.objects.get().earlier == earlier
@@ -85,7 +85,7 @@ def test_a_decision_cannot_rely_on_itself(clerk_client):
     decision = DecisionFactory(number="24/00056")
     response = clerk_client.post(
         reverse("decisions:relation_add", args=[decision.pk]),
-        {"earlier": decision.pk, "kind": "relies_on"},
+        {"earlier": decision.number, "kind": "relies_on"},
     )
     assert response.status_code == 200
     assert response.context["form"].errors
@@ -113,3 +113,31 @@ def test_deleting_a_part_with_an_overlong_reason_is_refused_at_the_field(clerk_c
     assert response.context["form"].errors["reason"]
     assert 'href="#id_reason"' in response.content.decode()
     assert DecisionContractLink.objects.filter(pk=link.pk).exists()
+
+
+def test_the_ceiling_reads_each_contracts_stored_whole_life_value(contract):
+    from decisions.figures import ceiling_for
+
+    decision = DecisionFactory(approved_maximum=WHOLE_LIFE)
+    DecisionContractLinkFactory(decision=decision, contract=contract)
+    assert contract.stored.whole_life_value == WHOLE_LIFE
+    assert ceiling_for(decision).total == WHOLE_LIFE
+
+
+def test_the_decision_page_runs_the_same_number_of_queries_for_2_or_50_linked_contracts(
+    commissioner_client,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    decision = DecisionFactory(approved_maximum=Decimal("1000000000.00"))
+    counts = []
+    for links in (2, 48):
+        for _ in range(links):
+            DecisionContractLinkFactory(decision=decision, contract=ContractFactory())
+        with CaptureQueriesContext(connection) as queries:
+            response = commissioner_client.get(decision.get_absolute_url())
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert response.context["ceiling"].total == 50 * ContractFactory().stored.whole_life_value
+    assert counts[0] == counts[1]

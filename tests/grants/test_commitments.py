@@ -19,7 +19,7 @@ KENT_OHID = Decimal("11424253.00")
 
 def _form(target, /, **overrides) -> dict:
     data = {
-        "contract": target.pk if target else "",
+        "contract": target.reference if target else "",
         "service_name": "",
         "financial_year": "2024/25",
         "amount": "£382,000",

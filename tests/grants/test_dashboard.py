@@ -37,3 +37,51 @@ def test_the_home_panel_lists_uncommitted_money_and_this_years_gaps(commissioner
 
 def test_the_home_panel_is_not_shown_to_a_user_without_grants(outsider):
     assert home_panel(outsider) is None
+
+
+def _short_contract(funded: str):
+    contract = ContractFactory(
+        start_date=date(2024, 4, 1),
+        initial_end_date=date(2025, 3, 31),
+        annual_value=Decimal("1000.00"),
+        annual_uplift_percent=Decimal("0"),
+    )
+    FundingFactory(contract=contract, financial_year="2024/25", amount=Decimal(funded))
+    return contract
+
+
+@time_machine.travel(date(2024, 7, 1))
+def test_the_home_panel_shows_the_largest_gaps_first_and_counts_them_all(commissioner):
+    contracts = [_short_contract(f"{100 * n}.00") for n in range(7)]
+    covered = _short_contract("1000.00")
+    committed = _short_contract("800.00")
+    CommitmentFactory(contract=committed, financial_year="2024/25", amount=Decimal("200.00"))
+    panel = home_panel(commissioner)
+    assert panel["gap_count"] == 7
+    assert [contract for contract, _ in panel["gaps"]] == contracts[:5]
+    assert [row.label for _, row in panel["gaps"]][:2] == ["Gap of £1,000.00", "Gap of £900.00"]
+    assert covered not in [contract for contract, _ in panel["gaps"]]
+
+
+@time_machine.travel(date(2024, 7, 1))
+def test_the_home_page_runs_the_same_number_of_queries_for_2_or_50_contracts_and_grants(
+    commissioner_client,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    def add(count: int) -> None:
+        for n in range(count):
+            _short_contract(f"{n}.00")
+            allocation = AllocationFactory(financial_year="2024/25", amount=Decimal("1000.00"))
+            CommitmentFactory(allocation=allocation, amount=Decimal("1.00"))
+
+    counts = []
+    for count in (2, 48):
+        add(count)
+        with CaptureQueriesContext(connection) as queries:
+            response = commissioner_client.get(reverse("home"))
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -296,7 +296,7 @@ def test_an_empty_summary_says_so_and_bad_filters_are_shown_not_a_500(commission
     "name",
     ["summary_grants", "summary_funders", "summary_contracts", "summary_service_areas"],
 )
-def test_a_summary_runs_the_same_number_of_queries_for_few_or_many_records(
+def test_a_summary_runs_the_same_number_of_queries_for_2_or_50_records(
     commissioner_client, northants, name
 ):
     from django.db import connection
@@ -323,7 +323,7 @@ def test_a_summary_runs_the_same_number_of_queries_for_few_or_many_records(
     add(2)
     with CaptureQueriesContext(connection) as few:
         assert commissioner_client.get(url, query).status_code == 200
-    add(10)
+    add(48)
     with CaptureQueriesContext(connection) as many:
         assert commissioner_client.get(url, query).status_code == 200
     assert len(few) == len(many)

@@ -62,7 +62,7 @@ def test_the_command_imports_every_row_with_shares_and_periods(tmp_path, council
     assert kent.amount == Decimal("11424253.00")
     # "OHID" is found by its short name: one funder, not two.
     assert Funder.objects.count() == 1
-    assert kent.history.latest().history_change_reason == transfer.REASON
+    assert kent.history.latest().history_change_reason == "Imported from grants.csv"
 
 
 def test_a_dry_run_reports_and_saves_nothing(tmp_path, councils, ohid, capsys):
@@ -73,10 +73,6 @@ def test_a_dry_run_reports_and_saves_nothing(tmp_path, councils, ohid, capsys):
 
 
 BAD_ROWS = [
-    (
-        "OHID,SSMTRG,Nowhere Council,2023/24,1000,confirmed,,",
-        'line 3: there is no authority called "Nowhere Council"',
-    ),
     ("OHID,SSMTRG,WNC,2023-24,1000,confirmed,,", "line 3: enter a financial year like 2024/25"),
     (
         'OHID,SSMTRG,WNC,2023/24,"£35,368,00",confirmed,,',
@@ -90,7 +86,10 @@ BAD_ROWS = [
     ("OHID,SSMTRG,WNC,2023/24,1000,maybe,,", 'line 3: status "maybe" must be indicative'),
     ("OHID,SSMTRG,WNC,2023/24,1000,confirmed,NNC=48.6%;WNC=50%,", "line 3: the shares add up"),
     ("OHID,SSMTRG,WNC,2023/24,1000,confirmed,NNC=48.6;WNC=51.4%,", "line 3: cannot read the share"),
-    ("OHID,SSMTRG,WNC,2023/24,1000,confirmed,XYZ=100%,", 'line 3: the shares name "XYZ"'),
+    (
+        "OHID,SSMTRG,Nowhere\x07 Council,2023/24,1000,confirmed,,",
+        "line 3: recipient_authority name: enter this on one line",
+    ),
     ("OHID,,WNC,2023/24,1000,confirmed,,", "line 3: programme is empty"),
     ("OHID,SSMTRG,WNC,2023/24,1000,confirmed,,", "line 3: repeats the allocation on line 2"),
 ]
@@ -106,6 +105,30 @@ def test_a_bad_row_is_named_by_line_and_nothing_is_imported(
     assert message.lower() in capsys.readouterr().err.lower()
     # All or nothing: the good row on line 2 is not saved either.
     assert not GrantAllocation.objects.exists()
+
+
+def test_authorities_not_recorded_are_added_as_the_contracts_import_adds_them(
+    tmp_path, councils, ohid, commissioner, capsys
+):
+    from contracts.models import Authority
+
+    text = (
+        f"{HEADER}\nOHID,SSMTRG,Nowhere Council,2023/24,1000,confirmed,NNC=40%;Elsewhere=60%,\n"
+        "OHID,HSG,nowhere council,2023/24,500,confirmed,,\n"
+    )
+    plan = transfer.plan_import(text)
+    assert plan.errors == [] and plan.counts() == {"added": 2, "updated": 0, "unchanged": 0}
+    assert not Authority.objects.filter(name__in=["Nowhere Council", "Elsewhere"]).exists()
+    transfer.apply_import(plan, reason="Imported from new.csv", user=commissioner)
+    nowhere = Authority.objects.get(name="Nowhere Council")  # once, whatever the case
+    assert nowhere.history.get().history_change_reason == "Imported from new.csv"
+    assert nowhere.history.get().history_user == commissioner
+    allocation = GrantAllocation.objects.get(authority=nowhere, programme__name="SSMTRG")
+    assert {s.authority.name: s.percentage for s in allocation.shares.all()} == {
+        "North Northamptonshire Council": Decimal("40"),
+        "Elsewhere": Decimal("60"),
+    }
+    assert allocation.history.get().history_user == commissioner
 
 
 def test_a_wrong_header_is_refused_naming_the_missing_columns(councils):
@@ -180,18 +203,18 @@ def test_the_page_previews_then_imports_on_confirm(commissioner_client, councils
     assert "4 rows checked: 4 to add, 0 to update, 0 unchanged." in page
     assert "Nothing is saved until you confirm." in page
     assert not GrantAllocation.objects.exists()
-    response = commissioner_client.post(url, {"confirm": "1"})
+    response = commissioner_client.post(url, {"confirm": "1", "token": preview.context["token"]})
     assert response.status_code == 302 and response["Location"] == reverse("grants:list")
     assert GrantAllocation.objects.count() == 4
 
 
 def test_the_page_shows_every_bad_row_and_offers_no_confirm(commissioner_client, councils, ohid):
-    text = f"{HEADER}\n{BAD_ROWS[0][0]}\n{BAD_ROWS[1][0]}\nOHID,SSMTRG,WNC,2023/24,1,confirmed,,\n"
+    text = f"{HEADER}\n{BAD_ROWS[0][0]}\n{BAD_ROWS[4][0]}\nOHID,SSMTRG,WNC,2023/24,1,confirmed,,\n"
     response = commissioner_client.post(reverse("grants:import"), {"file": _upload(text)})
     page = response.content.decode()
-    assert "The file cannot be imported" in page
-    assert 'line 2: there is no authority called "Nowhere Council"' in page.replace("&quot;", '"')
-    assert "line 3: enter a financial year like 2024/25" in page
+    assert "The file was not imported: 2 problems" in page
+    assert "line 2: enter a financial year like 2024/25" in page
+    assert 'line 3: status "maybe" must be indicative' in page.replace("&quot;", '"')
     assert "Import these allocations" not in page
     # Confirming without a checked file imports nothing.
     response = commissioner_client.post(reverse("grants:import"), {"confirm": "1"})
@@ -199,11 +222,17 @@ def test_the_page_shows_every_bad_row_and_offers_no_confirm(commissioner_client,
     assert not GrantAllocation.objects.exists()
 
 
-def test_a_file_that_is_not_utf8_text_is_refused_at_the_field(commissioner_client):
-    upload = SimpleUploadedFile("grants.csv", "funder,£".encode("cp1252"), content_type="text/csv")
+def test_a_windows_file_is_read_and_one_that_is_not_text_is_refused(
+    commissioner_client, councils, ohid
+):
+    windows = f"{HEADER}\nOHID,SSMTRG,WNC,2023/24,£1000,confirmed,,Café\n".encode("cp1252")
+    upload = SimpleUploadedFile("grants.csv", windows, content_type="text/csv")
     response = commissioner_client.post(reverse("grants:import"), {"file": upload})
+    assert response.context["plan"].rows[0].conditions == "Café"
+    junk = SimpleUploadedFile("grants.csv", b"\x81\x8d\x8f\x90\x9d", content_type="text/csv")
+    response = commissioner_client.post(reverse("grants:import"), {"file": junk})
     assert response.status_code == 200
-    assert "saved as UTF-8" in response.context["form"].errors["file"][0]
+    assert "saved as text" in response.context["form"].errors["file"][0]
 
 
 def test_only_commissioners_import(clerk_client):
@@ -230,7 +259,7 @@ def test_the_documented_example_imports(councils, ohid):
     example = doc.split("```csv\n", 1)[1].split("```", 1)[0]
     plan = transfer.plan_import(example)
     assert plan.errors == []
-    assert plan.count_create == 5
+    assert plan.counts()["added"] == 5
     transfer.apply_import(plan)
     kent = GrantAllocation.objects.get(authority=councils["kent"])
     assert kent.amount == Decimal("11424253.00")

@@ -169,3 +169,29 @@ def test_a_register_xlsx_holds_amounts_as_numbers_and_dates_as_dates(commissione
     values = dict(zip(header, row, strict=True))
     assert isinstance(values["Annual value"], int | float)
     assert isinstance(values["Current end"], datetime)
+
+
+def test_exports_stream_and_read_the_contracts_in_chunks(commissioner_client, monkeypatch):
+    """CSV is a StreamingHttpResponse and XLSX a FileResponse from a temporary file;
+    the import-format export reads its queryset with .iterator(), never all at once."""
+    from django.db.models import QuerySet
+    from django.http import FileResponse, StreamingHttpResponse
+
+    for n in range(3):
+        kent_contract(reference=f"STREAM-{n}")
+    chunked = []
+    real_iterator = QuerySet.iterator
+
+    def iterator(self, chunk_size=None):
+        chunked.append(chunk_size)
+        return real_iterator(self, chunk_size=chunk_size)
+
+    monkeypatch.setattr(QuerySet, "iterator", iterator)
+    response = commissioner_client.get(reverse("contracts:export"))
+    assert isinstance(response, StreamingHttpResponse)
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) == 4 and chunked == [exports.CHUNK_SIZE]
+    xlsx = commissioner_client.get(reverse("contracts:list"), {"_export": "xlsx"})
+    assert isinstance(xlsx, FileResponse)
+    csv_page = commissioner_client.get(reverse("contracts:list"), {"_export": "csv"})
+    assert isinstance(csv_page, StreamingHttpResponse)

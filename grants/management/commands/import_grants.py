@@ -3,7 +3,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.versioning import EditConflict
 from grants import transfer
+from ui import imports
 
 
 class Command(BaseCommand):
@@ -20,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, dry_run: bool, **options):
         try:
-            text = Path(file).read_text(encoding="utf-8-sig")
+            text = imports.decode(Path(file).read_bytes())
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
         plan = transfer.plan_import(text)
@@ -28,20 +30,23 @@ class Command(BaseCommand):
             for error in plan.errors:
                 self.stderr.write(error)
             raise CommandError(f"Nothing imported: {len(plan.errors)} problem(s) in {file}.")
+        counts = plan.counts()
         summary = (
-            f"{plan.count_create} to add, {plan.count_update} to update, "
-            f"{plan.count_unchanged} unchanged"
+            f"{counts['added']} to add, {counts['updated']} to update, "
+            f"{counts['unchanged']} unchanged"
         )
         if dry_run:
             self.stdout.write(f"Dry run, nothing saved: {summary}.")
             return
         try:
-            counts = transfer.apply_import(plan)
+            counts = transfer.apply_import(plan, reason=f"Imported from {Path(file).name}")
         except ValidationError as error:  # e.g. a commitment added since the check
             raise CommandError(f"Nothing imported: {error.messages[0]}") from error
+        except EditConflict as error:
+            raise CommandError(f"Nothing imported: {error}") from error
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported: {counts['create']} added, {counts['update']} updated, "
+                f"Imported: {counts['added']} added, {counts['updated']} updated, "
                 f"{counts['unchanged']} unchanged."
             )
         )

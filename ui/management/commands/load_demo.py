@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import load_users
+from contracts.figures import deferred
 
 # Each app's demo module has ``load()``; order matters (decisions link contracts).
 DEMO_MODULES = ("contracts.demo", "decisions.demo", "grants.demo")
@@ -32,7 +33,8 @@ class Command(BaseCommand):
                 "published passwords. Run with --force to load the demo data anyway; "
                 "existing users are then left unchanged."
             )
-        with transaction.atomic():
+        # Contracts' stored figures (contracts.figures) are written once, at the end.
+        with transaction.atomic(), deferred():
             users = load_users(reset_existing=not options["force"])
             for name in DEMO_MODULES:
                 if find_spec(name) is not None:
