@@ -5,13 +5,19 @@ so all three agree. Cells in £000s are rounded first and the totals add up the
 rounded cells, as the councils' own tables do (grants.rules.split_in_units).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
+
+from django.core.paginator import Page
+from django.urls import reverse
 
 from contracts.models import Authority, Contract
-from grants import charts, coverage, rules
+from grants import aggregates, charts, rules
 from grants.models import ZERO, GrantAllocation
+from ui import exports
 
 POUNDS = "pounds"
 THOUSANDS = "thousands"
@@ -47,6 +53,10 @@ class Summary:
     groups: list[tuple[str, list[Column]]] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     chart: charts.StackedBarChart | None = None
+    # A long table shows one page of rows (then the totals of all of them), and its
+    # export reads every row from the database as it streams.
+    page: Page | None = None
+    export_rows: Callable[[], Iterable[Row]] | None = None
 
     @property
     def columns(self) -> list[Column]:
@@ -59,19 +69,20 @@ class Summary:
     def table_rows(self) -> list[tuple[Row, list[Decimal | None]]]:
         return [(row, [row.cells.get(c.id) for c in self.columns]) for row in self.rows]
 
-    def csv_rows(self) -> list[list[str]]:
-        header = [self.row_heading] + [
+    def csv_rows(self) -> Iterator[list[str]]:
+        """The header, then every row (all pages), one at a time."""
+        columns = self.columns
+        yield [self.row_heading] + [
             f"{group} {column.label} ({self.unit_label})"
             for group, cols in self.groups
             for column in cols
         ]
-        lines = [header]
-        for row, cells in self.table_rows():
+        for row in self.export_rows() if self.export_rows else self.rows:
+            cells = [row.cells.get(c.id) for c in columns]
             if row.kind == "section":
-                lines.append([row.label] + [""] * len(cells))
+                yield [row.label] + [""] * len(cells)
                 continue
-            lines.append([row.label] + [_plain(cell, self.units) for cell in cells])
-        return lines
+            yield [row.label] + [_plain(cell, self.units) for cell in cells]
 
     @property
     def is_empty(self) -> bool:
@@ -215,87 +226,71 @@ def _series(items: Iterable[tuple[str, str, Decimal]]) -> dict[str, dict[str, De
 # --- Contracts by authority and year (Table 1) ------------------------------------------
 
 
-def contract_weights(contract: Contract) -> dict[Authority, Decimal]:
-    """Who pays what share: percentages, else fixed amounts, else the lead pays all."""
-    shares = list(contract.shares.all())
-    if not shares:
-        return {contract.lead_authority: Decimal("100")}
-    if all(share.percentage is not None for share in shares):
-        return {share.authority: share.percentage for share in shares}
-    return {share.authority: share.fixed_amount or ZERO for share in shares}
-
-
-@dataclass(frozen=True)
-class ContractYears:
-    contract: Contract
-    profile: dict[str, Decimal]
-    funding: dict[str, dict[str, Decimal]]
-
-
-def contract_years(contracts: Iterable[Contract]) -> list[ContractYears]:
-    """Each contract's financial-year profile (its stored year figures) and funding
-    (contracts from ``coverage.contracts_with_funding``, which prefetches both)."""
-    return [
-        ContractYears(c, coverage.cost_by_year(c), coverage.funding_by_source(c)) for c in contracts
-    ]
+def _contract_rows(cells: Iterable[tuple], columns: dict[str, list[Column]]) -> Iterator[Row]:
+    """A row per contract from its cells (aggregates.cells_of, in contract order): in
+    each year it has money, every authority of that year shown, then its Total."""
+    for _, contract_cells in groupby(cells, key=itemgetter(0)):
+        row = None
+        for contract_id, reference, title, year, authority_id, cell in contract_cells:
+            if row is None:
+                row = Row(
+                    f"{reference} {title}", url=reverse("contracts:detail", args=[contract_id])
+                )
+            if (year, TOTAL) not in row.cells:
+                for column in columns.get(year, ()):
+                    row.cells[column.id] = ZERO
+            row.cells[(year, authority_id)] = cell
+            _add(row.cells, (year, TOTAL), cell)
+        yield row
 
 
 def contracts_summary(
-    items: list[ContractYears], years: list[str], *, units: str = POUNDS
+    contracts, years: list[str], *, units: str = POUNDS, page: int | str | None = 1
 ) -> Summary:
-    """Each contract's value per financial year, split between the authorities."""
+    """Each contract's value per financial year, split between the authorities: a page
+    of rows, then the totals of every row (each authority's, added up by the database).
+
+    ``contracts`` is a queryset (aggregates.summary_contracts). ``page`` None reads no
+    page, for the CSV export, which streams every row (``Summary.csv_rows``).
+    """
     summary = Summary("Contracts by authority and financial year", units, "Contract")
-    weights = {item.contract.pk: contract_weights(item.contract) for item in items}
-    authorities = {
-        year: _by_name(
-            authority
-            for item in items
-            if item.profile.get(year)
-            for authority in weights[item.contract.pk]
-        )
-        for year in years
-    }
+    in_thousands = units == THOUSANDS
+    total = Row("Total", kind="total")
+    authorities: dict[str, list[Column]] = {}
+    for line in aggregates.authority_totals(contracts, years, in_thousands=in_thousands):
+        year = line["year"]
+        label = line["authority__short_name"] or line["authority__name"]
+        authorities.setdefault(year, []).append(Column(year, line["authority_id"], label))
+        total.cells[(year, line["authority_id"])] = line["total"]
+        _add(total.cells, (year, TOTAL), line["total"])
     for year in years:
-        summary.groups.append((year, _authority_columns(year, authorities[year])))
-    rows = []
-    for item in items:
-        if not any(item.profile.get(year) for year in years):
-            continue
-        row = Row(str(item.contract), url=item.contract.get_absolute_url())
-        for year in years:
-            amount = item.profile.get(year)
-            if not amount:
-                continue
-            for authority in authorities[year]:
-                row.cells[(year, authority)] = ZERO
-            for authority, part in _split(amount, weights[item.contract.pk], units).items():
-                row.cells[(year, authority)] = part
-                _add(row.cells, (year, TOTAL), part)
-        rows.append(row)
-    summary.rows = rows
-    if rows:
-        summary.rows.append(_sum_rows("Total", rows, summary.columns, "total"))
-    summary.chart = funding_chart(items, years, units)
+        summary.groups.append((year, [*authorities.get(year, []), Column(year, TOTAL, "Total")]))
+
+    if page is not None:
+        summary.page = aggregates.contract_page(contracts, years, page)
+        on_page = contracts.filter(pk__in=[contract.pk for contract in summary.page])
+        cells = aggregates.cells_of(on_page, years, in_thousands=in_thousands)
+        summary.rows = list(_contract_rows(cells, authorities))
+        if summary.rows:
+            summary.rows.append(total)
+
+    def every_row() -> Iterator[Row]:
+        all_cells = aggregates.cells_of(contracts, years, in_thousands=in_thousands)
+        yield from _contract_rows(exports.iterate(all_cells), authorities)
+        if total.cells:
+            yield total
+
+    summary.export_rows = every_row
+    summary.chart = funding_chart(contracts, years, units)
     return summary
 
 
-def funding_chart(
-    items: list[ContractYears], years: list[str], units: str
-) -> charts.StackedBarChart:
-    """Spend by year and source: Public Health Grant, grants, contributions, unfunded."""
-    series: dict[str, dict[str, Decimal]] = {s: {} for s in (*coverage.SOURCES, coverage.UNFUNDED)}
-    for item in items:
-        for year in years:
-            cost = item.profile.get(year, ZERO)
-            funded = ZERO
-            for source in coverage.SOURCES:
-                amount = item.funding[source].get(year, ZERO)
-                funded += amount
-                _add(series[source], year, amount)
-            _add(series[coverage.UNFUNDED], year, max(cost - funded, ZERO))
+def funding_chart(contracts, years: list[str], units: str) -> charts.StackedBarChart:
+    """Spend by year and source: Public Health Grant, grants, contributions, unfunded
+    (each year's sum, added up by the database, then rounded)."""
     series = {
         name: {year: _round(amount, units) for year, amount in per_year.items()}
-        for name, per_year in series.items()
+        for name, per_year in aggregates.by_year_and_source(contracts, years).items()
     }
     return charts.stacked_bars(
         chart_id="funding-chart",
@@ -360,10 +355,10 @@ def funders_summary(allocations: list[GrantAllocation], *, units: str = POUNDS) 
 # --- By service area ------------------------------------------------------------------------
 
 
-def service_areas_summary(
-    items: list[ContractYears], years: list[str], *, units: str = POUNDS
-) -> Summary:
-    """Cost, funding and the unfunded remainder per service area and year."""
+def service_areas_summary(contracts, years: list[str], *, units: str = POUNDS) -> Summary:
+    """Cost, funding and the unfunded remainder per service area and year: each cell a
+    sum by the database (the unfunded part worked out per contract and year, then added
+    up), rounded in £000s tables; the totals row adds the cells shown."""
     summary = Summary("Funding by service area", units, "Service area")
     for year in years:
         summary.groups.append(
@@ -376,21 +371,15 @@ def service_areas_summary(
                 ],
             )
         )
+    labels = dict(Contract.ServiceArea.choices)
     rows: dict[str, Row] = {}
-    for item in sorted(items, key=lambda i: i.contract.get_service_area_display()):
-        label = item.contract.get_service_area_display()
+    for (area, year), figures in aggregates.by_service_area_and_year(contracts, years).items():
+        label = str(labels.get(area, area))
         row = rows.setdefault(label, Row(label))
-        for year in years:
-            cost = item.profile.get(year)
-            funded = sum((item.funding[s].get(year, ZERO) for s in coverage.SOURCES), ZERO)
-            if cost is None and not funded:
-                continue
-            cost, funded = _round(cost or ZERO, units), _round(funded, units)
-            _add(row.cells, (year, "cost"), cost)
-            _add(row.cells, (year, "funded"), funded)
-            _add(row.cells, (year, "unfunded"), max(cost - funded, ZERO))
-    summary.rows = [row for row in rows.values() if row.cells]
+        for name, amount in figures.items():
+            row.cells[(year, name)] = _round(amount, units)
+    summary.rows = [rows[label] for label in sorted(rows)]
     if summary.rows:
         summary.rows.append(_sum_rows("Total", summary.rows, summary.columns, "total"))
-    summary.chart = funding_chart(items, years, units)
+    summary.chart = funding_chart(contracts, years, units)
     return summary

@@ -15,7 +15,7 @@ from django.utils import timezone
 from audit.history import combined_history, history_rows
 from contracts.models import Authority, Contract
 from contracts.rules import financial_year
-from grants import coverage, giving, rules, services, summaries, transfer
+from grants import aggregates, coverage, giving, rules, services, summaries, transfer
 from grants.filters import (
     AllocationFilter,
     CommitmentFilter,
@@ -512,6 +512,7 @@ def _render_summary(
         return exports.csv_response(summary.csv_rows(), f"{export_name}.csv")
     query = request.GET.copy()
     query.pop("_export", None)
+    query.pop("page", None)  # the export has every row, whichever page is shown
     return render(
         request,
         "grants/summary.html",
@@ -572,15 +573,6 @@ def summary_funders(request):
     )
 
 
-def _contract_items(authority):
-    contracts = Contract.objects.all()
-    if authority:
-        contracts = contracts.filter(
-            Q(lead_authority=authority) | Q(shares__authority=authority)
-        ).distinct()
-    return summaries.contract_years(coverage.contracts_with_funding(contracts))
-
-
 # Wide enough for a contract's whole life, short enough to stay readable.
 MAX_SUMMARY_YEARS = 10
 
@@ -593,7 +585,14 @@ def _year_list(first: str, last: str) -> list[str]:
 def summary_contracts(request):
     form, authority, first, last, units = _summary_filters(request, default_years=_years_ahead())
     years = _year_list(first, last)
-    summary = summaries.contracts_summary(_contract_items(authority), years, units=units)
+    # An export streams every row, so it reads no page.
+    exporting = exports.requested_format(request, offered=(exports.CSV,)) is not None
+    summary = summaries.contracts_summary(
+        aggregates.summary_contracts(authority),
+        years,
+        units=units,
+        page=None if exporting else request.GET.get("page", 1),
+    )
     return _render_summary(
         request,
         summary,
@@ -610,7 +609,9 @@ def summary_contracts(request):
 def summary_service_areas(request):
     form, authority, first, last, units = _summary_filters(request, default_years=_years_ahead())
     years = _year_list(first, last)
-    summary = summaries.service_areas_summary(_contract_items(authority), years, units=units)
+    summary = summaries.service_areas_summary(
+        aggregates.summary_contracts(authority), years, units=units
+    )
     return _render_summary(
         request,
         summary,
