@@ -262,3 +262,27 @@ def test_the_service_area_summary_adds_cost_funding_and_shortfall_in_the_databas
     area = over.get_service_area_display()
     assert [by_area[area][c] for c in columns] == ["2000.00", "2000.00", "500.00"]
     assert [by_area["Total"][c] for c in columns] == ["2000.00", "2000.00", "500.00"]
+
+
+def test_each_authoritys_total_is_the_sum_of_its_cells_however_the_pence_split(northants):
+    north, west = northants
+    east = AuthorityFactory(name="East Council", short_name="EC")
+    for annual in ("100.00", "200.02", "1000.01"):
+        contract = ContractFactory(
+            lead_authority=west,
+            start_date=date(2024, 10, 1),
+            initial_end_date=date(2025, 9, 30),
+            annual_value=D(annual),
+        )
+        for authority in (north, west, east):
+            ShareFactory(contract=contract, authority=authority, percentage=None, fixed_amount=D(1))
+    years = ["2024/25", "2025/26"]
+    contracts = aggregates.summary_contracts()
+    for in_thousands in (False, True):
+        summed: dict[tuple, Decimal] = {}
+        for _, _, _, year, authority, cell in aggregates.cells_of(
+            contracts, years, in_thousands=in_thousands
+        ):
+            summed[(year, authority)] = summed.get((year, authority), D(0)) + cell
+        totals = aggregates.authority_totals(contracts, years, in_thousands=in_thousands)
+        assert {(t["year"], t["authority_id"]): t["total"] for t in totals} == summed
