@@ -72,8 +72,16 @@ def wide_decimals(function):
     return wrapper
 
 
+# Days in each month of a common year (index 1 is January); February gains a leap day.
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _days_in_month(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    # Not calendar.monthrange, which works out the weekday too: the stored figures of
+    # an import call this hundreds of thousands of times.
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _MONTH_DAYS[month]
 
 
 def is_month_end(d: date) -> bool:
@@ -250,9 +258,11 @@ def _exact(value: Decimal | int) -> Fraction:
 
 def _to_penny(value: Fraction) -> Decimal:
     """``value`` rounded to the penny, half away from zero (ROUND_HALF_UP)."""
-    pence = abs(value) * 100
-    rounded = math.floor(pence + Fraction(1, 2))
-    return (Decimal(-rounded if value < 0 else rounded) / 100).quantize(PENNY)
+    # In whole numbers: floor(|n|/d × 100 + 1/2) is (200|n| + d) // 2d.
+    numerator, denominator = value.numerator, value.denominator
+    rounded = (200 * abs(numerator) + denominator) // (2 * denominator)
+    # A string makes the Decimal exactly, at any size, whatever the context's precision.
+    return Decimal(f"{-rounded if numerator < 0 else rounded}E-2")
 
 
 def _to_decimal(value: Fraction) -> Decimal:

@@ -389,6 +389,32 @@ def test_money_given_as_a_float_is_refused():
         rules.contract_years(date(2025, 2, 1), date(2026, 1, 31), 803671.80)
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Fraction(1, 200), "0.01"),  # half a penny rounds up
+        (Fraction(-1, 200), "-0.01"),  # and away from zero
+        (Fraction(1, 300), "0.00"),
+        (Fraction(-1, 300), "0.00"),
+        (Fraction(2, 3), "0.67"),
+        (Fraction(80367180, 100) * Fraction(7, 12), "468808.55"),
+        (Fraction(10**40 + 1, 3), "3333333333333333333333333333333333333333.67"),
+    ],
+)
+def test_each_row_is_rounded_to_the_penny_half_away_from_zero(value, expected):
+    rounded = rules._to_penny(value)
+    assert rounded == D(expected)
+    assert rounded.as_tuple().exponent == -2
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "days"),
+    [(2023, 2, 28), (2024, 2, 29), (1900, 2, 28), (2000, 2, 29), (2025, 1, 31), (2025, 4, 30)],
+)
+def test_days_in_month_know_leap_years(year, month, days):
+    assert rules._days_in_month(year, month) == days
+
+
 # --- Cost shares -------------------------------------------------------------------
 
 
