@@ -21,13 +21,13 @@ from functools import cached_property
 
 import pgtrigger
 import simple_history
-from django.db import connections, models, router
+from django.db import models, router
 from django.db.models.signals import class_prepared, m2m_changed
 from django.dispatch import receiver
 from simple_history.manager import HistoricalQuerySet, HistoryDescriptor
 from simple_history.models import HistoricalRecords
 
-from audit import chain
+from audit import bulk, chain
 from audit.versioning import VersionedModel
 
 
@@ -72,45 +72,13 @@ class AppendOnlyQuerySetMixin:
         using = self._db or router.db_for_write(self.model)
 
         def insert():
-            if args or set(kwargs) - {"batch_size"} or not _copy_rows(self.model, objs, using):
-                return parent.bulk_create(objs, *args, **kwargs)
-            return objs
+            # COPY where it can (audit.bulk.copy_insert): the chain has set every id.
+            plain = not args and set(kwargs) <= {"batch_size"}
+            if plain and bulk.copy_insert(self.model, objs, using):
+                return objs
+            return parent.bulk_create(objs, *args, **kwargs)
 
         return chain.append(self.model, objs, insert, using=using)
-
-
-def _copy_rows(model, objs: list, using: str) -> bool:
-    """Insert history rows with COPY on PostgreSQL, as bulk_create would (the same
-    values, each field's ``pre_save`` and ``get_db_prep_save``); False, having written
-    nothing, where it cannot (another database, a row without its id, an expression).
-
-    An import writes tens of thousands of history rows, and building a bound parameter
-    for each cell of an INSERT is most of their cost. The chain has set every id.
-    """
-    connection = connections[using]
-    if connection.vendor != "postgresql" or any(obj.pk is None for obj in objs):
-        return False
-    fields = [f for f in model._meta.concrete_fields if not f.generated]
-    rows = []
-    for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")
-        row = []
-        for field in fields:
-            value = field.pre_save(obj, add=True)
-            if hasattr(value, "resolve_expression"):
-                return False
-            row.append(field.get_db_prep_save(value, connection))
-        rows.append(row)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = using
-    return True
 
 
 class AppendOnlyQuerySet(AppendOnlyQuerySetMixin, models.QuerySet):

@@ -24,6 +24,7 @@ from functools import cached_property
 from django.db import connection, connections, models, router, transaction
 from django.utils import timezone
 
+from audit.bulk import copy_rows
 from contracts import rules
 
 
@@ -265,12 +266,8 @@ def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
             [model(**dict(zip(fields, row, strict=True))) for row in rows]
         )
         return
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
+    columns = [model._meta.get_field(name).column for name in fields]
+    copy_rows(connection, model, columns, rows)
 
 
 def store_figures(contract_ids: Iterable[int], *, stored_models=None, known=None) -> int:
