@@ -15,6 +15,7 @@ serialises writers itself; the suite's SQLite runs are single-threaded.
 """
 
 import datetime
+import functools
 import hashlib
 import hmac
 import json
@@ -53,12 +54,17 @@ def _canonical_value(field: models.Field, value):
     return str(value)
 
 
+@functools.cache
+def _hashed_fields(model) -> tuple[models.Field, ...]:
+    """The columns the hmac covers, worked out once per model (a migration's
+    historical models are other classes, so they get their own)."""
+    return tuple(f for f in model._meta.concrete_fields if f.attname != HMAC_FIELD)
+
+
 def canonical(row: models.Model) -> bytes:
     """Every stored column of the row but its hmac, with the table's name, as bytes."""
     columns = {
-        f.column: _canonical_value(f, getattr(row, f.attname))
-        for f in row._meta.concrete_fields
-        if f.attname != HMAC_FIELD
+        f.column: _canonical_value(f, getattr(row, f.attname)) for f in _hashed_fields(type(row))
     }
     document = {"table": row._meta.db_table, "columns": columns}
     return json.dumps(

@@ -21,13 +21,13 @@ from functools import cached_property
 
 import pgtrigger
 import simple_history
-from django.db import models
+from django.db import models, router
 from django.db.models.signals import class_prepared, m2m_changed
 from django.dispatch import receiver
 from simple_history.manager import HistoricalQuerySet, HistoryDescriptor
 from simple_history.models import HistoricalRecords
 
-from audit import chain
+from audit import bulk, chain
 from audit.versioning import VersionedModel
 
 
@@ -69,9 +69,16 @@ class AppendOnlyQuerySetMixin:
         if not objs:
             return objs
         parent = super()
-        return chain.append(
-            self.model, objs, lambda: parent.bulk_create(objs, *args, **kwargs), using=self._db
-        )
+        using = self._db or router.db_for_write(self.model)
+
+        def insert():
+            # COPY where it can (audit.bulk.copy_insert): the chain has set every id.
+            plain = not args and set(kwargs) <= {"batch_size"}
+            if plain and bulk.copy_insert(self.model, objs, using):
+                return objs
+            return parent.bulk_create(objs, *args, **kwargs)
+
+        return chain.append(self.model, objs, insert, using=using)
 
 
 class AppendOnlyQuerySet(AppendOnlyQuerySetMixin, models.QuerySet):

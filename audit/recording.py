@@ -5,6 +5,7 @@ many-to-many changes included, is worked out before the insert.
 """
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django.db import models
@@ -30,16 +31,23 @@ def display_value(field: models.Field, value) -> str | None:
     return str(value)
 
 
-def _tracked_fields(history_instance) -> list[models.Field]:
-    instance_model = history_instance.instance_type
-    kept = {f.name for f in type(history_instance).tracked_fields}
-    return [
+def _tracked_fields(history_instance) -> tuple[models.Field, ...]:
+    return _tracked_fields_of(type(history_instance))
+
+
+@functools.cache
+def _tracked_fields_of(history_model) -> tuple[models.Field, ...]:
+    """The fields a history model's diff shows: worked out once per model, as a bulk
+    import records thousands of rows of each."""
+    instance_model = history_model.instance_type
+    kept = {f.name for f in history_model.tracked_fields}
+    return tuple(
         f
         for f in instance_model._meta.concrete_fields
         if f.name in kept
         and f.name not in IGNORED_FIELDS
         and f.name not in getattr(instance_model, "history_hidden_fields", ())
-    ]
+    )
 
 
 def _value(obj, field: models.Field):

@@ -22,7 +22,7 @@ from django.db.models.functions import Lower
 
 from audit.bulk import bulk_create_with_history, bulk_update_with_history
 from contracts import rules
-from contracts.figures import deferred, figures_for
+from contracts.figures import deferred, figures_for, known_contracts
 from contracts.models import (
     Authority,
     Contract,
@@ -522,7 +522,8 @@ class PreviewRow:
 
 
 class _PreviewContract:
-    """An unsaved contract with its options and shares, for figures_for."""
+    """A contract with its options and shares in memory, for figures_for: unsaved
+    (a preview), or just written (an import's new contracts)."""
 
     def __init__(self, contract: Contract, options: _Rows, shares: _Rows):
         self._contract = contract
@@ -633,9 +634,11 @@ CONTRACT_FIELDS = [
 ]
 
 
-def _new_parts(contract: Contract, row: ParsedRow, authorities, writes: _Writes) -> None:
+def _new_parts(contract: Contract, row: ParsedRow, authorities, writes: _Writes):
+    """A new contract's options and shares, to write, and the contract with them in
+    memory (for its figures, see _write)."""
     statuses = _option_statuses(row, [])
-    writes.new_options += [
+    options = [
         ExtensionOption(
             contract=contract,
             sequence=n,
@@ -645,7 +648,7 @@ def _new_parts(contract: Contract, row: ParsedRow, authorities, writes: _Writes)
         )
         for n, o in enumerate(row.options, start=1)
     ]
-    writes.new_shares += [
+    shares = [
         CostShare(
             contract=contract,
             authority=authorities[s.authority.lower()],
@@ -654,6 +657,9 @@ def _new_parts(contract: Contract, row: ParsedRow, authorities, writes: _Writes)
         )
         for s in row.shares
     ]
+    writes.new_options += options
+    writes.new_shares += shares
+    return _PreviewContract(contract, _Rows(options), _Rows(shares))
 
 
 def _sync_options(contract: Contract, row: ParsedRow, writes: _Writes) -> bool:
@@ -714,8 +720,9 @@ def _write(writes: _Writes, pending_parts, *, reason: str, user) -> None:
         record.delete()
     history = {"reason": reason, "user": user}
     bulk_create_with_history(writes.new_contracts, **history)
-    for contract, row, authorities in pending_parts:  # the new contracts now have ids
-        _new_parts(contract, row, authorities, writes)
+    # The new contracts now have ids. Their figures are worked out from these objects,
+    # as written, rather than read back at the end of the import.
+    known_contracts([_new_parts(*pending, writes) for pending in pending_parts])
     bulk_update_with_history(writes.changed_contracts, CONTRACT_FIELDS, **history)
     bulk_update_with_history(writes.changed_options, ["months", "price", "status"], **history)
     bulk_create_with_history(writes.new_options, **history)

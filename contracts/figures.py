@@ -21,9 +21,10 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, router, transaction
 from django.utils import timezone
 
+from audit.bulk import copy_rows
 from contracts import rules
 
 
@@ -182,22 +183,30 @@ def _batches(ids: list, size: int = STORE_BATCH):
         yield ids[start : start + size]
 
 
-def _computed_in_batches(contract_ids, stored_models):
-    """(contract, figures) for each id that exists, prefetching a batch at a time:
-    three queries a batch, none a contract."""
+def _computed_in_batches(contract_ids, stored_models, known=None):
+    """(contract, figures) for each id that exists, in id order, prefetching a batch at
+    a time: three queries a batch, none a contract. Contracts in ``known`` (by id) are
+    not read: they are in memory with all their options and shares."""
     Contract, _, CostShare, _, _ = stored_models
+    known = known or {}
     ids = sorted(set(contract_ids))
     for batch in _batches(ids):
-        contracts = (
-            Contract._base_manager.filter(pk__in=batch)
-            .select_related("lead_authority")
-            .prefetch_related(
-                "options",
-                models.Prefetch("shares", CostShare._base_manager.select_related("authority")),
+        wanted = [pk for pk in batch if pk not in known]
+        read = {}
+        if wanted:
+            contracts = (
+                Contract._base_manager.filter(pk__in=wanted)
+                .select_related("lead_authority")
+                .prefetch_related(
+                    "options",
+                    models.Prefetch("shares", CostShare._base_manager.select_related("authority")),
+                )
             )
-        )
-        for contract in contracts:
-            yield contract, figures_for(contract)
+            read = {contract.pk: contract for contract in contracts}
+        for pk in batch:
+            contract = known.get(pk) or read.get(pk)
+            if contract is not None:
+                yield contract, figures_for(contract)
 
 
 @dataclass(frozen=True)
@@ -244,13 +253,32 @@ def _values_of(figures: ContractFigures) -> StoredValues:
     return StoredValues(main, shares, years)
 
 
-def store_figures(contract_ids: Iterable[int], *, stored_models=None) -> int:
+def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert derived rows (``fields`` in order): COPY on PostgreSQL, where an import
+    writes tens of thousands of year rows and building a model and a bound parameter
+    for each cell is most of the cost; ``bulk_create`` elsewhere."""
+    if not rows:
+        return
+    using = router.db_for_write(model)
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        model.objects.using(using).bulk_create(
+            [model(**dict(zip(fields, row, strict=True))) for row in rows]
+        )
+        return
+    columns = [model._meta.get_field(name).column for name in fields]
+    copy_rows(connection, model, columns, rows)
+
+
+def store_figures(contract_ids: Iterable[int], *, stored_models=None, known=None) -> int:
     """Compute the figures of these contracts with ``figures_for`` and write them.
 
     In bulk, a batch at a time: the one-to-one row is upserted, the share and year rows
     replaced. Ids of contracts that no longer exist are skipped (their rows went with
     them). Returns the number of contracts stored. ``stored_models`` is for the data
-    migration, which passes its historical models.
+    migration, which passes its historical models; ``known`` maps ids to contracts
+    already in memory with all their options and shares (see :func:`known_contracts`),
+    which are not read again.
     """
     stored_models = stored_models or _stored_models()
     _, ContractFigures, _, ShareFigures, YearFigures = stored_models
@@ -258,18 +286,12 @@ def store_figures(contract_ids: Iterable[int], *, stored_models=None) -> int:
     count = 0
     for batch in _batches(ids):
         mains, shares, years = [], [], []
-        for contract, figures in _computed_in_batches(batch, stored_models):
+        for contract, figures in _computed_in_batches(batch, stored_models, known):
             values = _values_of(figures)
             main = dict(zip(MAIN_FIELDS, values.main, strict=True))
             mains.append(ContractFigures(contract_id=contract.pk, **main))
-            shares += [
-                ShareFigures(contract_id=contract.pk, **dict(zip(SHARE_FIELDS, row, strict=True)))
-                for row in values.shares
-            ]
-            years += [
-                YearFigures(contract_id=contract.pk, **dict(zip(YEAR_FIELDS, row, strict=True)))
-                for row in values.years
-            ]
+            shares += [(contract.pk, *row) for row in values.shares]
+            years += [(contract.pk, *row) for row in values.years]
         with transaction.atomic(savepoint=False):
             if mains:
                 now = timezone.now()
@@ -283,8 +305,8 @@ def store_figures(contract_ids: Iterable[int], *, stored_models=None) -> int:
                 )
             ShareFigures.objects.filter(contract_id__in=batch).delete()
             YearFigures.objects.filter(contract_id__in=batch).delete()
-            ShareFigures.objects.bulk_create(shares)
-            YearFigures.objects.bulk_create(years)
+            _insert(ShareFigures, ("contract_id", *SHARE_FIELDS), shares)
+            _insert(YearFigures, ("contract_id", *YEAR_FIELDS), years)
         count += len(mains)
     return count
 
@@ -367,6 +389,17 @@ def figures_changed(contract_ids: Iterable[int]) -> None:
         store_figures(contract_ids)
 
 
+def known_contracts(contracts: Iterable) -> None:
+    """Inside a :func:`deferred` block: these saved contracts are in memory with all
+    their options and shares (``.options.all()``, ``.shares.all()`` with each share's
+    authority, and the lead authority) exactly as written, and nothing else in the
+    block will change them, so their figures are worked out from these objects at
+    its end rather than read back (an import's new contracts). Outside one, nothing."""
+    known = getattr(_pending, "known", None)
+    if known is not None:
+        known.update((contract.pk, contract) for contract in contracts)
+
+
 @contextmanager
 def deferred():
     """Batch the figures of every write in the block into one store at its end.
@@ -379,11 +412,11 @@ def deferred():
     if getattr(_pending, "ids", None) is not None:
         yield
         return
-    _pending.ids = set()
+    _pending.ids, _pending.known = set(), {}
     try:
         with transaction.atomic():
             yield
             ids, _pending.ids = _pending.ids, None
-            store_figures(ids)
+            store_figures(ids, known=_pending.known)
     finally:
-        _pending.ids = None
+        _pending.ids = _pending.known = None

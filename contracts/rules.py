@@ -72,8 +72,16 @@ def wide_decimals(function):
     return wrapper
 
 
+# Days in each month of a common year (index 1 is January); February gains a leap day.
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _days_in_month(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    # Not calendar.monthrange, which works out the weekday too: the stored figures of
+    # an import call this hundreds of thousands of times.
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _MONTH_DAYS[month]
 
 
 def is_month_end(d: date) -> bool:
@@ -250,9 +258,11 @@ def _exact(value: Decimal | int) -> Fraction:
 
 def _to_penny(value: Fraction) -> Decimal:
     """``value`` rounded to the penny, half away from zero (ROUND_HALF_UP)."""
-    pence = abs(value) * 100
-    rounded = math.floor(pence + Fraction(1, 2))
-    return (Decimal(-rounded if value < 0 else rounded) / 100).quantize(PENNY)
+    # In whole numbers: floor(|n|/d × 100 + 1/2) is (200|n| + d) // 2d.
+    numerator, denominator = value.numerator, value.denominator
+    rounded = (200 * abs(numerator) + denominator) // (2 * denominator)
+    # A string makes the Decimal exactly, at any size, whatever the context's precision.
+    return Decimal(f"{-rounded if numerator < 0 else rounded}E-2")
 
 
 def _to_decimal(value: Fraction) -> Decimal:
@@ -436,7 +446,13 @@ def value_to_current_end(
 # --- Cost shares -------------------------------------------------------------------
 
 
-@wide_decimals
+def _ratio(value: Decimal | int) -> tuple[int, int]:
+    """``value`` as an exact (numerator, denominator) of integers."""
+    if isinstance(value, float):
+        raise TypeError("Money must be a Decimal, never a float.")
+    return value.as_integer_ratio()
+
+
 def split_by_shares(amount: Decimal, weights: Mapping[K, Decimal]) -> dict[K, Decimal]:
     """Split ``amount`` in proportion to ``weights`` so the parts add up exactly.
 
@@ -444,27 +460,38 @@ def split_by_shares(amount: Decimal, weights: Mapping[K, Decimal]) -> dict[K, De
     percentages (48.6 / 51.4) or fixed amounts. Each part gets its whole pence; the
     pence left over go one each to the largest remainders, ties going to the key given
     first. A negative amount is split as its size and negated.
+
+    Worked in whole numbers (pence, and the weights over their common denominator), as
+    the profile of every stored contract calls it for each schedule row: 100.01 split
+    48.6 / 51.4 is 10001 × 486 // 1000 = 4860 and 10001 × 514 // 1000 = 5140 pence,
+    remainders 486 and 514, so the one penny left goes to the second part.
     """
     if not weights:
         raise ValueError("There are no shares to split the amount between.")
-    exact_weights = {key: _exact(weight) for key, weight in weights.items()}
-    if any(weight < 0 for weight in exact_weights.values()):
+    ratios = [_ratio(weight) for weight in weights.values()]
+    if any(numerator < 0 for numerator, _ in ratios):
         raise ValueError("A share cannot be negative.")
-    total_weight = sum(exact_weights.values())
+    common = math.lcm(*(denominator for _, denominator in ratios))
+    scaled = [numerator * (common // denominator) for numerator, denominator in ratios]
+    total_weight = sum(scaled)
     if total_weight == 0:
         raise ValueError("The shares add up to nothing.")
-    pence = _exact(amount) * 100
-    if pence.denominator != 1:
+    numerator, denominator = _ratio(amount)
+    pence, inexact = divmod(numerator * 100, denominator)
+    if inexact:
         raise ValueError(f"{amount} is not a whole number of pence.")
-    sign, whole = (-1 if pence < 0 else 1), abs(int(pence))
-    exact = {key: whole * weight / total_weight for key, weight in exact_weights.items()}
-    parts = {key: math.floor(value) for key, value in exact.items()}
-    left_over = whole - sum(parts.values())
-    keys = list(exact)
-    by_remainder = sorted(range(len(keys)), key=lambda i: (-(exact[keys[i]] - parts[keys[i]]), i))
+    sign, whole = (-1 if pence < 0 else 1), abs(pence)
+    parts, remainders = [], []
+    for weight in scaled:
+        part, remainder = divmod(whole * weight, total_weight)
+        parts.append(part)
+        remainders.append(remainder)
+    left_over = whole - sum(parts)
+    by_remainder = sorted(range(len(parts)), key=lambda i: (-remainders[i], i))
     for i in by_remainder[:left_over]:
-        parts[keys[i]] += 1
-    return {key: (Decimal(sign * parts[key]) / 100).quantize(PENNY) for key in keys}
+        parts[i] += 1
+    # A string makes the Decimal exactly, at any size, whatever the context's precision.
+    return {key: Decimal(f"{sign * part}E-2") for key, part in zip(weights, parts, strict=True)}
 
 
 def _plain_number(value: Decimal) -> str:

@@ -4,8 +4,11 @@ Expected figures are worked out by hand (or from the Kent report, seeds/000), ne
 copied from the code's output.
 """
 
+import math
 from datetime import date
 from decimal import Decimal as D
+from decimal import localcontext
+from fractions import Fraction
 
 import pytest
 
@@ -386,6 +389,32 @@ def test_money_given_as_a_float_is_refused():
         rules.contract_years(date(2025, 2, 1), date(2026, 1, 31), 803671.80)
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Fraction(1, 200), "0.01"),  # half a penny rounds up
+        (Fraction(-1, 200), "-0.01"),  # and away from zero
+        (Fraction(1, 300), "0.00"),
+        (Fraction(-1, 300), "0.00"),
+        (Fraction(2, 3), "0.67"),
+        (Fraction(80367180, 100) * Fraction(7, 12), "468808.55"),
+        (Fraction(10**40 + 1, 3), "3333333333333333333333333333333333333333.67"),
+    ],
+)
+def test_each_row_is_rounded_to_the_penny_half_away_from_zero(value, expected):
+    rounded = rules._to_penny(value)
+    assert rounded == D(expected)
+    assert rounded.as_tuple().exponent == -2
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "days"),
+    [(2023, 2, 28), (2024, 2, 29), (1900, 2, 28), (2000, 2, 29), (2025, 1, 31), (2025, 4, 30)],
+)
+def test_days_in_month_know_leap_years(year, month, days):
+    assert rules._days_in_month(year, month) == days
+
+
 # --- Cost shares -------------------------------------------------------------------
 
 
@@ -441,6 +470,61 @@ def test_shares_add_up_exactly_to_the_whole_by_largest_remainder(amount, weights
     assert parts == {k: D(v) for k, v in expected.items()}
     assert list(parts) == list(weights)
     assert sum(parts.values()) == D(amount)
+
+
+def _split_in_fractions(amount: D, weights: dict) -> dict:
+    """split_by_shares as first written, in Fractions: the whole-pence version must
+    give the same parts, exponent and all."""
+    exact_weights = {k: Fraction(w) for k, w in weights.items()}
+    total = sum(exact_weights.values())
+    pence = Fraction(amount) * 100
+    sign, whole = (-1 if pence < 0 else 1), abs(int(pence))
+    exact = {k: whole * w / total for k, w in exact_weights.items()}
+    parts = {k: math.floor(v) for k, v in exact.items()}
+    keys = list(exact)
+    order = sorted(range(len(keys)), key=lambda i: (-(exact[keys[i]] - parts[keys[i]]), i))
+    for i in order[: whole - sum(parts.values())]:
+        parts[keys[i]] += 1
+    with localcontext() as context:
+        context.prec = rules.MONEY_PRECISION
+        return {k: (D(sign * parts[k]) / 100).quantize(rules.PENNY) for k in keys}
+
+
+@pytest.mark.parametrize("amount", ["0", "0.01", "0.03", "1.00", "100.01", "-100.01", "99999.99"])
+@pytest.mark.parametrize(
+    "weights",
+    [
+        {"a": "48.6", "b": "51.4"},
+        {"a": "1", "b": "1", "c": "1"},
+        {"c": "1", "b": "1", "a": "1"},
+        {"a": "33.333", "b": "33.333", "c": "33.334"},
+        {"a": "1", "b": "2", "c": "2"},
+        {"a": "1517000", "b": "4000000.01"},
+        {"a": "0", "b": "7"},
+        {"a": "31", "b": "30", "c": "31", "d": "28"},  # months of a profile row
+        {"a": "100"},
+    ],
+)
+def test_shares_split_in_whole_pence_as_in_fractions(amount, weights):
+    weights = {k: D(v) for k, v in weights.items()}
+    parts = rules.split_by_shares(D(amount), weights)
+    expected = _split_in_fractions(D(amount), weights)
+    assert parts == expected
+    assert [p.as_tuple() for p in parts.values()] == [e.as_tuple() for e in expected.values()]
+
+
+def test_a_split_beyond_the_default_precision_is_exact():
+    amount = D("1234567890123456789012345678901.23")
+    parts = rules.split_by_shares(amount, {"a": D("48.6"), "b": D("51.4")})
+    assert parts == _split_in_fractions(amount, {"a": D("48.6"), "b": D("51.4")})
+    with localcontext() as context:
+        context.prec = rules.MONEY_PRECISION
+        assert sum(parts.values()) == amount
+
+
+def test_a_share_given_as_a_float_is_refused():
+    with pytest.raises(TypeError):
+        rules.split_by_shares(D("100"), {"a": 48.6, "b": D("51.4")})
 
 
 @pytest.mark.parametrize(
