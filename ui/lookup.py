@@ -165,7 +165,9 @@ class LookupWidget(forms.Widget):
         if self.suggest_url and self.select is None:
             attrs.update({"list": field_id + "__suggestions", "data-lookup": self.suggest_url})
             suggestions = format_html('<datalist id="{}"></datalist>', attrs["list"])
-        box = self.widget.render(name, value, attrs, renderer) + suggestions
+        # format_html keeps the box safe: a SafeString plus a plain "" is no longer safe,
+        # and the page would show the widget's markup as text.
+        box = format_html("{}{}", self.widget.render(name, value, attrs, renderer), suggestions)
         if not self.matches:
             return box
         return render_to_string(
