@@ -10,6 +10,8 @@ Who may do what:
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
+from accounts.backends import load_roles
+
 COMMISSIONER = "Commissioner"
 CLERK = "Committee clerk"
 AUDITOR = "Auditor"
@@ -67,12 +69,9 @@ def role_of(user) -> str:
         return ""
     if user.is_superuser:
         return ADMINISTRATOR
-    cached = getattr(user, "_role_cache", None)
-    if cached is None:
-        names = {g.name for g in user.groups.all()}
-        cached = next((role for role in ROLES if role in names), "No role")
-        user._role_cache = cached
-    return cached
+    # The groups come with the user's permissions, in one query (accounts.backends).
+    names = load_roles(user)
+    return next((role for role in ROLES if role in names), "No role")
 
 
 def is_read_only(user) -> bool:

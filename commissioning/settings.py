@@ -114,8 +114,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # django-axes first: it refuses a locked-out sign-in before any password is checked.
+# RoleModelBackend answers permission checks from one query per request (accounts/
+# backends.py) and signs nobody in; ModelBackend signs users in, so sessions keep its
+# path, and answers from the same cached permissions.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.RoleModelBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

@@ -145,15 +145,18 @@ def _whole_life_value(contract, today: date) -> Decimal:
     return figures_for(contract, today=today).whole_life_value
 
 
-def ceiling_for(decision, today: date | None = None) -> Ceiling:
+def ceiling_for(decision, today: date | None = None, links=None) -> Ceiling:
     """The contracts under a decision against its approved maximum.
 
-    Each contract counts once, however many award or vary links it has.
+    Each contract counts once, however many award or vary links it has. ``links`` are
+    the decision's contract links when the caller has already read them (the contract
+    page reads those of all its decisions at once); by default,
+    ``decision.contract_links.all()``.
     """
     today = today or timezone.localdate()
     lines_: list[CeilingLine] = []
     counted: dict[int, Decimal] = {}
-    for link in decision.contract_links.all():
+    for link in decision.contract_links.all() if links is None else links:
         value = _whole_life_value(link.contract, today)
         counts = link.counts_against_ceiling
         if counts:

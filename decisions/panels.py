@@ -1,6 +1,6 @@
 """The decisions panel on a contract's page (included by the contracts app)."""
 
-from django.db.models import Prefetch
+from collections import defaultdict
 
 from decisions import figures, visibility
 from decisions.models import Decision, DecisionContractLink
@@ -12,31 +12,29 @@ def contract_panel(contract, user) -> dict | None:
     An exempt decision shows an uncleared user only its number, title and paragraph.
     Returns None when no decision is linked.
     """
-    links = DecisionContractLink.objects.filter(contract=contract)
+    # One query, however many decisions: every link of every decision about this
+    # contract. This contract's links are the rows; each decision's links (to any
+    # contract, with its stored whole-life value) make its ceiling.
+    about_this = DecisionContractLink.objects.filter(contract=contract).values("decision_id")
+    links = DecisionContractLink.objects.filter(decision_id__in=about_this)
     # By date; an exempt decision's date and what it does are withheld, so by number.
     links = list(
         visibility.ordered(
             links, user, "decision__decision_date", "decision__number", "kind", prefix="decision__"
-        )
-        .select_related("decision__authority")
-        .prefetch_related(
-            Prefetch(
-                "decision__contract_links",
-                queryset=DecisionContractLink.objects.select_related(
-                    "contract__provider", "contract__lead_authority", "contract__stored"
-                ).prefetch_related("contract__options", "contract__shares__authority"),
-            )
-        )
+        ).select_related("decision__authority", "contract__stored")
     )
-    if not links:
-        return None
+    links_of: dict[int, list[DecisionContractLink]] = defaultdict(list)
+    for link in links:
+        links_of[link.decision_id].append(link)
     rows = []
     ceilings: dict[int, figures.Ceiling] = {}
     for link in links:
+        if link.contract_id != contract.pk:
+            continue
         decision: Decision = link.decision
         hidden = visibility.withheld(decision, user)
         if not hidden and decision.pk not in ceilings:
-            ceilings[decision.pk] = figures.ceiling_for(decision)
+            ceilings[decision.pk] = figures.ceiling_for(decision, links=links_of[decision.pk])
         rows.append(
             {
                 "decision": decision,
@@ -45,6 +43,8 @@ def contract_panel(contract, user) -> dict | None:
                 "ceiling": None if hidden else ceilings[decision.pk],
             }
         )
+    if not rows:
+        return None
     return {
         "template": "decisions/includes/contract_panel.html",
         "title": "Decisions",
