@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.bulk import bulk_create_with_history, bulk_update_with_history
-from contracts import csv_format, figures
+from contracts import csv_format, figures, rules
 from contracts.figures import deferred, figures_for, stale_figures, store_figures
 from contracts.models import (
     Contract,
@@ -464,3 +464,16 @@ def test_refresh_figures_rebuilds_everything(capsys):
     assert "3 contract" in capsys.readouterr().out
     assert stale_figures() == []
     call_command("refresh_figures", "--check")
+
+
+def test_a_save_that_skips_validation_with_an_unreadable_stated_value_saves_nothing():
+    """Forms and the admin refuse it at the field; a save from code that skips them
+    cannot store a contract whose figures cannot be worked out."""
+    contract = ContractFactory(annual_value=Decimal("1000.00"), stated_whole_life_value="£4.1m")
+    contract.refresh_from_db()
+    contract.stated_whole_life_value = "r2e9"
+    with pytest.raises(rules.MoneyError), transaction.atomic():  # as code in autocommit
+        contract.save()
+    contract.refresh_from_db()
+    assert contract.stated_whole_life_value == "£4.1m"
+    assert stale_figures() == []
