@@ -181,5 +181,9 @@ def requested_format(request, offered: Iterable[str] = FORMATS) -> str | None:
 
 
 def table_rows(table, exclude_columns=()) -> Iterator[list[Any]]:
-    """A django-tables2 table's header and rows from each column's export value."""
+    """A django-tables2 table's header and rows from each column's export value, its
+    records read in chunks (:func:`iterate`): django-tables2 iterates the queryset
+    itself, whose result cache would hold every record (1.2 GB for 100,000 contracts)."""
+    if isinstance(table.data.data, QuerySet):
+        table.data.data = iterate(table.data.data)
     return table.as_values(exclude_columns=exclude_columns)
