@@ -222,7 +222,10 @@ def status_condition(status: str, today: date) -> Q:
         # The current end is never before the initial end, so these need only one.
         rules.IN_EXTENSION: live_or_after
         & Q(initial_end_date__lt=today, stored__current_end__gte=today),
-        rules.LIVE: live_or_after & Q(initial_end_date__gte=today),
+        # The current end bound is implied by the initial end's, and lets the register's
+        # sort by current end start its index scan at today instead of walking every
+        # expired contract first (76 ms at 100k contracts without it).
+        rules.LIVE: live_or_after & Q(initial_end_date__gte=today, stored__current_end__gte=today),
     }
     if status not in conditions:
         raise ValueError(f"Unknown contract status {status!r}.")
