@@ -192,12 +192,12 @@ def authority_totals(contracts) -> list[tuple[str, object]]:
     not just this page), in name order, then the total: one aggregate over the stored
     shares (contracts.figures splits each contract to the penny, so the parts add up
     to the total exactly)."""
-    parts = sorted(
-        ShareFigures.objects.filter(contract__in=contracts.values("pk"))
-        .values_list("authority__name")
-        .annotate(total=Sum("annual"))
-        .order_by()
-    )
+    shares = ShareFigures.objects.all()
+    if contracts.query.has_filters():
+        # Unfiltered, every stored share counts (each belongs to a contract): no join
+        # back to the contracts, which halves the query at 100,000 contracts.
+        shares = shares.filter(contract__in=contracts.values("pk"))
+    parts = sorted(shares.values_list("authority__name").annotate(total=Sum("annual")).order_by())
     if not parts:
         return []
     return [*parts, ("Total", sum(amount for _, amount in parts))]

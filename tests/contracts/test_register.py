@@ -270,3 +270,16 @@ def test_a_later_page_of_a_small_page_size_is_found(commissioner_client):
     response = commissioner_client.get(reverse("contracts:list"), {"per_page": 10, "page": 3})
     assert response.status_code == 200
     assert _references(response) == [f"PAGE-{n:02d}" for n in range(20, 30)]
+
+
+def test_the_unfiltered_registers_totals_read_the_stored_shares_alone(commissioner_client):
+    """With no filter every stored share counts, so the totals do not join back to the
+    contracts (half the query at 100,000 contracts); filtered, they do."""
+    west = AuthorityFactory(name="West Northamptonshire Council")
+    ContractFactory(reference="T-1", lead_authority=west, annual_value=Decimal("1000"))
+    for query, joins_contracts in [({}, False), ({"q": "T-1"}, True)]:
+        with CaptureQueriesContext(connection) as queries:
+            response = commissioner_client.get(reverse("contracts:list"), query)
+        assert response.context["authority_totals"][0] == (west.name, Decimal("1000.00"))
+        (totals,) = [q["sql"] for q in queries if 'SUM("contracts_sharefigures"' in q["sql"]]
+        assert ('"contracts_contract"' in totals) is joins_contracts
