@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from audit.history import REDACTED, combined_history
 from contracts.models import ExtensionOption
-from decisions import figures, pdf, visibility
+from decisions import figures, pdf, reports, visibility
 from decisions.filters import DecisionFilter, ForwardPlanFilter
 from decisions.forms import (
     ContractLinkForm,
@@ -145,44 +145,10 @@ def _history(decision: Decision, user) -> list:
     )
 
 
-def _detail_context(decision: Decision, user) -> dict:
-    today = timezone.localdate()
-    if decision.is_hidden_from(user):
-        return {"decision": decision, "hidden": True}
-    past, future = figures.pathway_lines(decision)
-    allocations = (
-        list(decision.deployed_allocations.all())
-        if hasattr(Decision, "deployed_allocations")
-        else None
-    )
-    return {
-        "decision": decision,
-        "hidden": False,
-        "deadlines": figures.deadlines_for(decision),
-        "suggested_reasons": figures.suggested_key_reasons(decision),
-        "past_pathway": past,
-        "future_pathway": future,
-        "sections": figures.numbered_sections(decision),
-        "ceiling": figures.ceiling_for(decision, today=today),
-        "report_from": figures.lines(decision.report_from),
-        "background_documents": figures.lines(decision.background_documents),
-        "contacts": figures.lines(decision.contacts),
-        "appendices": figures.lines(decision.appendices),
-        "allocations": allocations,
-        # A later decision's link to this one is a part of it: withheld if it is exempt.
-        "later_relations": [
-            rel
-            for rel in decision.later_relations.all()
-            if not visibility.withheld(rel.decision, user)
-        ],
-        "today": today,
-    }
-
-
 @permission_required("decisions.view_decision", raise_exception=True)
 def decision_detail(request, pk: int):
     decision = _decision_for(request.user, pk)
-    context = _detail_context(decision, request.user)
+    context = reports.detail_context(decision, request.user, today=timezone.localdate())
     context["history"] = _history(decision, request.user)
     context["redacted_text"] = REDACTED
     return render(request, "decisions/decision_detail.html", context)
@@ -323,11 +289,9 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
 
 def _decision_pdf(request, pk: int, document: str) -> HttpResponse:
     decision = _decision_for(request.user, pk, edit=True)
-    context = _detail_context(decision, request.user)
-    context["contract_timelines"] = (
-        [] if context["hidden"] else pdf.contract_timelines(decision, context["today"])
+    data = reports.decision_pdf(
+        decision, document, user=request.user, base_url=request.build_absolute_uri("/")
     )
-    data = pdf.render_decision_pdf(document, context, base_url=request.build_absolute_uri("/"))
     slug = decision.number.replace("/", "-").replace(" ", "")
     return _pdf_response(data, f"{slug}-{document}.pdf")
 

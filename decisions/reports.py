@@ -1,0 +1,72 @@
+"""What a decision's documents say: the context the decision page and the clerks' PDFs
+(the Key Decision Report, the Record of Decision and the forward-plan notice) share,
+and one function that renders a document's bytes.
+
+Everything that makes a decision document, the live download and an issued version
+alike, goes through :func:`decision_pdf`, so a reader gets the same content from both.
+"""
+
+from datetime import date
+
+from django.utils import timezone
+
+from decisions import figures, pdf, visibility
+from decisions.models import Decision
+
+
+def detail_context(decision, user, *, today: date) -> dict:
+    """What the decision page and the documents show of ``decision`` to ``user`` on
+    ``today``: only its public fields when they are withheld from the user."""
+    if decision.is_hidden_from(user):
+        return {"decision": decision, "hidden": True}
+    past, future = figures.pathway_lines(decision)
+    allocations = (
+        list(decision.deployed_allocations.all())
+        if hasattr(Decision, "deployed_allocations")
+        else None
+    )
+    return {
+        "decision": decision,
+        "hidden": False,
+        "deadlines": figures.deadlines_for(decision),
+        "suggested_reasons": figures.suggested_key_reasons(decision),
+        "past_pathway": past,
+        "future_pathway": future,
+        "sections": figures.numbered_sections(decision),
+        "ceiling": figures.ceiling_for(decision, today=today),
+        "report_from": figures.lines(decision.report_from),
+        "background_documents": figures.lines(decision.background_documents),
+        "contacts": figures.lines(decision.contacts),
+        "appendices": figures.lines(decision.appendices),
+        "allocations": allocations,
+        # A later decision's link to this one is a part of it: withheld if it is exempt.
+        "later_relations": [
+            rel
+            for rel in decision.later_relations.all()
+            if not visibility.withheld(rel.decision, user)
+        ],
+        "today": today,
+    }
+
+
+def decision_pdf(
+    decision,
+    document: str,
+    *,
+    user,
+    base_url: str,
+    as_of: date | None = None,
+    draft: bool = True,
+) -> bytes:
+    """The PDF of ``document`` (pdf.REPORT, pdf.RECORD or pdf.NOTICE) of ``decision``
+    as ``user`` may read it, as it stood on ``as_of`` (today by default). ``draft``
+    marks it as not yet issued. ``decision`` is fetched with what the page reads
+    (decisions.views.DETAIL_PREFETCH)."""
+    as_of = as_of or timezone.localdate()
+    context = detail_context(decision, user, today=as_of)
+    context["draft"] = draft
+    context["as_of"] = as_of
+    context["contract_timelines"] = (
+        [] if context["hidden"] else pdf.contract_timelines(decision, as_of)
+    )
+    return pdf.render_decision_pdf(document, context, base_url=base_url)
