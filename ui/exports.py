@@ -102,7 +102,15 @@ def csv_cell(value: Any) -> str:
     return text if _PLAIN_NUMBER.match(text) else neutralise(text)
 
 
+# Number formats for XLSX cells: money to two places with a thousands separator (and
+# a minus sign), dates as day month year. Excel shows a bare number as "General".
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "d mmm yyyy"
+DATETIME_FORMAT = "d mmm yyyy hh:mm"
+
+
 def xlsx_cell(value: Any) -> Any:
+    """A cell's value for openpyxl: numbers as numbers, dates as dates, text plain."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -151,13 +159,32 @@ def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> StreamingHttpR
     return response
 
 
+def _formatted(sheet, value: Any) -> Any:
+    """A write-only cell with the number format of a money amount or a date; anything
+    else as it is. An amount is a ``Decimal`` (exports pass money through
+    :func:`money`); an ``int`` is a count and keeps Excel's General format."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, Decimal):
+        number_format = MONEY_FORMAT
+    elif isinstance(value, datetime.datetime):
+        number_format = DATETIME_FORMAT
+    elif isinstance(value, datetime.date):
+        number_format = DATE_FORMAT
+    else:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell
+
+
 def xlsx_response(rows: Iterable[Iterable[Any]], filename: str, title: str = "Export"):
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Export")
     for row in rows:
-        sheet.append([xlsx_cell(v) for v in row])
+        sheet.append([_formatted(sheet, xlsx_cell(v)) for v in row])
     file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it when sent)
     workbook.save(file)
     file.seek(0)

@@ -23,6 +23,8 @@ FORMULA = re.compile(r"^[=+\-@\t\r]")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 # Money or a negative number written as text in XLSX (codes such as "01234" are text).
 NUMBER_AS_TEXT = re.compile(r"^-?\d+\.\d+$|^-\d+$")
+# Markup in a cell: a tag such as <strong class="govuk-tag"> or </abbr>.
+TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 EXPORT_LINK = re.compile(r'href="([^"]*[?&](?:amp;)?_export=(\w+)[^"]*)"')
 
 
@@ -86,6 +88,19 @@ def _cells_of(response) -> tuple[str, list]:
 def _problems(kind: str, cells, where: str) -> list[str]:
     found = []
     for cell in cells:
+        text = cell.value if kind == "xlsx" else cell
+        if isinstance(text, str) and TAG.search(text):
+            found.append(f"{where}: markup in a cell {text[:80]!r}")
+        if (
+            kind == "xlsx"
+            and isinstance(cell.value, Decimal | float)
+            and cell.number_format
+            in (
+                "General",
+                "@",
+            )
+        ):
+            found.append(f"{where}: amount {cell.value!r} without a number format")
         if kind == "xlsx":
             if cell.data_type == "f":
                 found.append(f"{where}: formula cell {cell.coordinate} {cell.value!r}")
@@ -169,6 +184,17 @@ def test_a_register_xlsx_holds_amounts_as_numbers_and_dates_as_dates(commissione
     values = dict(zip(header, row, strict=True))
     assert isinstance(values["Annual value"], int | float)
     assert isinstance(values["Current end"], datetime)
+    formats = dict(zip(header, (cell.number_format for cell in list(sheet.rows)[1]), strict=True))
+    assert formats["Annual value"] == exports.MONEY_FORMAT
+    assert formats["Current end"] == exports.DATE_FORMAT
+
+
+def test_a_cell_that_held_markup_is_flagged_by_the_export_walk():
+    # The walk's own check must be able to fail: a status rendered as a GOV.UK tag.
+    cells = ['<strong class="govuk-tag">Expired</strong>', "Expired", "a < b"]
+    assert _problems("csv", cells, "x") == [
+        "x: markup in a cell '<strong class=\"govuk-tag\">Expired</strong>'"
+    ]
 
 
 def test_exports_stream_and_read_the_contracts_in_chunks(commissioner_client, monkeypatch):
