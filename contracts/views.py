@@ -40,7 +40,7 @@ from contracts.tables import (
 from contracts.timeline import timeline_svg
 from ui import exports, imports
 from ui.edit import delete_or_refuse, edit_view, form_status
-from ui.forms import DeleteForm
+from ui.forms import ADD_ROW, DeleteForm, with_another_row, without_errors
 from ui.uploads import upload_limit
 from ui.views import RegisterView
 
@@ -266,11 +266,20 @@ def _errors(form, *formsets) -> list[tuple[str, str]]:
 
 def _contract_form_page(request, *, contract: Contract | None):
     data = request.POST if request.method == "POST" else None
+    # "Add another option" and "Add another authority" post the form back for one more
+    # blank row, without JavaScript: shown again as typed, nothing validated or saved.
+    adding = data.get(ADD_ROW) if data is not None else None
+    if adding not in ("options", "shares"):
+        adding = None
+    if adding:
+        data = with_another_row(data, adding)
     form = ContractForm(data, instance=contract)
     options = OptionFormSetFactory(data, instance=contract, prefix="options")
     shares = ShareFormSetFactory(data, instance=contract, prefix="shares")
     conflict = None
-    if request.method == "POST":
+    if adding:
+        without_errors(form, options, shares)
+    elif request.method == "POST":
         form_ok = form.is_valid()
         shares.annual_value = form.cleaned_data.get("annual_value") if form_ok else None
         if form_ok & options.is_valid() & shares.is_valid():
@@ -303,6 +312,7 @@ def _contract_form_page(request, *, contract: Contract | None):
             "shares": shares,
             "conflict": conflict,
             "errors": _errors(form, options, shares) if request.method == "POST" else [],
+            "add_row": ADD_ROW,
             "contract": contract,
             "title": f"Edit contract {contract.reference}" if contract else "Add a contract",
             "cancel_url": cancel,

@@ -78,6 +78,35 @@ class DeleteForm(forms.Form):
 # caps what a forged ``-TOTAL_FORMS=100000`` makes the server build (2,000 forms, 4 MB, 8 s
 # before this cap): above it the formset answers "Submit at most 50" without building them.
 MAX_FORMSET_ROWS = 50
+# The name of the submit button that adds a blank row to a formset without JavaScript:
+# its value is the formset's prefix ("Add another authority" posts ``_add=shares``).
+ADD_ROW = "_add"
+
+
+def with_another_row(data, prefix: str):
+    """A copy of posted ``data`` with one more row in the formset ``prefix``, up to
+    MAX_FORMSET_ROWS: the page is shown again with what was typed and a blank row."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, 0))
+    except ValueError:
+        total = 0  # a forged count: the formset reports it when the form is saved
+    data[key] = str(min(max(total, 0) + 1, MAX_FORMSET_ROWS))
+    return data
+
+
+def without_errors(*forms_and_formsets) -> None:
+    """Show bound forms and formsets as typed, without validating them: adding a row is
+    not a save, so half-filled rows get no errors yet."""
+    for item in forms_and_formsets:
+        if isinstance(item, forms.BaseFormSet):
+            item._non_form_errors = forms.utils.ErrorList()
+            item._errors = []
+            for form in item.forms:
+                form._errors = forms.utils.ErrorDict()
+        else:
+            item._errors = forms.utils.ErrorDict()
 
 
 class RowFormSet(forms.BaseInlineFormSet):

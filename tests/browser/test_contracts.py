@@ -107,3 +107,40 @@ def test_contract_pages_fit_a_phone_screen(browser, live_server, commissioner):
         assert overflow is False, f"{path} scrolls sideways at 390 px"
         axe_check(page)
     context.close()
+
+
+def test_a_commissioner_enters_a_three_way_split_with_add_another_authority(page, commissioner):
+    for name in ("Bury Council", "Salford City Council", "Trafford Council"):
+        AuthorityFactory(name=name)
+    sign_in(page, "commissioner")
+    page.goto("/contracts/new/")
+    page.get_by_label("Reference", exact=True).fill("SCC-PH-0001")
+    page.get_by_label("Title", exact=True).fill("Integrated sexual health service")
+    page.get_by_label("Lead authority").fill("Salford City Council")
+    page.get_by_label("Start date").fill("01/04/2026")
+    page.get_by_label("End of the initial term").fill("31/03/2031")
+    page.get_by_label("Annual value").fill("£7,278,800")
+    page.get_by_label("Annual uplift (%)").fill("0")
+    page.locator('[name="options-0-months"]').fill("12")
+    page.get_by_role("button", name="Add another option").click()
+    page.locator('[name="options-1-months"]').fill("12")
+    page.locator('[name="shares-0-authority"]').fill("Bury Council")
+    page.locator('[name="shares-0-fixed_amount"]').fill("1517000")
+    page.locator('[name="shares-1-authority"]').fill("Salford City Council")
+    page.locator('[name="shares-1-fixed_amount"]').fill("4000000")
+    page.get_by_role("button", name="Add another authority").click()
+    # The page comes back with what was typed, a third row and no errors.
+    assert page.locator('[name="shares-1-fixed_amount"]').input_value() == "4000000"
+    assert page.locator(".govuk-error-summary").count() == 0
+    axe_check(page)
+    page.locator('[name="shares-2-authority"]').fill("Trafford Council")
+    page.locator('[name="shares-2-fixed_amount"]').fill("1761800")
+    page.get_by_role("button", name="Save contract", exact=True).click()
+
+    assert "Contract SCC-PH-0001 added." in page.content()
+    summary = page.locator("main").inner_text()
+    assert "31 March 2033" in summary
+    assert "£50,951,600" in summary
+    for name in ("Bury Council", "Salford City Council", "Trafford Council"):
+        assert name in summary
+    axe_check(page)
