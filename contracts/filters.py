@@ -1,11 +1,19 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.http import QueryDict
 from django.utils import timezone
 
 from contracts import rules
 from contracts.forms import DATE_FORMATS
-from contracts.models import Authority, Contract, CostShare, Provider, status_condition
+from contracts.models import (
+    Authority,
+    Contract,
+    CostShare,
+    Provider,
+    current_condition,
+    status_condition,
+)
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -47,14 +55,23 @@ class ProviderFilter(SearchFilterSet):
         fields = ["q", "provider_type", "is_sme", "is_vcse"]
 
 
-STATUS_CHOICES = [(s, s.replace("_", " ").capitalize()) for s in rules.CONTRACT_STATUSES]
+# The register opens on the contracts that are current (not expired or terminated), as
+# people mostly want those; "All" is one choice away. Any path that filters contracts
+# (the page, its CSV and XLSX, the import-format download) takes the same default.
+CURRENT = "current"
+ALL = "all"
+STATUS_CHOICES = [
+    (CURRENT, "Current: live, in extension or upcoming"),
+    (ALL, "All"),
+    *((s, s.replace("_", " ").capitalize()) for s in rules.CONTRACT_STATUSES),
+]
 
 
 class ContractFilter(SearchFilterSet):
     search_fields = ("reference", "title", "description", "lot", "notes")
     MAX_LISTED_PROVIDERS = 1000
     status = django_filters.ChoiceFilter(
-        label="Status", choices=STATUS_CHOICES, empty_label="Any", method="filter_status"
+        label="Status", choices=STATUS_CHOICES, empty_label=None, method="filter_status"
     )
     # Text, not a <select>: there may be thousands of providers.
     provider = django_filters.CharFilter(
@@ -81,6 +98,12 @@ class ContractFilter(SearchFilterSet):
         input_formats=DATE_FORMATS,
         help_text="For example 31/03/2027.",
     )
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is None or not data.get("status"):
+            data = data.copy() if data is not None else QueryDict(mutable=True)
+            data["status"] = CURRENT
+        super().__init__(data, *args, **kwargs)
 
     class Meta:
         model = Contract
@@ -114,7 +137,12 @@ class ContractFilter(SearchFilterSet):
         return queryset.filter(query)
 
     def filter_status(self, queryset, name, value):
-        return queryset.filter(status_condition(value, timezone.localdate()))
+        if value == ALL:
+            return queryset
+        today = timezone.localdate()
+        if value == CURRENT:
+            return queryset.filter(current_condition(today))
+        return queryset.filter(status_condition(value, today))
 
     def filter_provider(self, queryset, name, value):
         value = value.strip()

@@ -232,6 +232,13 @@ def status_condition(status: str, today: date) -> Q:
     return conditions[status]
 
 
+def current_condition(today: date) -> Q:
+    """Contracts that are live, in extension or upcoming on ``today`` (pipeline, in
+    procurement or standstill): neither expired nor terminated, the register's default.
+    Equal to the union of those statuses' conditions in status_condition."""
+    return _not_terminated(today) & (_not_started(today) | Q(stored__current_end__gte=today))
+
+
 def _label_order(field: str, choices) -> models.Case:
     """A sort key putting ``field``'s codes in the order of their labels, as people
     read them (pages show labels)."""

@@ -13,7 +13,7 @@ from audit.history import combined_history, history_rows
 from audit.versioning import EditConflict
 from contracts import csv_format, rules, services
 from contracts.figures import figures_for
-from contracts.filters import AuthorityFilter, ContractFilter, ProviderFilter
+from contracts.filters import ALL, CURRENT, AuthorityFilter, ContractFilter, ProviderFilter
 from contracts.forms import (
     AuthorityForm,
     ContractForm,
@@ -184,6 +184,11 @@ class ContractList(RegisterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["authority_totals"] = authority_totals(self.object_list)
+        if self.filterset.form.data.get("status") == CURRENT:
+            everything = self.request.GET.copy()
+            everything.pop("page", None)
+            everything["status"] = ALL
+            context["show_all_query"] = everything.urlencode()
         return context
 
 
@@ -433,6 +438,6 @@ def contract_import(request):
 @permission_required("contracts.view_contract", raise_exception=True)
 def contract_export(request):
     """The register's filtered rows in the documented CSV format."""
-    filtered = ContractFilter(request.GET or None, queryset=Contract.objects.all())
+    filtered = ContractFilter(request.GET, queryset=Contract.objects.all())
     contracts = filtered.qs if filtered.is_valid() else Contract.objects.all()
     return exports.csv_response(csv_format.export_rows(contracts.with_related()), "contracts.csv")

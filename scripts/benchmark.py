@@ -369,13 +369,18 @@ def measure(
         "history_rows": sum(m._base_manager.count() for m in chained_models()),
     }
     cases = [
-        ("Register: default, 50 rows", commissioner, "/contracts/?per_page=50"),
+        ("Register: all contracts, 50 rows", commissioner, "/contracts/?per_page=50&status=all"),
+        ("Register: default (current contracts), 50 rows", commissioner, "/contracts/?per_page=50"),
         (
             "Register: status live, sorted by current end",
             commissioner,
             "/contracts/?per_page=50&status=live&sort=current_end",
         ),
-        ("Register: page 100 (rows 4,951-5,000)", commissioner, "/contracts/?per_page=50&page=100"),
+        (
+            "Register: page 100 (rows 4,951-5,000)",
+            commissioner,
+            "/contracts/?per_page=50&status=all&page=100",
+        ),
         ("Contract detail", commissioner, f"/contracts/{contract.pk}/"),
         ("Decisions list", commissioner, "/decisions/?per_page=50"),
         ("Grants summary: by authority and year", commissioner, "/grants/summaries/grants/"),
@@ -432,6 +437,7 @@ def measure(
 
     explains = {}
     for name, url in (
+        ("all", "/contracts/?per_page=50&status=all"),
         ("default", "/contracts/?per_page=50"),
         ("status filter", "/contracts/?per_page=50&status=live&sort=current_end"),
     ):
@@ -615,11 +621,11 @@ def main() -> None:
             for export_name, cmd in (
                 (
                     "CSV export, /contracts/export.csv (import format)",
-                    [PYTHON, __file__, "--export-url", "/contracts/export.csv"],
+                    [PYTHON, __file__, "--export-url", "/contracts/export.csv?status=all"],
                 ),
                 (
                     "CSV export, register table (?_export=csv)",
-                    [PYTHON, __file__, "--export-url", "/contracts/?_export=csv"],
+                    [PYTHON, __file__, "--export-url", "/contracts/?status=all&_export=csv"],
                 ),
                 (
                     "CSV export, export_contracts command",

@@ -126,17 +126,22 @@ def test_each_filter_narrows_the_register(commissioner_client):
         lot="District lot: Dover",
     )
     cases = [
+        ({}, ["K-1", "N-1"]),  # current by default: live, in extension or upcoming
+        ({"status": ""}, ["K-1", "N-1"]),
+        ({"status": "current"}, ["K-1", "N-1"]),
+        ({"status": "all"}, ["E-1", "K-1", "N-1"]),
         ({"status": "live"}, ["K-1"]),
         ({"status": "in_extension"}, ["N-1"]),
         ({"status": "expired"}, ["E-1"]),
         ({"authority": "north northamptonshire"}, ["N-1"]),  # a sharing authority
-        ({"authority": "KCC"}, ["E-1", "K-1"]),  # by short name
+        ({"authority": "KCC", "status": "all"}, ["E-1", "K-1"]),  # by short name
         ({"provider": "grow"}, ["N-1"]),
-        ({"service_area": "early_help"}, ["E-1"]),
+        ({"service_area": "early_help", "status": "all"}, ["E-1"]),
+        ({"service_area": "early_help"}, []),  # expired: not current
         ({"procurement_route": "psr_competitive"}, ["K-1"]),
         ({"ends_from": "01/02/2027", "ends_to": "31/03/2027"}, ["N-1"]),  # after option 1
-        ({"ends_to": "2020-01-01"}, ["E-1"]),
-        ({"q": "dover"}, ["E-1"]),
+        ({"ends_to": "2020-01-01", "status": "all"}, ["E-1"]),
+        ({"q": "dover", "status": "all"}, ["E-1"]),
         ({"q": "with you"}, ["K-1"]),  # the provider's name
     ]
     for params, expected in cases:
@@ -273,13 +278,58 @@ def test_a_later_page_of_a_small_page_size_is_found(commissioner_client):
 
 
 def test_the_unfiltered_registers_totals_read_the_stored_shares_alone(commissioner_client):
-    """With no filter every stored share counts, so the totals do not join back to the
-    contracts (half the query at 100,000 contracts); filtered, they do."""
+    """With no filter ("All") every stored share counts, so the totals do not join back
+    to the contracts (half the query at 100,000 contracts); filtered, they do, and the
+    default is the current contracts."""
     west = AuthorityFactory(name="West Northamptonshire Council")
     ContractFactory(reference="T-1", lead_authority=west, annual_value=Decimal("1000"))
-    for query, joins_contracts in [({}, False), ({"q": "T-1"}, True)]:
+    for query, joins_contracts in [({"status": "all"}, False), ({}, True), ({"q": "T-1"}, True)]:
         with CaptureQueriesContext(connection) as queries:
             response = commissioner_client.get(reverse("contracts:list"), query)
         assert response.context["authority_totals"][0] == (west.name, Decimal("1000.00"))
         (totals,) = [q["sql"] for q in queries if 'SUM("contracts_sharefigures"' in q["sql"]]
         assert ('"contracts_contract"' in totals) is joins_contracts
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_register_opens_on_current_contracts_says_so_and_links_to_all(commissioner_client):
+    kent = AuthorityFactory(name="Kent County Council")
+    ContractFactory(
+        reference="LIVE-1",
+        lead_authority=kent,
+        annual_value=Decimal("1000"),
+        start_date=date(2025, 4, 1),
+        initial_end_date=date(2027, 3, 31),
+    )
+    ContractFactory(
+        reference="SOON-1",
+        lead_authority=kent,
+        annual_value=Decimal("10"),
+        start_date=date(2026, 9, 1),
+        initial_end_date=date(2028, 3, 31),
+    )
+    ContractFactory(
+        reference="OLD-1",
+        lead_authority=kent,
+        annual_value=Decimal("500"),
+        start_date=date(2019, 4, 1),
+        initial_end_date=date(2022, 3, 31),
+    )
+    response = commissioner_client.get(reverse("contracts:list"))
+    assert _references(response) == ["LIVE-1", "SOON-1"]
+    page = response.content.decode()
+    assert "Showing current contracts: live, in extension and upcoming." in page
+    assert 'href="?status=all"' in page
+    # The totals leave the expired contract out as well.
+    assert response.context["authority_totals"][-1] == ("Total", Decimal("1010.00"))
+    everything = commissioner_client.get(reverse("contracts:list"), {"status": "all"})
+    assert _references(everything) == ["LIVE-1", "OLD-1", "SOON-1"]
+    assert "Showing current contracts" not in everything.content.decode()
+
+    # The import-format download takes the same default; the import page links to all.
+    def export(**params) -> str:
+        response = commissioner_client.get(reverse("contracts:export"), params)
+        return b"".join(response.streaming_content).decode()
+
+    assert "OLD-1" not in export() and "LIVE-1" in export()
+    assert "OLD-1" in export(status="all")
