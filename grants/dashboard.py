@@ -44,15 +44,17 @@ def contracts_with_gaps(year: str):
     )
 
 
+def current_allocations(year: str):
+    """Allocations running in or after ``year``."""
+    return GrantAllocation.objects.with_committed().filter(
+        Q(last_financial_year__gte=year) | Q(last_financial_year="", financial_year__gte=year)
+    )
+
+
 def open_allocations(year: str):
     """Allocations running in or after ``year`` with money not yet committed."""
     return (
-        GrantAllocation.objects.with_committed()
-        .filter(
-            Q(last_financial_year__gte=year) | Q(last_financial_year="", financial_year__gte=year),
-            uncommitted_amount__gt=0,
-        )
-        .order_by("financial_year", "pk")
+        current_allocations(year).filter(uncommitted_amount__gt=0).order_by("financial_year", "pk")
     )
 
 
@@ -61,7 +63,12 @@ def home_panel(user) -> dict | None:
         return None
     this_year = financial_year(timezone.localdate())
     allocations = open_allocations(this_year)
-    totals = allocations.aggregate(count=Count("pk"), uncommitted=Sum("uncommitted_amount"))
+    uncommitted = Q(uncommitted_amount__gt=0)
+    totals = current_allocations(this_year).aggregate(
+        current=Count("pk"),
+        count=Count("pk", filter=uncommitted),
+        uncommitted=Sum("uncommitted_amount", filter=uncommitted),
+    )
     gaps = contracts_with_gaps(this_year)
     return {
         "template": "grants/includes/home_panel.html",
@@ -69,6 +76,7 @@ def home_panel(user) -> dict | None:
         "financial_year": this_year,
         "allocations": list(allocations.with_related()[:MAX_ROWS]),
         "allocation_count": totals["count"] or 0,
+        "current_count": totals["current"] or 0,
         "uncommitted_total": totals["uncommitted"] or rules.ZERO,
         "gaps": [
             (contract, rules.YearCoverage(this_year, contract.cost, contract.funded))

@@ -4,7 +4,7 @@ from django.db.models import prefetch_related_objects
 from django.urls import reverse
 
 from contracts.figures import figures_for
-from grants import coverage
+from grants import coverage, rules
 
 
 def contract_panel(contract, user) -> dict | None:
@@ -25,7 +25,7 @@ def contract_panel(contract, user) -> dict | None:
         "title": "Funding",
         "contract": contract,
         "coverage": rows,
-        "problems": [row for row in rows if row.status != "covered"],
+        "problems": [row for row in rows if row.status != rules.COVERED],
         "lines": coverage.funding_lines(contract),
         "can_edit": user.has_perm("grants.add_contractfunding"),
         "add_url": reverse("grants:funding_add", args=[contract.pk]),

@@ -134,6 +134,7 @@ def allocation_amount_error(amount: Decimal, committed: Decimal) -> str | None:
 COVERED = "covered"
 GAP = "gap"
 OVER = "over"
+NOT_VALUED = "not_valued"
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,10 @@ class YearCoverage:
 
     @property
     def status(self) -> str:
+        # A year with no cost and no funding is a contract not yet valued (Southend's
+        # £0 lines): nothing is funded, so it is never "fully funded".
+        if self.cost == 0 and self.funded == 0:
+            return NOT_VALUED
         if self.difference < 0:
             return GAP
         if self.difference > 0:
@@ -163,6 +168,8 @@ class YearCoverage:
             return f"Gap of {format_money(-self.difference)}"
         if self.status == OVER:
             return f"Over-committed by {format_money(self.difference)}"
+        if self.status == NOT_VALUED:
+            return "Not yet valued"
         return "Fully funded"
 
 

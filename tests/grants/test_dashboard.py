@@ -85,3 +85,24 @@ def test_the_home_page_runs_the_same_number_of_queries_for_2_or_50_contracts_and
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@time_machine.travel(date(2024, 7, 1))
+def test_the_home_panel_says_there_are_no_current_allocations_rather_than_all_committed(
+    commissioner_client,
+):
+    AllocationFactory(financial_year="2023/24")  # past only
+    page = commissioner_client.get("/").content.decode()
+    assert "No grant allocations run in 2024/25 or later." in page
+    assert "fully committed" not in page
+
+
+@time_machine.travel(date(2024, 7, 1))
+def test_the_home_panel_says_every_allocation_is_committed_only_when_one_runs(
+    commissioner_client,
+):
+    spent = AllocationFactory(financial_year="2024/25", amount=Decimal("10.00"))
+    CommitmentFactory(allocation=spent, amount=Decimal("10.00"))
+    page = commissioner_client.get("/").content.decode()
+    assert "Every current allocation is fully committed." in page
+    assert "No grant allocations run" not in page

@@ -114,6 +114,14 @@ def test_uncommitted_is_the_allocation_less_its_commitments():
         ({}, {"2030/31": "1.00"}, [("2030/31", "over", "Over-committed by £1.00")]),
         # A year with cost and no funding at all is a gap.
         ({"2025/26": "10.00"}, {}, [("2025/26", "gap", "Gap of £10.00")]),
+        # A contract with no value (Southend's £0) is not yet valued, never fully funded.
+        ({"2025/26": "0.00"}, {}, [("2025/26", "not_valued", "Not yet valued")]),
+        ({"2025/26": "0.00"}, {"2025/26": "0.00"}, [("2025/26", "not_valued", "Not yet valued")]),
+        (
+            {"2025/26": "0.00"},
+            {"2025/26": "5.00"},
+            [("2025/26", "over", "Over-committed by £5.00")],
+        ),
     ],
 )
 def test_coverage_flags_gaps_and_over_commitment_year_by_year(cost, funding, expected):
