@@ -18,6 +18,15 @@ AUDITOR = "Auditor"
 ADMINISTRATOR = "Administrator"
 ROLES = (COMMISSIONER, CLERK, AUDITOR, ADMINISTRATOR)
 
+# What each role may do, in the words the "You cannot do that" page uses.
+CAN_DO = {
+    COMMISSIONER: "edit contracts, providers, authorities and grants, and read decisions",
+    CLERK: "edit decisions and their pathway and make their documents, and read the rest",
+    AUDITOR: "read every record and its history, but not change anything",
+    ADMINISTRATOR: "do everything, including managing users",
+    "No role": "sign in, but not read or change records until an administrator gives you a role",
+}
+
 # Apps whose every model a role may edit; every role may view every domain app.
 DOMAIN_APPS = ("contracts", "decisions", "grants")
 EDITS = {
@@ -77,3 +86,17 @@ def role_of(user) -> str:
 def is_read_only(user) -> bool:
     """Auditors, and users with no role, change nothing."""
     return role_of(user) in (AUDITOR, "No role")
+
+
+def administrators(limit: int = 5) -> list[str]:
+    """Names of active administrators, for "whom to ask" (superusers and the role)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    users = (
+        get_user_model()
+        .objects.filter(Q(is_superuser=True) | Q(groups__name=ADMINISTRATOR), is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")[:limit]
+    )
+    return [user.get_full_name() or user.get_username() for user in users]

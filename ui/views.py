@@ -6,7 +6,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
-from accounts.roles import AUDITOR, role_of
+from accounts.roles import AUDITOR, CAN_DO, administrators, role_of
 from ui import exports
 
 
@@ -75,7 +75,17 @@ def lookup_suggestions(request, kind: str):
 
 
 def error_403(request, exception=None):
-    return render(request, "403.html", status=403)
+    """Says what the user's role allows and whom to ask (administrators by name)."""
+    role = role_of(request.user)
+    return render(
+        request,
+        "403.html",
+        {
+            "can_do": CAN_DO.get(role, ""),
+            "administrators": administrators() if request.user.is_authenticated else [],
+        },
+        status=403,
+    )
 
 
 def error_404(request, exception=None):

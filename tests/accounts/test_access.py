@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from accounts.roles import AUDITOR, CLERK, COMMISSIONER, role_of
+from accounts.roles import ADMINISTRATOR, AUDITOR, CLERK, COMMISSIONER, role_of
+from tests.accounts.factories import UserFactory
 from tests.contracts.factories import ProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +89,19 @@ def test_load_demo_creates_one_user_per_role_and_is_idempotent(db):
     assert {role_of(u) for u in User.objects.all()} >= {COMMISSIONER, CLERK, AUDITOR}
     kent = Authority.objects.get(name="Kent County Council")
     assert kent.history.count() == 1
+
+
+def test_a_403_page_says_what_the_commissioners_role_allows_and_whom_to_ask(
+    commissioner_client, roles
+):
+    UserFactory(username="ada", first_name="Ada", last_name="Admin", role=ADMINISTRATOR)
+    UserFactory(
+        username="gone", first_name="Left", last_name="Us", role=ADMINISTRATOR, is_active=False
+    )
+    response = commissioner_client.post(reverse("decisions:create"), {})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Your role lets you edit contracts, providers, authorities and grants" in page
+    assert "Auditors can read" not in page  # another role's powers are not this user's
+    assert "Ada Admin" in page
+    assert "Left Us" not in page  # a leaver is nobody to ask
