@@ -515,6 +515,12 @@ class OptionDecisionForm(GovukForm):
         "for example 24/00056, or part of its subject. Leave blank if none is recorded.",
     )
     reason = ReasonField(required=True, label="Reason")
+    record_anyway = forms.BooleanField(
+        required=False,
+        label="Record it anyway",
+        help_text="Only if the authorising decision has not been taken yet or is dated after "
+        "this decision: say why in the reason.",
+    )
 
     def __init__(self, *args, authority_ids=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -525,3 +531,22 @@ class OptionDecisionForm(GovukForm):
         self.fields["authorising_decision"].queryset = decisions
         set_user(self, user)
         self.fields["reason"].error_messages["required"] = "Enter the reason for the decision."
+
+    def clean(self):
+        cleaned = super().clean()
+        decision, decided_on = cleaned.get("authorising_decision"), cleaned.get("decided_on")
+        if decision is None or decided_on is None:
+            return cleaned
+        warnings = rules.authorisation_warnings(
+            decided_on=decided_on,
+            decision_number=decision.number,
+            decision_taken=decision.status == Decision.Status.TAKEN,
+            decision_date=decision.decision_date,
+        )
+        if warnings and not cleaned.get("record_anyway"):
+            self.add_error(
+                "authorising_decision",
+                " ".join(warnings) + " Choose a decision already taken, or tick "
+                "“Record it anyway” and say why in the reason.",
+            )
+        return cleaned

@@ -666,6 +666,36 @@ def reconcile(stated_text: str, computed: Decimal) -> Reconciliation:
     )
 
 
+# --- Authorising an option --------------------------------------------------------
+
+
+def authorisation_warnings(
+    *,
+    decided_on: date,
+    decision_number: str,
+    decision_taken: bool,
+    decision_date: date | None,
+) -> list[str]:
+    """Why an option decision dated ``decided_on`` may not rest on the decision it cites.
+
+    DOMAIN "Decisions": a contract change is authorised by a decision already taken, on
+    or before the change (Local Authorities (Executive Arrangements) (Meetings and Access
+    to Information) (England) Regulations 2012, regs 12-13: the decision is recorded
+    when it is made). A decision still planned, or one dated after the option decision,
+    may be a mistake or a delegation recorded early: the user is warned, and must say
+    why in the reason and confirm. (Another authority's decision is never offered.)
+    """
+    warnings = []
+    if not decision_taken:
+        warnings.append(f"Decision {decision_number} has not been taken yet.")
+    if decision_date is not None and decision_date > decided_on:
+        warnings.append(
+            f"Decision {decision_number} is dated {decision_date.day} {decision_date:%B %Y}, "
+            f"after this decision ({decided_on.day} {decided_on:%B %Y})."
+        )
+    return warnings
+
+
 # --- Status ------------------------------------------------------------------------
 
 

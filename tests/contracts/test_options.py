@@ -38,7 +38,12 @@ def test_exercising_the_first_option_moves_the_current_end_and_records_who_and_w
 ):
     contract = kent_contract()
     first = contract.options.get(sequence=1)
-    decision = DecisionFactory(number="26/00012", authority=contract.lead_authority)
+    decision = DecisionFactory(
+        number="26/00012",
+        authority=contract.lead_authority,
+        status="taken",
+        decision_date=date(2026, 5, 1),
+    )
     response = _decide(commissioner_client, contract, first, authorising_decision=decision.number)
     assert response.status_code == 302
     first.refresh_from_db()
@@ -151,3 +156,71 @@ def test_the_decision_page_shows_the_end_if_exercised_and_only_this_councils_dec
     )
     assert "authorising_decision" in refused.context["form"].errors
     assert _options(contract) == [(1, "pending"), (2, "pending")]
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.parametrize(
+    ("status", "decision_date", "warning"),
+    [
+        ("planned", date(2026, 7, 1), "Decision 26/00040 has not been taken yet."),
+        ("planned", None, "Decision 26/00040 has not been taken yet."),
+        (
+            "taken",
+            date(2026, 5, 20),
+            "Decision 26/00040 is dated 20 May 2026, after this decision (15 May 2026).",
+        ),
+    ],
+)
+def test_an_option_resting_on_a_decision_not_yet_taken_is_warned_and_needs_confirming(
+    commissioner_client, status, decision_date, warning
+):
+    contract = kent_contract()
+    first = contract.options.get(sequence=1)
+    DecisionFactory(
+        number="26/00040",
+        authority=contract.lead_authority,
+        status=status,
+        decision_date=decision_date,
+    )
+    warned = _decide(commissioner_client, contract, first, authorising_decision="26/00040")
+    assert warned.status_code == 200
+    assert warning in warned.content.decode()
+    first.refresh_from_db()
+    assert first.status == ExtensionOption.Status.PENDING
+    confirmed = _decide(
+        commissioner_client, contract, first, authorising_decision="26/00040", record_anyway="on"
+    )
+    assert confirmed.status_code == 302
+    first.refresh_from_db()
+    assert first.status == ExtensionOption.Status.EXERCISED
+
+
+@pytest.mark.parametrize(
+    ("taken", "decision_date", "expected"),
+    [
+        (True, date(2026, 5, 15), []),  # taken the same day: fine
+        (True, date(2026, 5, 1), []),
+        (True, None, []),
+        (False, date(2026, 5, 1), ["Decision X has not been taken yet."]),
+        (
+            False,
+            date(2026, 6, 1),
+            [
+                "Decision X has not been taken yet.",
+                "Decision X is dated 1 June 2026, after this decision (15 May 2026).",
+            ],
+        ),
+    ],
+)
+def test_authorisation_warnings_table(taken, decision_date, expected):
+    from contracts import rules
+
+    assert (
+        rules.authorisation_warnings(
+            decided_on=date(2026, 5, 15),
+            decision_number="X",
+            decision_taken=taken,
+            decision_date=decision_date,
+        )
+        == expected
+    )

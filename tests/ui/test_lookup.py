@@ -136,6 +136,7 @@ def _option_form(contract, user, typed: str) -> OptionDecisionForm:
             "decided_on": "15/05/2026",
             "authorising_decision": typed,
             "reason": "Cabinet decision",
+            "record_anyway": "on",  # the factory's decisions are still planned
         },
         authority_ids={contract.lead_authority_id},
         user=user,
@@ -197,6 +198,7 @@ def test_the_option_page_chooses_a_decision_typed_by_number(commissioner_client)
             "decided_on": "15/05/2026",
             "authorising_decision": "26/00012",
             "reason": "Cabinet decision",
+            "record_anyway": "on",  # the factory's decisions are still planned
         },
     )
     assert response.status_code == 302
