@@ -40,6 +40,25 @@ def readable_history(history_qs):
     return history_qs.annotate(restricted_now=F("restricted"), label_now=F("record_label"))
 
 
+def labelled_by_parent(history_qs, parent_model, *, parent_id: str, parent_label: str):
+    """``readable_history`` for a part of another record (a contract's option or cost
+    share): its label now begins with its parent's (``"KCC-PH-0123: Option 1 ..."``),
+    read from the parent as it is today, so every row, old ones included, says whose
+    part it is. A part whose parent was deleted keeps the label written at the time."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce, Concat
+
+    prefix = Subquery(
+        parent_model._base_manager.filter(pk=OuterRef(parent_id))
+        .annotate(prefix=Concat(parent_label, Value(": ")))
+        .values("prefix")[:1]
+    )
+    return history_qs.annotate(
+        restricted_now=F("restricted"),
+        label_now=Concat(Coalesce(prefix, Value("")), F("record_label")),
+    )
+
+
 def redact_for(user, entry) -> bool:
     """Changes to an exempt record are hidden from users not cleared for them.
 

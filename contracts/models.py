@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from audit.bulk import bulk_written
+from audit.history import labelled_by_parent
 from audit.models import AuditedModel, AuditedQuerySet, audited_history
 from contracts import rules
 from contracts.rules import term_end
@@ -547,6 +548,13 @@ class CostShare(AuditedModel):
             ),
         ]
 
+    @classmethod
+    def annotate_history_visibility(cls, history_qs):
+        """History labels name the contract (audit.history.readable_history)."""
+        return labelled_by_parent(
+            history_qs, Contract, parent_id="contract_id", parent_label="reference"
+        )
+
     def __str__(self) -> str:
         if self.percentage is not None:
             return f"{self.authority}: {self.percentage.normalize()}%"
@@ -612,6 +620,13 @@ class ExtensionOption(AuditedModel):
         others = self.contract.options.exclude(pk=self.pk).aggregate(total=models.Sum("months"))
         if (others["total"] or 0) + self.months > MAX_TERM_MONTHS:
             raise ValidationError({"months": options_too_long_message()})
+
+    @classmethod
+    def annotate_history_visibility(cls, history_qs):
+        """History labels name the contract (audit.history.readable_history)."""
+        return labelled_by_parent(
+            history_qs, Contract, parent_id="contract_id", parent_label="reference"
+        )
 
     def __str__(self) -> str:
         return f"Option {self.sequence} ({self.months} months, {self.get_status_display().lower()})"

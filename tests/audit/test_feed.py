@@ -148,3 +148,13 @@ def test_every_history_table_has_indexes_for_the_feeds_filters_and_a_records_his
     assert ("history_user", "-history_date") in indexed
     assert ("history_type", "-history_date") in indexed
     assert (model._meta.pk.attname, "-history_date") in indexed
+
+
+def test_option_and_share_rows_in_the_feed_name_their_contract(auditor_client):
+    from tests.contracts.factories import ShareFactory, kent_contract
+
+    contract = kent_contract(reference="KCC-PH-0042")
+    ShareFactory(contract=contract, authority=contract.lead_authority)
+    page = auditor_client.get(reverse("audit:changes"), {"per_page": 100}).content.decode()
+    assert "KCC-PH-0042: Option 1 (24 months, pending)" in page
+    assert f"KCC-PH-0042: {contract.lead_authority}" in page
