@@ -80,6 +80,11 @@ class User(AbstractUser, VersionedModel):
     history = audited_history(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
     history_hidden_fields = ("password", "last_login")
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("accounts:user_edit", args=[self.pk])
+
     @property
     def role(self) -> str:
         from accounts.roles import role_of

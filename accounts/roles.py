@@ -38,7 +38,14 @@ EDITS = {
 # Custom permissions (declared in each model's Meta) granted beyond add/change/delete.
 EXTRA = {
     CLERK: ("decisions.generate_pdf",),
-    ADMINISTRATOR: ("decisions.generate_pdf",),
+    # Administrators manage users in the app (accounts.views): invite, change the role
+    # and clearance, deactivate. Users are never deleted (accounts.models).
+    ADMINISTRATOR: (
+        "decisions.generate_pdf",
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+    ),
 }
 
 
@@ -79,8 +86,14 @@ def role_of(user) -> str:
     if user.is_superuser:
         return ADMINISTRATOR
     # The groups come with the user's permissions, in one query (accounts.backends).
-    names = load_roles(user)
-    return next((role for role in ROLES if role in names), "No role")
+    return role_from_groups(user, load_roles(user))
+
+
+def role_from_groups(user, group_names) -> str:
+    """The role shown for ``user`` in these groups: Administrator for a superuser."""
+    if user.is_superuser:
+        return ADMINISTRATOR
+    return next((role for role in ROLES if role in group_names), "No role")
 
 
 def is_read_only(user) -> bool:

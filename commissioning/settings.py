@@ -282,3 +282,25 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# --- Email (issue 15, item 7: invitations and password resets) -------------------------
+# Development prints emails on the console; production sends them through SMTP, set from
+# the environment (EMAIL_HOST and the rest). DEFAULT_FROM_EMAIL names the sender.
+SERVICE_NAME = "Commissioning Tracker"
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    default=(
+        "django.core.mail.backends.console.EmailBackend"
+        if DEBUG
+        else "django.core.mail.backends.smtp.EmailBackend"
+    ),
+)
+EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="commissioning-tracker@localhost")
+# An invitation's link to set a password lasts three days (a reset's too).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60

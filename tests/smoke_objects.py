@@ -27,6 +27,11 @@ FIXED = {
     # An import's progress page: only its owner and staff see it; the sample is nobody's
     # here (tests/ui/smoke.py).
     "import_job": {"client": {302}, "*": {404}},
+    # Forgotten passwords: open to anyone, signed in or not.
+    "password_reset": {"*": {200}},
+    "password_reset_done": {"*": {200}},
+    "password_reset_confirm": {"*": {200}},  # a bad link: "this link has expired"
+    "password_reset_complete": {"*": {200}},
 }
 
 
@@ -68,6 +73,13 @@ def make_sample_objects() -> SampleRoutes:
             "contracts:provider_create": ((), "contracts.add_provider"),
             "contracts:provider_detail": ((provider.pk,), "contracts.view_provider"),
             "contracts:provider_edit": ((provider.pk,), "contracts.change_provider"),
+            "password_reset_confirm": (("eHg", "bad-token"), None),
+            "accounts:user_list": ((), "accounts.view_user"),
+            "accounts:user_create": ((), "accounts.add_user"),
+            "accounts:user_edit": (
+                (get_user_model().objects.order_by("pk").first().pk,),
+                "accounts.change_user",
+            ),
         }
     )
     for name in APP_SMOKE_MODULES:

@@ -1,0 +1,79 @@
+"""User management for administrators, in the app: list, invite, change, deactivate.
+
+Users are never deleted (accounts.models): a leaver is deactivated, keeping their name
+on everything they did. Every change has a reason, kept in the user's history.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from accounts import services
+from accounts.filters import UserFilter
+from accounts.forms import UserForm
+from accounts.models import User
+from accounts.tables import UserTable
+from ui.edit import edit_view, form_status, save_or_refuse, save_with_history
+from ui.views import RegisterView
+
+
+class UserList(RegisterView):
+    permission_required = "accounts.view_user"
+    model = User
+    table_class = UserTable
+    filterset_class = UserFilter
+    title = "Users"
+    export_name = "users"
+    create_url_name = "accounts:user_create"
+    create_permission = "accounts.add_user"
+    empty_text = "No users match. Clear the filters, or invite a user."
+    filter_hint = "Search by username, name or email."
+
+    def get_queryset(self):
+        return User.objects.prefetch_related("groups")
+
+
+@permission_required("accounts.add_user", raise_exception=True)
+def user_create(request):
+    """Invite a user: the account is made without a password and an email asks them to
+    set one. Nothing is sent unless the account is saved."""
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def invite(form):
+            form.instance.set_unusable_password()  # until they follow the invitation
+            user = save_with_history(form, reason=form.cleaned_data["reason"])
+            base_url = request.build_absolute_uri("/")
+            transaction.on_commit(
+                lambda: services.send_invitation(user, invited_by=request.user, base_url=base_url)
+            )
+            return user
+
+        user = save_or_refuse(form, invite)
+        if user is not None:
+            messages.success(
+                request, f"{user.get_full_name()} invited: an email went to {user.email}."
+            )
+            return redirect("accounts:user_list")
+    return render(
+        request,
+        "includes/form_page.html",
+        {"form": form, "title": "Invite a user", "cancel_url": reverse("accounts:user_list")},
+        status=form_status(form),
+    )
+
+
+@permission_required("accounts.change_user", raise_exception=True)
+def user_edit(request, pk: int):
+    user = get_object_or_404(User.objects.prefetch_related("groups"), pk=pk)
+    return edit_view(
+        request,
+        form_class=UserForm,
+        instance=user,
+        template="accounts/user_form.html",
+        title=f"Change {user.get_full_name() or user.username}",
+        cancel_url=reverse("accounts:user_list"),
+        context={"history_url": reverse("audit:record", args=["accounts.user", user.pk])},
+    )
