@@ -35,6 +35,7 @@ def load_users(*, reset_existing: bool = True) -> list[tuple[str, str, str]]:
             continue
         user.first_name, user.last_name, user.job_title = first, last, job
         user.cleared_for_exempt = cleared
+        user.email = f"{first}.{last}@example.gov.uk".lower()
         user.is_staff = user.is_superuser = role == ADMINISTRATOR
         user.set_password(DEMO_PASSWORD)
         user.save()

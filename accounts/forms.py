@@ -39,7 +39,9 @@ class UserForm(GovukModelForm):
         choices=ROLE_CHOICES,
         help_text="What the user may do: " + "; ".join(f"{r}: {CAN_DO[r]}" for r in ROLES) + ".",
     )
-    reason = ReasonField(required=True)
+    reason = ReasonField(
+        required=True, help_text="Recorded in the user's history, for example who asked for it."
+    )
 
     class Meta:
         model = User
@@ -77,6 +79,7 @@ class UserForm(GovukModelForm):
             self.initial["role"] = role if role in ROLES else NO_ROLE
         else:
             del self.fields["is_active"]  # a new user is invited, and active
+            self.helper.inputs[0].value = "Send the invitation"
 
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"])

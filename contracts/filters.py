@@ -61,7 +61,7 @@ class ProviderFilter(SearchFilterSet):
 CURRENT = "current"
 ALL = "all"
 STATUS_CHOICES = [
-    (CURRENT, "Current: live, in extension or upcoming"),
+    (CURRENT, "Current"),
     (ALL, "All"),
     *((s, s.replace("_", " ").capitalize()) for s in rules.CONTRACT_STATUSES),
 ]
@@ -71,7 +71,11 @@ class ContractFilter(SearchFilterSet):
     search_fields = ("reference", "title", "description", "lot", "notes")
     MAX_LISTED_PROVIDERS = 1000
     status = django_filters.ChoiceFilter(
-        label="Status", choices=STATUS_CHOICES, empty_label=None, method="filter_status"
+        label="Status",
+        choices=STATUS_CHOICES,
+        empty_label=None,
+        method="filter_status",
+        help_text="Current: live, in extension or upcoming.",
     )
     # Text, not a <select>: there may be thousands of providers.
     provider = django_filters.CharFilter(

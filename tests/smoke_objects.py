@@ -56,6 +56,14 @@ class SampleRoutes(dict):
         return {200} if user.has_perm(permission) else {403}
 
 
+def _sample_user():
+    """A user whose page an administrator may open (any user will do)."""
+    user, _ = get_user_model().objects.get_or_create(
+        username="sample-user", defaults={"email": "sample-user@example.gov.uk"}
+    )
+    return user
+
+
 def make_sample_objects() -> SampleRoutes:
     authority = Authority.objects.first()
     provider = Provider.objects.first()
@@ -76,10 +84,7 @@ def make_sample_objects() -> SampleRoutes:
             "password_reset_confirm": (("eHg", "bad-token"), None),
             "accounts:user_list": ((), "accounts.view_user"),
             "accounts:user_create": ((), "accounts.add_user"),
-            "accounts:user_edit": (
-                (get_user_model().objects.order_by("pk").first().pk,),
-                "accounts.change_user",
-            ),
+            "accounts:user_edit": ((_sample_user().pk,), "accounts.change_user"),
         }
     )
     for name in APP_SMOKE_MODULES:
