@@ -104,12 +104,15 @@ def html_to_pdf(html: str, *, base_url: str) -> bytes:
     ).write_pdf(pdf_variant=PDF_VARIANT, font_config=_font_config())
 
 
-def contract_timelines(decision, today: date) -> list[dict]:
-    """Timeline SVGs of the contracts the decision awards or extends."""
+def contract_timelines(decision, as_of: date) -> list[dict]:
+    """Timeline SVGs of the contracts the decision awards or extends, each as it stood
+    on ``as_of`` (the document's date, contracts.asof), marked "As at" that date: a
+    document never says "Today"."""
     try:
-        from contracts.timeline import timeline_svg
+        from contracts.timeline import AS_AT, timeline_svg
     except ImportError:
         return []
+    from contracts.asof import contract_as_of
     from contracts.figures import figures_for
 
     timelines = []
@@ -118,8 +121,8 @@ def contract_timelines(decision, today: date) -> list[dict]:
         if link.kind not in ("award", "extend") or link.contract_id in seen:
             continue
         seen.add(link.contract_id)
-        contract = link.contract
-        svg = timeline_svg(contract, figures_for(contract, today=today), today)
+        contract = contract_as_of(link.contract, as_of)
+        svg = timeline_svg(contract, figures_for(contract, today=as_of), as_of, marker=AS_AT)
         timelines.append({"contract": contract, "svg": svg})
     return timelines
 
