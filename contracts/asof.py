@@ -24,6 +24,7 @@ The contract returned is a snapshot, never to be saved.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime, time
 
 from django.utils import timezone
@@ -67,49 +68,92 @@ def contract_as_of(contract: Contract | int, when: date) -> Contract:
     the contract was entered after ``when`` and is shown as first entered).
     """
     pk = contract if isinstance(contract, int) else contract.pk
+    return contracts_as_of([contract], when)[pk]
+
+
+def contracts_as_of(contracts: Iterable[Contract | int], when: date) -> dict[int, Contract]:
+    """:func:`contract_as_of` of several contracts, by id, in the same few queries (at
+    most six) however many contracts, options, shares and history rows there are.
+    Authorities and providers already read with the live contracts are not read again."""
+    given = list(contracts)
+    live = {c.pk: c for c in given if isinstance(c, Contract)}
+    pks = [c if isinstance(c, int) else c.pk for c in given]
     moment = end_of(when)
-    versions = list(Contract.history.filter(id=pk).order_by("history_date", "history_id"))
+    versions = _by_record(Contract.history.filter(id__in=pks))
+    options = _by_record(ExtensionOption.history.filter(contract_id__in=pks), "contract_id")
+    shares = _by_record(CostShare.history.filter(contract_id__in=pks), "contract_id")
+
+    snapshots = {}
+    for pk in pks:
+        snapshot = _snapshot(pk, versions.get(pk, {}).get(pk, []), live.get(pk), moment)
+        snapshot.as_of = when
+        snapshots[pk] = snapshot
+    stood_options = {
+        pk: _parts(options.get(pk, {}), moment, snapshot.entered_later)
+        for pk, snapshot in snapshots.items()
+    }
+    stood_shares = {
+        pk: _parts(shares.get(pk, {}), moment, snapshot.entered_later)
+        for pk, snapshot in snapshots.items()
+    }
+    decision_dates = _decision_dates(
+        version.authorising_decision_id
+        for parts in stood_options.values()
+        for pair in parts
+        for version in pair
+    )
+    authorities = _read(
+        Authority,
+        {s.lead_authority_id for s in snapshots.values()}
+        | {v.authority_id for parts in stood_shares.values() for v, _ in parts},
+        _known_authorities(live.values()),
+    )
+    providers = _read(
+        Provider,
+        {s.provider_id for s in snapshots.values()} - {None},
+        {c.provider_id: c.provider for c in live.values() if Contract.provider.is_cached(c)},
+    )
+
+    for pk, snapshot in snapshots.items():
+        snapshot.lead_authority = authorities[snapshot.lead_authority_id]
+        if snapshot.provider_id is not None:
+            snapshot.provider = providers[snapshot.provider_id]
+        option_rows = [
+            _option_on(when, stood, latest, decision_dates, snapshot)
+            for stood, latest in stood_options[pk]
+        ]
+        share_rows = []
+        for stood, _latest in stood_shares[pk]:
+            share = stood.instance
+            share.contract = snapshot
+            share.authority = authorities[share.authority_id]
+            share_rows.append(share)
+        _prefetch(snapshot, "options", sorted(option_rows, key=lambda o: o.sequence))
+        _prefetch(snapshot, "shares", sorted(share_rows, key=lambda s: (s.authority.name, s.pk)))
+    return snapshots
+
+
+def _by_record(history, group: str = "id") -> dict[int, dict[int, list]]:
+    """History rows oldest first, by contract (``group``), then by record."""
+    grouped: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for version in history.order_by("history_date", "history_id"):
+        grouped[getattr(version, group)][version.id].append(version)
+    return grouped
+
+
+def _snapshot(pk: int, versions: list, live: Contract | None, moment: datetime) -> Contract:
     stood = _stood(versions, moment)
-    entered_later = stood is None
     if versions:
-        snapshot = (versions[0] if entered_later else stood).instance
-    elif isinstance(contract, Contract):
+        snapshot = (stood or versions[0]).instance
+        snapshot.entered_later = stood is None
+    elif live is not None:
         # Entered before history was kept: the record is all there is.
-        snapshot, entered_later = Contract(**_field_values(contract)), True
+        fields = Contract._meta.concrete_fields
+        snapshot = Contract(**{f.attname: getattr(live, f.attname) for f in fields})
+        snapshot.entered_later = True
     else:
         raise Contract.DoesNotExist(f"No contract or history of contract {pk}.")
     snapshot._state.adding = False
-    snapshot.as_of = when
-    snapshot.entered_later = entered_later
-
-    options = _parts(ExtensionOption.history.filter(contract_id=pk), moment, entered_later)
-    shares = _parts(CostShare.history.filter(contract_id=pk), moment, entered_later)
-    decision_dates = _decision_dates(
-        version.authorising_decision_id for pair in options for version in pair
-    )
-    authorities = Authority.objects.in_bulk(
-        {snapshot.lead_authority_id} | {version.authority_id for version, _ in shares}
-    )
-
-    snapshot.lead_authority = authorities[snapshot.lead_authority_id]
-    if snapshot.provider_id is not None:
-        live = contract if isinstance(contract, Contract) else None
-        snapshot.provider = (
-            live.provider
-            if live is not None and live.provider_id == snapshot.provider_id
-            else Provider.objects.get(pk=snapshot.provider_id)
-        )
-    option_rows = [
-        _option_on(when, stood, latest, decision_dates, snapshot) for stood, latest in options
-    ]
-    share_rows = []
-    for stood, _latest in shares:
-        share = stood.instance
-        share.contract = snapshot
-        share.authority = authorities[share.authority_id]
-        share_rows.append(share)
-    _prefetch(snapshot, "options", sorted(option_rows, key=lambda o: o.sequence))
-    _prefetch(snapshot, "shares", sorted(share_rows, key=lambda s: (s.authority.name, s.pk)))
     return snapshot
 
 
@@ -119,16 +163,13 @@ def _stood(versions: list, moment: datetime):
     return made[-1] if made else None
 
 
-def _parts(history, moment: datetime, contract_entered_later: bool) -> list[tuple]:
-    """(version as it stood, latest version) of each option or share of the contract.
+def _parts(by_record: dict[int, list], moment: datetime, contract_entered_later: bool) -> list:
+    """(version as it stood, latest version) of each option or share of a contract.
 
     A part deleted by ``moment`` is left out. A part entered after ``moment`` is left
     out too, unless the contract itself was entered after it: then the part, if it
     still exists, is taken as first entered.
     """
-    by_record = defaultdict(list)
-    for version in history.order_by("history_date", "history_id"):
-        by_record[version.id].append(version)
     parts = []
     for versions in by_record.values():
         stood, latest = _stood(versions, moment), versions[-1]
@@ -137,6 +178,25 @@ def _parts(history, moment: datetime, contract_entered_later: bool) -> list[tupl
         if stood is not None and stood.history_type != DELETED:
             parts.append((stood, latest))
     return parts
+
+
+def _known_authorities(contracts) -> dict:
+    """The authorities already read with these live contracts (lead, and shares')."""
+    known = {}
+    for contract in contracts:
+        if Contract.lead_authority.is_cached(contract):
+            known[contract.lead_authority_id] = contract.lead_authority
+        shares = getattr(contract, "_prefetched_objects_cache", {}).get("shares")
+        for share in shares if shares is not None else ():
+            if CostShare.authority.is_cached(share):
+                known[share.authority_id] = share.authority
+    return known
+
+
+def _read(model, ids: set, known: dict) -> dict:
+    """Rows of ``model`` by id: those in ``known``, and the rest read in one query."""
+    missing = ids - set(known)
+    return {**known, **(model._base_manager.in_bulk(missing) if missing else {})}
 
 
 def _decision_dates(ids) -> dict[int, date | None]:
@@ -183,7 +243,3 @@ def _prefetch(instance, name: str, objs: list) -> None:
     if not hasattr(instance, "_prefetched_objects_cache"):
         instance._prefetched_objects_cache = {}
     instance._prefetched_objects_cache[name] = queryset
-
-
-def _field_values(contract: Contract) -> dict:
-    return {f.attname: getattr(contract, f.attname) for f in Contract._meta.concrete_fields}
