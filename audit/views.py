@@ -93,11 +93,16 @@ def record_history(request, label: str, pk: int):
         raise Http404("No history for that record.")
     form = AsOfForm(request.GET if "as_of" in request.GET else None)
     as_of = form.cleaned_data["as_of"] if form.is_valid() else None
-    as_of_rows = None
+    as_of_rows = contract_as_of = None
     if as_of:
         moment = timezone.make_aware(datetime.combine(as_of, time.max))
         snapshot = history.filter(history_date__lte=moment).order_by("-history_date").first()
         as_of_rows = _snapshot_rows(snapshot, request.user) if snapshot else []
+        # A contract's page also shows what its documents of that date would: its
+        # figures, options and shares as they stood (not while it stood deleted).
+        stood = snapshot is not None and snapshot.history_type != "-"
+        if stood and model._meta.label_lower == "contracts.contract":
+            contract_as_of = _contract_as_it_stood(pk, as_of)
     latest = history.order_by("-history_date").first()
     return render(
         request,
@@ -109,8 +114,23 @@ def record_history(request, label: str, pk: int):
             "form": form,
             "as_of": as_of,
             "as_of_rows": as_of_rows,
+            "contract_as_of": contract_as_of,
         },
     )
+
+
+def _contract_as_it_stood(pk: int, as_of) -> dict:
+    """A contract's figures, options and shares as they stood at the end of ``as_of``,
+    as its documents of that date show them (contracts.asof): not only its own fields."""
+    from contracts.asof import contract_as_of
+    from contracts.figures import figures_for
+
+    contract = contract_as_of(pk, as_of)
+    return {
+        "contract": contract,
+        "figures": figures_for(contract, today=as_of),
+        "options": list(contract.options.all()),
+    }
 
 
 def _snapshot_rows(snapshot, user) -> list[tuple[str, str]]:

@@ -31,6 +31,10 @@ STYLES = {
 }
 INK = "#0b0c0c"
 TODAY_COLOUR = "#d4351c"
+# The line's label: "Today" on the live pages; "As at" in a document, which shows the
+# contract as it stood on its date and never says "Today".
+TODAY = "Today"
+AS_AT = "As at"
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,11 @@ class Bar:
 
 def _day(d: date) -> str:
     return f"{d.day} {d:%b %Y}"
+
+
+def _marker_text(marker: str, on: date) -> str:
+    """ "Today, 1 Jun 2026" or "As at 2 Jul 2024"."""
+    return f"{marker}, {_day(on)}" if marker == TODAY else f"{marker} {_day(on)}"
 
 
 def bars_for(contract) -> list[Bar]:
@@ -67,9 +76,11 @@ def bars_for(contract) -> list[Bar]:
     return bars
 
 
-def timeline_svg(contract, figures, today: date) -> str:
+def timeline_svg(contract, figures, today: date, *, marker: str | None = TODAY) -> str:
     """The chart as an SVG string: initial term, options (exercised, pending or
-    declined), today and notice deadlines, with a title and a description."""
+    declined), notice deadlines and a line at ``today`` labelled ``marker`` ("Today"
+    on the live pages, "As at" in a document of that date; None draws no line), with
+    a title and a description."""
     bars = bars_for(contract)
     first = min(b.start for b in bars)
     last = max(b.end for b in bars)
@@ -86,18 +97,20 @@ def timeline_svg(contract, figures, today: date) -> str:
         for row in range(len(bars))
     ]
     title = f"Term of contract {contract.reference}"
-    description = " ".join(
-        [
-            f"{b.label}: {_day(b.start)} to {_day(b.end)}"
-            + (f", notice by {_day(b.notice)}" if b.notice else "")
-            + "."
-            for b in bars
-        ]
-        + [
-            f"Current end {_day(figures.current_end)}; maximum end {_day(figures.maximum_end)}.",
-            f"Today is {_day(today)}.",
-        ]
+    sentences = [
+        f"{b.label}: {_day(b.start)} to {_day(b.end)}"
+        + (f", notice by {_day(b.notice)}" if b.notice else "")
+        + "."
+        for b in bars
+    ]
+    sentences.append(
+        f"Current end {_day(figures.current_end)}; maximum end {_day(figures.maximum_end)}."
     )
+    if marker == TODAY:
+        sentences.append(f"Today is {_day(today)}.")
+    elif marker:
+        sentences.append(f"{_marker_text(marker, today)}.")
+    description = " ".join(sentences)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" class="app-timeline" '
@@ -146,7 +159,7 @@ def timeline_svg(contract, figures, today: date) -> str:
                 f'<path d="M {nx} {bar_y - 3} l 5 10 l -5 10 l -5 -10 z" fill="#ffdd00" '
                 f'stroke="{INK}" stroke-width="1"/>'
             )
-    if first <= today <= last:
+    if marker and first <= today <= last:
         tx = x(today)
         anchor = "end" if tx > WIDTH / 2 else "start"
         label_x = tx + 4 if anchor == "start" else tx - 4
@@ -157,7 +170,8 @@ def timeline_svg(contract, figures, today: date) -> str:
         ]
         parts.append(
             f'<text x="{label_x}" y="{height - 5}" font-size="11" font-weight="bold" '
-            f'fill="{TODAY_COLOUR}" text-anchor="{anchor}">Today, {_day(today)}</text>'
+            f'fill="{TODAY_COLOUR}" text-anchor="{anchor}">'
+            f"{escape(_marker_text(marker, today))}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -98,11 +98,21 @@ def _stage_label(stage) -> str:
     return stage.body
 
 
-def pathway_lines(decision) -> tuple[str, str]:
-    """The report's "Past pathway" and "Future pathway" lines ("N/A" when empty)."""
-    past, future = rules.split_pathway(
-        [(_stage_label(s), s.date) for s in decision.stages.all()], decision.meeting_date
-    )
+def pathway_lines(decision, as_of: date | None = None) -> tuple[str, str]:
+    """The report's "Past pathway" and "Future pathway" lines ("N/A" when empty).
+
+    With ``as_of`` (a document's date), a stage dated after it had not happened yet
+    on that date: it is future pathway, though it comes before the meeting. A stage's
+    label carries its date, so a label names stages of one date only.
+    """
+    stages = [(_stage_label(s), s.date) for s in decision.stages.all()]
+    past, future = rules.split_pathway(stages, decision.meeting_date)
+    if as_of is not None:
+        later = {label for label, when in stages if when is not None and when > as_of}
+        # Past stages come before every future one in pathway order, so those moved
+        # stay in order at the head of the future pathway.
+        future = [label for label in past if label in later] + future
+        past = [label for label in past if label not in later]
     return ("; ".join(past) or "N/A", "; ".join(future) or "N/A")
 
 

@@ -104,22 +104,27 @@ def html_to_pdf(html: str, *, base_url: str) -> bytes:
     ).write_pdf(pdf_variant=PDF_VARIANT, font_config=_font_config())
 
 
-def contract_timelines(decision, today: date) -> list[dict]:
-    """Timeline SVGs of the contracts the decision awards or extends."""
+def contract_timelines(decision, as_of: date) -> list[dict]:
+    """Timeline SVGs of the contracts the decision awards or extends, each as it stood
+    on ``as_of`` (the document's date, contracts.asof), marked "As at" that date: a
+    document never says "Today"."""
     try:
-        from contracts.timeline import timeline_svg
+        from contracts.timeline import AS_AT, timeline_svg
     except ImportError:
         return []
+    from contracts.asof import contracts_as_of
     from contracts.figures import figures_for
 
+    # Each contract once, in the links' order; their histories are read all at once,
+    # so the PDF runs the same queries however many contracts it shows.
+    contracts = {
+        link.contract_id: link.contract
+        for link in decision.contract_links.all()
+        if link.kind in ("award", "extend")
+    }
     timelines = []
-    seen = set()
-    for link in decision.contract_links.all():
-        if link.kind not in ("award", "extend") or link.contract_id in seen:
-            continue
-        seen.add(link.contract_id)
-        contract = link.contract
-        svg = timeline_svg(contract, figures_for(contract, today=today), today)
+    for contract in contracts_as_of(contracts.values(), as_of).values():
+        svg = timeline_svg(contract, figures_for(contract, today=as_of), as_of, marker=AS_AT)
         timelines.append({"contract": contract, "svg": svg})
     return timelines
 

@@ -14,12 +14,20 @@ from decisions import figures, pdf, visibility
 from decisions.models import Decision
 
 
-def detail_context(decision, user, *, today: date) -> dict:
+def document_date(decision, *, today: date) -> date:
+    """The date a draft document speaks from, when it is not given (an issued one
+    speaks from its date of issue): the meeting the report goes to, else the date of
+    the decision, else ``today``."""
+    return decision.meeting_date or decision.decision_date or today
+
+
+def detail_context(decision, user, *, today: date, as_of: date | None = None) -> dict:
     """What the decision page and the documents show of ``decision`` to ``user`` on
-    ``today``: only its public fields when they are withheld from the user."""
+    ``today``: only its public fields when they are withheld from the user. A
+    document passes its date as ``as_of``: the pathway is then as it stood on it."""
     if decision.is_hidden_from(user):
         return {"decision": decision, "hidden": True}
-    past, future = figures.pathway_lines(decision)
+    past, future = figures.pathway_lines(decision, as_of=as_of)
     allocations = (
         list(decision.deployed_allocations.all())
         if hasattr(Decision, "deployed_allocations")
@@ -59,11 +67,12 @@ def decision_pdf(
     draft: bool = True,
 ) -> bytes:
     """The PDF of ``document`` (pdf.REPORT, pdf.RECORD or pdf.NOTICE) of ``decision``
-    as ``user`` may read it, as it stood on ``as_of`` (today by default). ``draft``
-    marks it as not yet issued. ``decision`` is fetched with what the page reads
-    (decisions.views.DETAIL_PREFETCH)."""
-    as_of = as_of or timezone.localdate()
-    context = detail_context(decision, user, today=as_of)
+    as ``user`` may read it, as it stood on ``as_of``: the date of issue, or for a
+    draft by default its :func:`document_date`. The contracts' timelines and figures
+    and the pathway are as they stood then. ``draft`` marks it as not yet issued.
+    ``decision`` is fetched with what the page reads (decisions.views.DETAIL_PREFETCH)."""
+    as_of = as_of or document_date(decision, today=timezone.localdate())
+    context = detail_context(decision, user, today=as_of, as_of=as_of)
     context["draft"] = draft
     context["as_of"] = as_of
     context["contract_timelines"] = (
