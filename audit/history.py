@@ -111,15 +111,13 @@ def _rows(entries, user) -> list[HistoryRow]:
 def combined_history(*history_querysets, user, limit: int = 200) -> list[HistoryRow]:
     """History of a record and its parts (e.g. a contract with its options and shares).
 
-    When no model among them restricts its history by a hook (their visibility
-    columns are then plain columns, alike), one UNION ALL query reads them all, in the
-    order the loop below gives: newest first, then in the order given, then newest id.
+    One UNION ALL query reads them all, each part with its visibility and label worked
+    out now (readable_history), newest first, then in the order given, then newest id.
     """
-    if len(history_querysets) > 1 and not any(
-        hasattr(qs.model.instance_type, "annotate_history_visibility") for qs in history_querysets
-    ):
+    if len(history_querysets) > 1:
         parts = [
-            qs.annotate(restricted_now=F("restricted"), label_now=F("record_label"), part=Value(n))
+            readable_history(qs)
+            .annotate(part=Value(n))
             .order_by()
             .values(*ENTRY_FIELDS, "restricted_now", "label_now", "part")
             for n, qs in enumerate(history_querysets)
