@@ -10,7 +10,7 @@ from django_tables2 import RequestConfig
 
 from audit.feed import FeedFilter, FeedPaginator, changes_feed, count_changes
 from audit.forms import AsOfForm, ChangesFilterForm
-from audit.history import history_rows, readable_history, redact_for
+from audit.history import combined_history, history_rows, readable_history, redact_for
 from audit.tables import ChangesTable
 from ui import exports
 from ui.tables import per_page_from
@@ -110,13 +110,23 @@ def record_history(request, label: str, pk: int):
         {
             "record_label": latest.label_now,
             "model_name": model._meta.verbose_name,
-            "rows": history_rows(history, request.user),
+            "rows": _all_rows(model, pk, history, request.user),
+            "show_labels": hasattr(model, "history_with_parts"),
             "form": form,
             "as_of": as_of,
             "as_of_rows": as_of_rows,
             "contract_as_of": contract_as_of,
         },
     )
+
+
+def _all_rows(model, pk: int, history, user) -> list:
+    """Every change of the record, and of its parts where the model names them
+    (``history_with_parts``: a contract's options and cost shares)."""
+    parts = getattr(model, "history_with_parts", None)
+    if parts is None:
+        return history_rows(history, user)
+    return combined_history(*parts(pk), user=user, limit=None)
 
 
 def _contract_as_it_stood(pk: int, as_of) -> dict:

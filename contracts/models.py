@@ -427,6 +427,17 @@ class Contract(AuditedModel):
     history = audited_history(m2m_fields=[strategic_priorities, subcontractors])
     history_url_name = "contracts:detail"
 
+    @classmethod
+    def history_with_parts(cls, pk: int) -> list:
+        """The history of the contract with this id and of its options and shares: the
+        contract page and its full-history page show them together, so an option's
+        exercise and its authorising decision are in both."""
+        return [
+            cls.history.filter(id=pk),
+            ExtensionOption.history.filter(contract_id=pk),
+            CostShare.history.filter(contract_id=pk),
+        ]
+
     class Meta:
         ordering = ["reference"]
         constraints = [

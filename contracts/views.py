@@ -25,8 +25,6 @@ from contracts.forms import (
 from contracts.models import (
     Authority,
     Contract,
-    CostShare,
-    ExtensionOption,
     Provider,
     ShareFigures,
 )
@@ -228,12 +226,7 @@ def contract_detail(request, pk: int):
     contract = _contract_or_404(pk)
     today = timezone.localdate()
     figures = figures_for(contract, today=today)
-    history = combined_history(
-        contract.history.all(),
-        ExtensionOption.history.filter(contract_id=pk),
-        CostShare.history.filter(contract_id=pk),
-        user=request.user,
-    )
+    history = combined_history(*Contract.history_with_parts(pk), user=request.user)
     options = sorted(contract.options.all(), key=lambda o: o.sequence)
     return render(
         request,
