@@ -1,13 +1,15 @@
 from datetime import date
 
+from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Fieldset, Layout, Size
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
 from contracts.forms import MoneyField
 from contracts.models import Authority, Contract
-from decisions import rules
+from decisions import issuing, rules
 from decisions.models import (
     Decision,
     DecisionContractLink,
@@ -457,3 +459,35 @@ class RelationForm(DecisionPartForm):
             if clash.exists():
                 self.add_error("earlier", f"This decision already cites {earlier.number}.")
         return cleaned
+
+
+class IssueForm(forms.Form):
+    """Confirms issuing a document; a re-issue (version 2 onwards) needs a reason.
+    The template supplies the button and the cancel link."""
+
+    reason = ReasonField(
+        label="Reason for issuing",
+        help_text="Kept with the issued version and in the decision's history, for "
+        "example “Corrected the financial implications”.",
+    )
+
+    def __init__(self, *args, version: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        if version > 1:
+            self.fields["reason"].required = True
+            self.fields["reason"].error_messages["required"] = issuing.REISSUE_NEEDS_A_REASON
+            self.fields["reason"].label = "Reason for issuing it again"
+        else:
+            self.fields["reason"].label = "Reason for issuing (optional)"
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        try:
+            issuing.check_reason(self.version, reason)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["reason"]) from None
+        return reason

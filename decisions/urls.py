@@ -33,6 +33,13 @@ urlpatterns = [
     path("<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
     path("<int:pk>/record.pdf", views.record_pdf, name="record_pdf"),
     path("<int:pk>/notice.pdf", views.notice_pdf, name="notice_pdf"),
+    path("<int:pk>/issue/<str:kind>/", views.issue, name="issue"),
+    path(
+        "<int:pk>/issue/<str:kind>/<int:version>/",
+        views.issue_progress,
+        name="issue_progress",
+    ),
+    path("issued/<int:pk>.pdf", views.issued_download, name="issued_download"),
     *_part_urls("recommendation", "recommendations"),
     *_part_urls("section", "sections"),
     *_part_urls("stage", "pathway"),
