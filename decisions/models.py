@@ -705,6 +705,9 @@ class IssuedDocument(models.Model):
         ]
 
     part_noun = "issued document"
+    # The history shows what was issued (kind, hash, reason, classification), not the
+    # storage's file names, which say nothing to a reader.
+    history_hidden_fields = ("file", "public_file", "issued_at")
 
     def __str__(self) -> str:
         # Kind, version and the decision's number: all public, whatever the classification.
