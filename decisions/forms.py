@@ -491,3 +491,48 @@ class IssueForm(forms.Form):
         except ValidationError as error:
             raise ValidationError(error.message_dict["reason"]) from None
         return reason
+
+
+class ForwardPlanIssueForm(forms.Form):
+    """Issue an authority's forward plan for a period; a re-issue of the same
+    authority and period needs a reason."""
+
+    authority = LookupField(
+        Authority.objects.order_by("name"),
+        lookup=AUTHORITIES,
+        select_up_to=MAX_SELECT_OPTIONS,
+        empty_label=None,
+    )
+    period_from = UkDateField(label="Covers from")
+    period_to = UkDateField(label="Covers to")
+    reason = ReasonField(
+        label="Reason for issuing",
+        help_text="Required when the same period is issued again, for example “Added "
+        "decision 24/00071”.",
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_user(self, user)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.version = 1
+
+    def clean(self):
+        cleaned = super().clean()
+        authority = cleaned.get("authority")
+        period_from, period_to = cleaned.get("period_from"), cleaned.get("period_to")
+        if not (authority and period_from and period_to):
+            return cleaned
+        if period_to < period_from:
+            self.add_error("period_to", "The period must end on or after its start.")
+            return cleaned
+        self.version = issuing.next_version(
+            authority.issued_forward_plans.filter(period_from=period_from, period_to=period_to)
+        )
+        try:
+            issuing.check_reason(self.version, cleaned.get("reason", ""))
+        except ValidationError as error:
+            self.add_error("reason", error.message_dict["reason"])
+        return cleaned

@@ -28,6 +28,7 @@ urlpatterns = [
     path("new/", views.decision_create, name="create"),
     path("forward-plan/", views.ForwardPlan.as_view(), name="forward_plan"),
     path("forward-plan.pdf", views.forward_plan_pdf, name="forward_plan_pdf"),
+    path("forward-plan/issue/", views.forward_plan_issue, name="forward_plan_issue"),
     path("<int:pk>/", views.decision_detail, name="detail"),
     path("<int:pk>/edit/", views.decision_edit, name="edit"),
     path("<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),

@@ -13,6 +13,7 @@ from decisions.filters import DecisionFilter, ForwardPlanFilter
 from decisions.forms import (
     ContractLinkForm,
     DecisionForm,
+    ForwardPlanIssueForm,
     IssueForm,
     PathwayStageForm,
     RecommendationForm,
@@ -463,4 +464,43 @@ def issued_download(request, pk: int):
         as_attachment=True,
         filename=f"{slug}-{document.kind}-v{document.version}{public}.pdf",
         content_type="application/pdf",
+    )
+
+
+@permission_required("decisions.change_decision", raise_exception=True)
+def forward_plan_issue(request):
+    """Issue an authority's forward plan for a period (in the background), and list the
+    forward plans issued. The forward plan is public: one file serves every reader."""
+    form = ForwardPlanIssueForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        authority = form.cleaned_data["authority"]
+        period = (form.cleaned_data["period_from"], form.cleaned_data["period_to"])
+        issuing.issue_document_task.enqueue(
+            kind=IssuedDocument.Kind.FORWARD_PLAN.value,
+            authority_id=authority.pk,
+            period=(period[0].isoformat(), period[1].isoformat()),
+            user_id=request.user.pk,
+            reason=form.cleaned_data["reason"],
+            base_url=request.build_absolute_uri("/"),
+        )
+        messages.success(
+            request,
+            f"Issuing version {form.version} of {authority.name}'s forward plan. It is "
+            "listed below once it is stored; reload the page in a few seconds.",
+        )
+        return redirect("decisions:forward_plan_issue")
+    issued = (
+        IssuedDocument.objects.filter(kind=IssuedDocument.Kind.FORWARD_PLAN)
+        .select_related("authority", "issued_by")
+        .order_by("-issued_at")[:50]
+    )
+    return render(
+        request,
+        "decisions/issue_forward_plan.html",
+        {
+            "form": form,
+            "issued": issued,
+            "title": "Issue a forward plan",
+            "cancel_url": reverse("decisions:forward_plan"),
+        },
     )

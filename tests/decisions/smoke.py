@@ -35,6 +35,7 @@ def routes() -> dict:
         "decisions:create": ((), "decisions.add_decision"),
         "decisions:forward_plan": ((), VIEW),
         "decisions:forward_plan_pdf": ((), VIEW),
+        "decisions:forward_plan_issue": ((), CHANGE),
         "decisions:detail": ((d,), VIEW),
         "decisions:edit": ((d,), CHANGE),
         "decisions:report_pdf": ((d,), VIEW),

@@ -570,3 +570,65 @@ def test_a_forward_plan_period_must_not_end_before_it_starts(clerk):
             user=clerk,
             base_url=BASE_URL,
         )
+
+
+def _plan_post(authority, reason="", start="01/01/2027", end="30/04/2027") -> dict:
+    return {"authority": authority.pk, "period_from": start, "period_to": end, "reason": reason}
+
+
+def test_a_clerk_issues_a_forward_plan_from_its_page_and_a_reissue_needs_a_reason(clerk_client):
+    authority = AuthorityFactory(name="Kent County Council")
+    url = reverse("decisions:forward_plan_issue")
+    assert clerk_client.get(url).status_code == 200
+
+    response = clerk_client.post(url, _plan_post(authority))
+    assert response.status_code == 302
+    first = IssuedDocument.objects.get(kind=IssuedDocument.Kind.FORWARD_PLAN)
+    assert (first.authority, first.period_from, first.period_to) == (
+        authority,
+        date(2027, 1, 1),
+        date(2027, 4, 30),
+    )
+
+    again = clerk_client.post(url, _plan_post(authority))
+    assert again.status_code == 200
+    assert issuing.REISSUE_NEEDS_A_REASON in again.content.decode()
+    assert IssuedDocument.objects.count() == 1
+
+    clerk_client.post(url, _plan_post(authority, reason="Added a decision"))
+    assert sorted(authority.issued_forward_plans.values_list("version", flat=True)) == [1, 2]
+    page = clerk_client.get(url).content.decode()
+    assert reverse("decisions:issued_download", args=[first.pk]) in page
+
+
+def test_a_forward_plan_period_that_ends_before_it_starts_is_a_field_error(clerk_client):
+    authority = AuthorityFactory()
+    url = reverse("decisions:forward_plan_issue")
+    response = clerk_client.post(url, _plan_post(authority, start="30/04/2027", end="01/01/2027"))
+    assert response.status_code == 200
+    assert "The period must end on or after its start." in response.content.decode()
+    assert not IssuedDocument.objects.exists()
+
+
+def test_wrong_roles_may_not_issue_a_forward_plan(
+    commissioner_client, auditor_client, outsider_client
+):
+    authority = AuthorityFactory()
+    url = reverse("decisions:forward_plan_issue")
+    for client in (commissioner_client, auditor_client, outsider_client):
+        assert client.get(url).status_code == 403
+        assert client.post(url, _plan_post(authority)).status_code == 403
+    assert not IssuedDocument.objects.exists()
+
+
+def test_any_reader_downloads_an_issued_forward_plan(clerk, commissioner_client):
+    authority = AuthorityFactory()
+    document = issuing.issue_document(
+        kind=IssuedDocument.Kind.FORWARD_PLAN,
+        authority=authority,
+        period=(date(2027, 1, 1), date(2027, 4, 30)),
+        user=clerk,
+        base_url=BASE_URL,
+    )
+    data = _download(commissioner_client, document)
+    assert hashlib.sha256(data).hexdigest() == document.sha256
