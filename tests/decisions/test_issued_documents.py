@@ -10,11 +10,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.admin.sites import site as admin_site
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import ProtectedError
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,7 @@ from decisions.models import (
 from tests.accounts.factories import UserFactory
 from tests.contracts.factories import AuthorityFactory
 from tests.decisions.factories import DecisionFactory, ReportSectionFactory
+from tests.decisions.issued import stored_document
 from tests.decisions.pdfs import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -125,8 +126,6 @@ def test_the_service_refuses_a_reissue_without_a_reason(decision, clerk):
 
 
 def test_the_database_refuses_a_reissue_without_a_reason(decision, clerk):
-    from tests.decisions.issued import stored_document
-
     stored_document(decision, user=clerk)
     with pytest.raises(IntegrityError), transaction.atomic():
         IssuedDocument.objects.create(
@@ -246,8 +245,6 @@ def test_an_issued_24_00056_report_is_byte_identical_after_its_contract_and_deci
 
 @pytest.fixture
 def issued(decision, clerk):
-    from tests.decisions.issued import stored_document
-
     return stored_document(decision, user=clerk)
 
 
@@ -311,8 +308,6 @@ def test_the_admin_is_read_only_and_cannot_delete_even_for_a_superuser(issued, c
     assert not model_admin.has_add_permission(request)
     assert "delete_selected" not in model_admin.get_actions(request)
 
-    from django.test import Client
-
     client = Client()
     client.force_login(superuser)
     delete_url = reverse("admin:decisions_issueddocument_delete", args=[issued.pk])
@@ -326,8 +321,6 @@ def test_the_admin_is_read_only_and_cannot_delete_even_for_a_superuser(issued, c
 
 
 def test_no_role_is_given_a_permission_to_change_or_delete_issued_documents(roles):
-    from django.contrib.auth.models import Permission
-
     codenames = set(
         Permission.objects.filter(content_type__model="issueddocument").values_list(
             "codename", flat=True
@@ -386,8 +379,6 @@ def test_an_uncleared_clerk_may_not_issue_an_exempt_decision(exempt_decision, ro
     uncleared = UserFactory(username="uncleared-clerk", role=CLERK)
     with pytest.raises(PermissionDenied):
         _issue(exempt_decision, uncleared)
-    from django.test import Client
-
     client = Client()
     client.force_login(uncleared)
     url = reverse("decisions:issue", args=[exempt_decision.pk, "report"])
@@ -502,8 +493,6 @@ def test_an_exempt_decisions_issue_event_hides_its_reason_from_an_uncleared_read
 def test_the_decision_pages_query_count_does_not_grow_with_issued_versions(
     decision, clerk, commissioner_client, django_assert_num_queries
 ):
-    from tests.decisions.issued import stored_document
-
     stored_document(decision, user=clerk)
     url = decision.get_absolute_url()
     commissioner_client.get(url)
