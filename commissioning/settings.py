@@ -143,8 +143,40 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Stored files (issued documents): through Django's storage API, never served from
+# MEDIA_ROOT directly; every download goes through a permission-checked view. The
+# filesystem by default; STORAGE_BACKEND=s3 puts them in an S3-compatible store through
+# django-storages (the "s3" extra), so that several app servers share one store. It
+# reads AWS_STORAGE_BUCKET_NAME, and AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME,
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment (README, "Documents
+# storage").
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+STORAGE_BACKEND = env_str("STORAGE_BACKEND", default="filesystem")
+if STORAGE_BACKEND == "filesystem":
+    DEFAULT_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT},
+    }
+elif STORAGE_BACKEND == "s3":
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            # Private objects, no public URLs: the app reads the bytes and serves them.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    for _name in ("AWS_S3_ENDPOINT_URL", "AWS_S3_REGION_NAME"):
+        if env_str(_name, default=""):
+            DEFAULT_STORAGE["OPTIONS"][_name.removeprefix("AWS_S3_").lower()] = env_str(_name)
+else:
+    raise ImproperlyConfigured(
+        f"STORAGE_BACKEND must be filesystem or s3, not {STORAGE_BACKEND!r}."
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,10 +1,15 @@
 from django.contrib import admin
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
 
 from audit.admin import HistoryAdmin
+from decisions import visibility
 from decisions.models import (
     Decision,
     DecisionContractLink,
     DecisionRelation,
+    IssuedDocument,
     PathwayStage,
     Recommendation,
     ReportSection,
@@ -118,3 +123,55 @@ class DecisionRelationAdmin(ReadableDecisionsAdmin):
     list_filter = ("kind",)
     search_fields = ("decision__number", "earlier__number")
     raw_id_fields = ("decision", "earlier")
+
+
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(HistoryAdmin):
+    """Read only: documents are issued from the decision page (decisions.issuing) and
+    are never changed or deleted, by anyone, superusers included. The files are not
+    linked from MEDIA_ROOT: the download goes through the permission-checked view."""
+
+    list_display = ("__str__", "kind", "issued_at", "issued_by", "short_sha256")
+    list_filter = ("kind",)
+    search_fields = ("decision__number", "sha256")
+    fields = (
+        "kind",
+        "decision",
+        "authority",
+        "period_from",
+        "period_to",
+        "version",
+        "sha256",
+        "public_sha256",
+        "issued_by",
+        "issued_at",
+        "as_of",
+        "reason",
+        "exempt_paragraph",
+        "download",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("decision", "authority")
+        if visibility.is_cleared(request.user):
+            return queryset
+        # As for the decisions' admins: nothing of an exempt decision for uncleared staff.
+        return queryset.filter(exempt_paragraph__isnull=True).filter(
+            Q(decision__isnull=True) | Q(decision__exempt_paragraph__isnull=True)
+        )
+
+    @admin.display(description="File")
+    def download(self, obj) -> str:
+        return format_html(
+            '<a href="{}">Download (PDF)</a>', reverse("decisions:issued_download", args=[obj.pk])
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,13 +1,15 @@
 from datetime import date
 
+from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Fieldset, Layout, Size
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
 from contracts.forms import MoneyField
 from contracts.models import Authority, Contract
-from decisions import rules
+from decisions import issuing, rules
 from decisions.models import (
     Decision,
     DecisionContractLink,
@@ -456,4 +458,81 @@ class RelationForm(DecisionPartForm):
             ).exclude(pk=self.instance.pk)
             if clash.exists():
                 self.add_error("earlier", f"This decision already cites {earlier.number}.")
+        return cleaned
+
+
+class IssueForm(forms.Form):
+    """Confirms issuing a document; a re-issue (version 2 onwards) needs a reason.
+    The template supplies the button and the cancel link."""
+
+    reason = ReasonField(
+        label="Reason for issuing",
+        help_text="Kept with the issued version and in the decision's history, for "
+        "example “Corrected the financial implications”.",
+    )
+
+    def __init__(self, *args, version: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        if version > 1:
+            self.fields["reason"].required = True
+            self.fields["reason"].error_messages["required"] = issuing.REISSUE_NEEDS_A_REASON
+            self.fields["reason"].label = "Reason for issuing it again"
+        else:
+            self.fields["reason"].label = "Reason for issuing (optional)"
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        try:
+            issuing.check_reason(self.version, reason)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["reason"]) from None
+        return reason
+
+
+class ForwardPlanIssueForm(forms.Form):
+    """Issue an authority's forward plan for a period; a re-issue of the same
+    authority and period needs a reason."""
+
+    authority = LookupField(
+        Authority.objects.order_by("name"),
+        lookup=AUTHORITIES,
+        select_up_to=MAX_SELECT_OPTIONS,
+        empty_label=None,
+    )
+    period_from = UkDateField(label="Covers from")
+    period_to = UkDateField(label="Covers to")
+    reason = ReasonField(
+        label="Reason for issuing",
+        help_text="Required when the same period is issued again, for example “Added "
+        "decision 24/00071”.",
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_user(self, user)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.version = 1
+
+    def clean(self):
+        cleaned = super().clean()
+        authority = cleaned.get("authority")
+        period_from, period_to = cleaned.get("period_from"), cleaned.get("period_to")
+        if not (authority and period_from and period_to):
+            return cleaned
+        if period_to < period_from:
+            self.add_error("period_to", "The period must end on or after its start.")
+            return cleaned
+        self.version = issuing.next_version(
+            authority.issued_forward_plans.filter(period_from=period_from, period_to=period_to)
+        )
+        try:
+            issuing.check_reason(self.version, cleaned.get("reason", ""))
+        except ValidationError as error:
+            self.add_error("reason", error.message_dict["reason"])
         return cleaned

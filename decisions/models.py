@@ -8,6 +8,7 @@ and predicates here ask it. History written while a decision is exempt is also m
 
 from decimal import Decimal
 
+import pgtrigger
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -539,3 +540,224 @@ class DecisionNumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority} {self.year}: {self.last_sequence}"
+
+
+# --- Issued documents ------------------------------------------------------------------
+
+
+class IssuedDocumentIsPermanent(Exception):
+    """Raised by any attempt to delete an issued document, or to change what it holds."""
+
+
+class IssuedDocumentQuerySet(models.QuerySet):
+    """Issued documents are added, never changed or removed, whatever asks."""
+
+    def _refuse(self, what: str):
+        raise IssuedDocumentIsPermanent(
+            f"{what}() on issued documents: a published document is never changed or removed."
+        )
+
+    def delete(self):
+        self._refuse("delete")
+
+    def update(self, **kwargs):
+        self._refuse("update")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        self._refuse("bulk_update")
+
+    def update_or_create(self, *args, **kwargs):
+        self._refuse("update_or_create")
+
+    def with_related(self):
+        return self.select_related("decision", "authority", "issued_by")
+
+
+def issued_document_path(instance, filename: str) -> str:
+    """Where the bytes are stored: by year, under a name that says what they are."""
+    return f"issued/{instance.issued_at:%Y}/{filename}"
+
+
+@bounded()
+class IssuedDocument(models.Model):
+    """One issued version of a decision's document, or of an authority's forward plan:
+    the exact bytes published, with who issued them, when, why, and the classification
+    of the decision at that moment.
+
+    Never deleted or changed, by anyone: the queryset and the model refuse, the admin
+    has no delete or change permission (``default_permissions``), and database
+    triggers refuse DELETE and any change of the stored bytes' columns (migration
+    0010_issued_documents, on PostgreSQL and SQLite). decisions.issuing writes them.
+    """
+
+    class Kind(models.TextChoices):
+        REPORT = "report", "Key Decision Report"
+        RECORD = "record", "Record of Decision"
+        NOTICE = "notice", "Forward plan notice"
+        FORWARD_PLAN = "forward_plan", "Forward plan"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # PROTECT: a published document keeps the decision it records.
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_documents",
+        help_text="Blank for a forward plan, which is the authority's.",
+    )
+    # PROTECT: a published forward plan keeps its authority.
+    authority = models.ForeignKey(
+        Authority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_forward_plans",
+        help_text="The authority whose forward plan this is (forward plans only).",
+    )
+    period_from = models.DateField("covers from", null=True, blank=True)
+    period_to = models.DateField("covers to", null=True, blank=True)
+    version = models.PositiveIntegerField(
+        validators=[MinValueValidator(1)],
+        help_text="1 for the first issue; each re-issue of the same document adds one.",
+    )
+    file = models.FileField(upload_to=issued_document_path, max_length=300)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    public_file = models.FileField(
+        upload_to=issued_document_path,
+        max_length=300,
+        blank=True,
+        help_text="An exempt decision's document with the exempt parts withheld: what "
+        "uncleared readers and the public may see.",
+    )
+    public_sha256 = models.CharField("SHA-256 of the public file", max_length=64, blank=True)
+    # PROTECT: who issued a published document stays known.
+    issued_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="issued_documents"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    as_of = models.DateField(help_text="The date the document shows: the date of issue.")
+    reason = models.TextField(blank=True, help_text="Why it was issued again (re-issues).")
+    exempt_paragraph = models.PositiveSmallIntegerField(
+        "exempt at issue under paragraph",
+        null=True,
+        blank=True,
+        help_text="The decision's classification when it was issued (blank: unrestricted).",
+    )
+
+    objects = models.Manager.from_queryset(IssuedDocumentQuerySet)()
+    history = audited_history()
+    history_url_name = "decisions:detail"
+
+    class Meta:
+        ordering = ["kind", "-version"]
+        base_manager_name = "objects"
+        # Issued documents are added and read; nobody may change or delete one.
+        default_permissions = ("add", "view")
+        # PostgreSQL's half of the database's refusal; SQLite's triggers are installed
+        # by the migration (decisions/migrations/0010_issued_documents.py).
+        triggers = [
+            pgtrigger.Protect(
+                name="issued_document_permanent",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "kind", "version"],
+                condition=Q(decision__isnull=False),
+                name="issued_document_version_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["authority", "kind", "period_from", "period_to", "version"],
+                condition=Q(decision__isnull=True),
+                name="issued_forward_plan_version_unique",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="forward_plan", decision__isnull=True, authority__isnull=False)
+                    & Q(period_from__isnull=False, period_to__isnull=False)
+                    & Q(period_to__gte=models.F("period_from"))
+                )
+                | (
+                    ~Q(kind="forward_plan")
+                    & Q(decision__isnull=False, authority__isnull=True)
+                    & Q(period_from__isnull=True, period_to__isnull=True)
+                ),
+                name="issued_document_of_a_decision_or_a_forward_plan",
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="issued_document_version_from_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(version=1) | ~Q(reason=""),
+                name="issued_document_reissue_has_a_reason",
+            ),
+            models.CheckConstraint(
+                condition=(Q(exempt_paragraph__isnull=True) & Q(public_sha256=""))
+                | (
+                    Q(exempt_paragraph__gte=1, exempt_paragraph__lte=7)
+                    & ~Q(public_sha256="")
+                    & ~Q(public_file="")
+                ),
+                name="issued_document_exempt_has_a_public_file",
+            ),
+        ]
+
+    part_noun = "issued document"
+    # The history shows what was issued (kind, hash, reason, classification), not the
+    # storage's file names, which say nothing to a reader.
+    history_hidden_fields = ("file", "public_file", "issued_at")
+
+    def __str__(self) -> str:
+        # Kind, version and the decision's number: all public, whatever the classification.
+        of = self.decision.number if self.decision_id else self.authority.name
+        return f"{of}: {self.get_kind_display()}, version {self.version}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise IssuedDocumentIsPermanent(f"{self} is issued: it is never changed.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("decisions:issued_download", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        raise IssuedDocumentIsPermanent(f"{self} is issued: it is never deleted.")
+
+    @property
+    def was_exempt(self) -> bool:
+        return self.exempt_paragraph is not None
+
+    @property
+    def history_restricted(self) -> bool:
+        return self.was_exempt or (self.decision_id is not None and self.decision.is_exempt)
+
+    @classmethod
+    def annotate_history_visibility(cls, history_qs):
+        """See audit.history.readable_history: restricted as the decision's parts are."""
+        return visibility.annotate_history(
+            history_qs, decision_id="decision_id", part_noun=cls.part_noun
+        )
+
+    def file_for(self, user):
+        """The stored file ``user`` may download, or None when they may have neither.
+
+        - cleared for exempt information: the full document;
+        - exempt at issue: the public version, with the exempt parts withheld;
+        - unrestricted at issue but exempt now: nothing. A decision that becomes exempt
+          after issue is served under its stricter classification, and the only file
+          stored is the full one;
+        - otherwise the full document, which is public.
+        """
+        if visibility.is_cleared(user):
+            return self.file
+        if self.was_exempt:
+            return self.public_file
+        if self.decision_id is not None and visibility.withheld(self.decision, user):
+            return None
+        return self.file
+
+    @property
+    def short_sha256(self) -> str:
+        return self.sha256[:12]

@@ -1,18 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.history import REDACTED, combined_history
 from contracts.models import ExtensionOption
-from decisions import figures, pdf, reports, visibility
+from decisions import figures, issuing, pdf, reports, visibility
 from decisions.filters import DecisionFilter, ForwardPlanFilter
 from decisions.forms import (
     ContractLinkForm,
     DecisionForm,
+    ForwardPlanIssueForm,
+    IssueForm,
     PathwayStageForm,
     RecommendationForm,
     RelationForm,
@@ -22,6 +24,7 @@ from decisions.models import (
     Decision,
     DecisionContractLink,
     DecisionRelation,
+    IssuedDocument,
     PathwayStage,
     Recommendation,
     ReportSection,
@@ -52,6 +55,10 @@ DETAIL_PREFETCH = (
     ),
     Prefetch("relations", queryset=DecisionRelation.objects.select_related("earlier")),
     Prefetch("later_relations", queryset=DecisionRelation.objects.select_related("decision")),
+    Prefetch(
+        "issued_documents",
+        queryset=IssuedDocument.objects.select_related("issued_by").order_by("kind", "-version"),
+    ),
     Prefetch(
         "authorised_options",
         queryset=ExtensionOption.objects.select_related("contract").order_by(
@@ -141,6 +148,7 @@ def _history(decision: Decision, user) -> list:
         PathwayStage.history.filter(decision_id=decision.pk),
         DecisionContractLink.history.filter(decision_id=decision.pk),
         DecisionRelation.history.filter(decision_id=decision.pk),
+        IssuedDocument.history.filter(decision_id=decision.pk),
         user=user,
     )
 
@@ -151,6 +159,8 @@ def decision_detail(request, pk: int):
     context = reports.detail_context(decision, request.user, today=timezone.localdate())
     context["history"] = _history(decision, request.user)
     context["redacted_text"] = REDACTED
+    context["issued"] = _issued_rows(decision, request.user)
+    context["issue_links"] = _issue_links(decision, request.user)
     return render(request, "decisions/decision_detail.html", context)
 
 
@@ -329,3 +339,168 @@ def forward_plan_pdf(request):
         base_url=request.build_absolute_uri("/"),
     )
     return _pdf_response(data, "forward-plan.pdf")
+
+
+# --- Issued documents ------------------------------------------------------------------
+# Issuing renders a document once and keeps its bytes (decisions.issuing). Whoever may
+# change decisions issues them, with clearance for an exempt decision (403 otherwise,
+# from _decision_for). Every reader of the decision may download an issued version, and
+# gets the file IssuedDocument.file_for says: the full one, the public one or none.
+
+ISSUE_REFRESH_SECONDS = 3
+
+
+def _issuable_kind(kind: str) -> IssuedDocument.Kind:
+    if kind not in issuing.DECISION_KINDS:
+        raise Http404("No such document.")
+    return IssuedDocument.Kind(kind)
+
+
+def _issued_rows(decision: Decision, user) -> list[dict]:
+    """The decision's issued versions, each with the file (and hash) ``user`` gets."""
+    hidden = decision.is_hidden_from(user)
+    rows = []
+    for document in decision.issued_documents.all():
+        served = document.file_for(user)
+        public = bool(served) and served.name == document.public_file.name
+        rows.append(
+            {
+                "document": document,
+                "available": bool(served),
+                "public": public,
+                "sha256": document.public_sha256 if public else document.sha256,
+                # A re-issue's reason is part of the decision's content.
+                "reason": "" if hidden else document.reason,
+            }
+        )
+    return rows
+
+
+def _issue_links(decision: Decision, user) -> list[dict]:
+    """What the issue buttons say: the next version of each document."""
+    if not user.has_perm("decisions.change_decision") or decision.is_hidden_from(user):
+        return []
+    last = {}
+    for document in decision.issued_documents.all():
+        last[document.kind] = max(last.get(document.kind, 0), document.version)
+    return [
+        {"kind": kind, "label": kind.label, "version": last.get(kind, 0) + 1}
+        for kind in issuing.DECISION_KINDS
+    ]
+
+
+@permission_required("decisions.change_decision", raise_exception=True)
+def issue(request, pk: int, kind: str):
+    """Confirm, then issue the next version of a document in the background."""
+    kind = _issuable_kind(kind)
+    decision = _decision_for(request.user, pk, edit=True, detail=False)
+    version = issuing.next_version(decision.issued_documents.filter(kind=kind))
+    form = IssueForm(request.POST or None, version=version)
+    if request.method == "POST" and form.is_valid():
+        issuing.issue_document_task.enqueue(
+            kind=kind.value,
+            decision_id=decision.pk,
+            user_id=request.user.pk,
+            reason=form.cleaned_data["reason"],
+            base_url=request.build_absolute_uri("/"),
+        )
+        return redirect("decisions:issue_progress", decision.pk, kind.value, version)
+    return render(
+        request,
+        "decisions/issue_confirm.html",
+        {
+            "form": form,
+            "decision": decision,
+            "kind": kind,
+            "version": version,
+            "title": f"{'Re-issue' if version > 1 else 'Issue'} the {kind.label}",
+            "cancel_url": f"{decision.get_absolute_url()}#issued",
+        },
+    )
+
+
+@permission_required("decisions.view_decision", raise_exception=True)
+def issue_progress(request, pk: int, kind: str, version: int):
+    """Whether a version is issued yet; while it is not, the page reloads itself (a
+    meta refresh, no script), as an import's progress page does."""
+    kind = _issuable_kind(kind)
+    decision = _decision_for(request.user, pk, detail=False)
+    document = (
+        decision.issued_documents.filter(kind=kind, version__gte=version)
+        .order_by("version")
+        .first()
+    )
+    return render(
+        request,
+        "decisions/issue_progress.html",
+        {
+            "decision": decision,
+            "kind": kind,
+            "version": version,
+            "document": document,
+            "title": f"{kind.label}, version {version}",
+            "refresh_seconds": None if document else ISSUE_REFRESH_SECONDS,
+        },
+    )
+
+
+@permission_required("decisions.view_decision", raise_exception=True)
+def issued_download(request, pk: int):
+    """The stored bytes of an issued version: the same bytes on every download."""
+    document = get_object_or_404(IssuedDocument.objects.with_related(), pk=pk)
+    stored = document.file_for(request.user)
+    if not stored:
+        return render(
+            request,
+            "decisions/issue_exempt.html",
+            {"document": document, "decision": document.decision, "title": "Exempt document"},
+            status=403,
+        )
+    public = "-public" if stored.name == document.public_file.name else ""
+    subject = document.decision.number if document.decision_id else "forward-plan"
+    slug = subject.replace("/", "-").replace(" ", "")
+    return FileResponse(
+        stored.open("rb"),
+        as_attachment=True,
+        filename=f"{slug}-{document.kind}-v{document.version}{public}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@permission_required("decisions.change_decision", raise_exception=True)
+def forward_plan_issue(request):
+    """Issue an authority's forward plan for a period (in the background), and list the
+    forward plans issued. The forward plan is public: one file serves every reader."""
+    form = ForwardPlanIssueForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        authority = form.cleaned_data["authority"]
+        period = (form.cleaned_data["period_from"], form.cleaned_data["period_to"])
+        issuing.issue_document_task.enqueue(
+            kind=IssuedDocument.Kind.FORWARD_PLAN.value,
+            authority_id=authority.pk,
+            period=(period[0].isoformat(), period[1].isoformat()),
+            user_id=request.user.pk,
+            reason=form.cleaned_data["reason"],
+            base_url=request.build_absolute_uri("/"),
+        )
+        messages.success(
+            request,
+            f"Issuing version {form.version} of {authority.name}'s forward plan. It is "
+            "listed below once it is stored; reload the page in a few seconds.",
+        )
+        return redirect("decisions:forward_plan_issue")
+    issued = (
+        IssuedDocument.objects.filter(kind=IssuedDocument.Kind.FORWARD_PLAN)
+        .select_related("authority", "issued_by")
+        .order_by("-issued_at")[:50]
+    )
+    return render(
+        request,
+        "decisions/issue_forward_plan.html",
+        {
+            "form": form,
+            "issued": issued,
+            "title": "Issue a forward plan",
+            "cancel_url": reverse("decisions:forward_plan"),
+        },
+    )

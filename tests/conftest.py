@@ -23,6 +23,20 @@ def plain_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def private_media_root(settings, tmp_path_factory):
+    """Stored files (issued documents) go to a temporary directory, never the repository."""
+    root = tmp_path_factory.getbasetemp() / "media"
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root},
+        },
+    }
+
+
 @pytest.fixture
 def roles(db):
     ensure_roles()

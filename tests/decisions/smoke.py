@@ -1,6 +1,7 @@
 """Routes of the decisions app for the smoke walk, with a sample of each object."""
 
 from contracts.models import Authority
+from tests.accounts.factories import UserFactory
 from tests.contracts.factories import ContractFactory
 from tests.decisions.factories import (
     DecisionContractLinkFactory,
@@ -10,6 +11,7 @@ from tests.decisions.factories import (
     RecommendationFactory,
     ReportSectionFactory,
 )
+from tests.decisions.issued import stored_document
 
 VIEW = "decisions.view_decision"
 CHANGE = "decisions.change_decision"
@@ -26,17 +28,22 @@ def routes() -> dict:
         decision=decision, contract=ContractFactory(lead_authority=authority)
     )
     relation = DecisionRelationFactory(decision=decision, earlier=earlier)
+    issued = stored_document(decision, user=UserFactory(username="smoke-issuer"))
     d = decision.pk
     routes = {
         "decisions:list": ((), VIEW),
         "decisions:create": ((), "decisions.add_decision"),
         "decisions:forward_plan": ((), VIEW),
         "decisions:forward_plan_pdf": ((), VIEW),
+        "decisions:forward_plan_issue": ((), CHANGE),
         "decisions:detail": ((d,), VIEW),
         "decisions:edit": ((d,), CHANGE),
         "decisions:report_pdf": ((d,), VIEW),
         "decisions:record_pdf": ((d,), VIEW),
         "decisions:notice_pdf": ((d,), VIEW),
+        "decisions:issue": ((d, "report"), CHANGE),
+        "decisions:issue_progress": ((d, "report", 1), VIEW),
+        "decisions:issued_download": ((issued.pk,), VIEW),
     }
     for kind, part in (
         ("recommendation", recommendation),

@@ -31,6 +31,7 @@ from django.utils import timezone
 from accounts.roles import ADMINISTRATOR, AUDITOR, CLERK, COMMISSIONER
 from audit.utils import upsert
 from contracts.models import Contract
+from decisions.issuing import issue_document
 from decisions.models import (
     Decision,
     DecisionContractLink,
@@ -254,10 +255,12 @@ def body_text(response) -> str:
     return data.decode("utf-8", "ignore")
 
 
-def app_urls(sample, decision, parts) -> list[str]:
+def app_urls(sample, decision, parts, issued=None) -> list[str]:
     """Every URL from the resolver (the decision's own pointing at the exempt one),
     with exports, history filters and ``as_of`` dates."""
     overrides = {
+        "decisions:issue": (decision.pk, "report"),
+        "decisions:issue_progress": (decision.pk, "report", 1),
         "decisions:detail": (decision.pk,),
         "decisions:edit": (decision.pk,),
         "decisions:report_pdf": (decision.pk,),
@@ -265,6 +268,8 @@ def app_urls(sample, decision, parts) -> list[str]:
         "decisions:notice_pdf": (decision.pk,),
         "contracts:detail": (parts["contract_link"].contract_id,),
     }
+    if issued is not None:
+        overrides["decisions:issued_download"] = (issued.pk,)
     for kind, part in parts.items():
         overrides[f"decisions:{kind}_add"] = (decision.pk,)
         overrides[f"decisions:{kind}_edit"] = (decision.pk, part.pk)
@@ -347,7 +352,9 @@ def sample(db):
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_no_url_shows_an_uncleared_user_exempt_information(path, sample, walkers, clerk_client):
+def test_no_url_shows_an_uncleared_user_exempt_information(
+    path, sample, walkers, clerk, clerk_client
+):
     cleared_admin = _client(
         username="cleared-super", is_staff=True, is_superuser=True, cleared_for_exempt=True
     )
@@ -356,6 +363,13 @@ def test_no_url_shows_an_uncleared_user_exempt_information(path, sample, walkers
     decision, parts = _marked_decision(contract.lead_authority, contract, earlier)
     # Before it is exempt, the markers are there to be found (so the walk can fail).
     assert "qzxsummary" in body_text(walkers["commissioner"].get(decision.get_absolute_url()))
+    # Its report issued while unrestricted: the stored bytes hold the markers, and once
+    # the decision is exempt they must reach no uncleared reader (decisions.issuing).
+    issued = issue_document(
+        decision=decision, kind="report", user=clerk, base_url="http://testserver/"
+    )
+    issued_url = reverse("decisions:issued_download", args=[issued.pk])
+    assert "qzxsummary" in body_text(walkers["commissioner"].get(issued_url))
 
     PATHS[path](decision, clerk_client, cleared_admin)
     decision.refresh_from_db()
@@ -366,7 +380,7 @@ def test_no_url_shows_an_uncleared_user_exempt_information(path, sample, walkers
     def allowed(url):
         return FORWARD_PLAN_MARKERS if url.startswith(forward_plan_urls) else set()
 
-    urls = app_urls(sample, decision, parts)
+    urls = app_urls(sample, decision, parts, issued)
     found = []
     for name, client in walkers.items():
         walked = urls + (admin_urls(decision, parts) if name in ADMIN_WALKERS else [])
