@@ -9,12 +9,14 @@ from contracts import rules
 from contracts.models import (
     Authority,
     Contract,
+    ContractAttachment,
     CostShare,
     ExtensionOption,
     Provider,
     options_too_long_message,
 )
 from decisions.models import Decision
+from ui import attachments
 from ui.bounds import MAX_TERM_MONTHS, UPLIFT_FROM_YEAR_MAX, UPLIFT_MAX_PERCENT
 from ui.forms import GovukForm, GovukModelForm, ReasonField, RowFormSet, inline_formset
 from ui.lookup import AUTHORITIES, DECISIONS, PROVIDERS, LookupField, set_user
@@ -525,3 +527,10 @@ class OptionDecisionForm(GovukForm):
         self.fields["authorising_decision"].queryset = decisions
         set_user(self, user)
         self.fields["reason"].error_messages["required"] = "Enter the reason for the decision."
+
+
+class ContractAttachmentForm(attachments.AttachmentForm):
+    """Attach a file to a contract (ui.attachments checks its content)."""
+
+    class Meta(attachments.AttachmentForm.Meta):
+        model = ContractAttachment

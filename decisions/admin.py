@@ -3,12 +3,14 @@ from django.contrib import admin
 from audit.admin import HistoryAdmin
 from decisions.models import (
     Decision,
+    DecisionAttachment,
     DecisionContractLink,
     DecisionRelation,
     PathwayStage,
     Recommendation,
     ReportSection,
 )
+from ui.attachments import attachment_admin_base
 
 # Uncleared staff see no exempt decision in the admin, nor any part of one: each admin's
 # queryset asks decisions.visibility (``readable_by``), so the changelist, its search,
@@ -118,3 +120,10 @@ class DecisionRelationAdmin(ReadableDecisionsAdmin):
     list_filter = ("kind",)
     search_fields = ("decision__number", "earlier__number")
     raw_id_fields = ("decision", "earlier")
+
+
+@admin.register(DecisionAttachment)
+class DecisionAttachmentAdmin(attachment_admin_base()):
+    list_display = ("title", "decision", "kind", "exempt_paragraph", "uploaded_at", "withdrawn_at")
+    search_fields = ("title", "original_filename", "decision__number")
+    raw_id_fields = ("decision",)

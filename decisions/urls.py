@@ -33,6 +33,17 @@ urlpatterns = [
     path("<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
     path("<int:pk>/record.pdf", views.record_pdf, name="record_pdf"),
     path("<int:pk>/notice.pdf", views.notice_pdf, name="notice_pdf"),
+    path("<int:pk>/attachments/add/", views.attachment_add, name="attachment_add"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/withdraw/",
+        views.attachment_withdraw,
+        name="attachment_withdraw",
+    ),
     *_part_urls("recommendation", "recommendations"),
     *_part_urls("section", "sections"),
     *_part_urls("stage", "pathway"),
