@@ -168,9 +168,10 @@ def _hypothesis_profiles() -> None:
 _hypothesis_profiles()
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def attachment_storage(settings):
-    """Uploaded files (ui.attachments) kept in memory for the test: nothing on disk."""
+    """Uploaded files (ui.attachments) are kept in memory, one store per test: no test
+    writes to MEDIA_ROOT, and none sees another's files."""
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

@@ -1,6 +1,7 @@
 """Routes of the decisions app for the smoke walk, with a sample of each object."""
 
 from contracts.models import Authority
+from tests.attachments.factories import attach
 from tests.contracts.factories import ContractFactory
 from tests.decisions.factories import (
     DecisionContractLinkFactory,
@@ -26,6 +27,7 @@ def routes() -> dict:
         decision=decision, contract=ContractFactory(lead_authority=authority)
     )
     relation = DecisionRelationFactory(decision=decision, earlier=earlier)
+    attachment = attach(decision)
     d = decision.pk
     routes = {
         "decisions:list": ((), VIEW),
@@ -37,6 +39,12 @@ def routes() -> dict:
         "decisions:report_pdf": ((d,), VIEW),
         "decisions:record_pdf": ((d,), VIEW),
         "decisions:notice_pdf": ((d,), VIEW),
+        "decisions:attachment_add": ((d,), "decisions.add_decisionattachment"),
+        "decisions:attachment_download": ((d, attachment.pk), "decisions.view_decisionattachment"),
+        "decisions:attachment_withdraw": (
+            (d, attachment.pk),
+            "decisions.change_decisionattachment",
+        ),
     }
     for kind, part in (
         ("recommendation", recommendation),
