@@ -379,6 +379,9 @@ class Attachment(AuditedModel):
 
     objects = models.Manager.from_queryset(AttachmentQuerySet)()
 
+    # Where the bytes are is bookkeeping; their SHA-256 (in the history) names them.
+    history_hidden_fields = ("stored_name",)
+
     # The lookup from the attachment to its record's exempt paragraph, if it has one.
     parent_field = ""
     parent_exempt_lookup = ""
