@@ -220,8 +220,8 @@ def check_upload(name: str, file) -> FileType:
     """The type of an uploaded file, when its content is an accepted type and its name's
     extension agrees; else ValidationError naming the file and why.
 
-    >>> check_upload("report.docx", pdf_file)
-    ValidationError: report.docx is not a Word document: its content is a PDF.
+    For example, a PDF named report.docx is refused with "report.docx is not a Word
+    document: its content is a PDF."
 
     Both must agree: a name alone is a claim anyone can make (a program renamed .pdf),
     and content alone would let "budget.pdf" download as a spreadsheet. The size limit
@@ -391,6 +391,10 @@ class Attachment(AuditedModel):
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:
+        # Wherever Django names a record by itself (the admin's "cannot delete, these
+        # depend on it" page, a history row's label), an exempt file is only its label.
+        if self.is_exempt:
+            return exempt_label(self.effective_paragraph)
         return self.title
 
     @property
@@ -784,6 +788,8 @@ def withdraw_page(request, *, attachment: Attachment, back: str, caption: str):
 
 
 def attachment_admin_base():
+    # A function, so that audit.admin (and django.contrib.admin) are imported when the
+    # apps' admin modules are, not while contracts.models imports this module.
     """The admin of an attachment model: its list and forms show only the files the
     user may read (``readable_by``), so an uncleared user's changelist, search and
     change pages never hold an exempt file; its history is refused as other exempt

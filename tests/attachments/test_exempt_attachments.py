@@ -253,3 +253,11 @@ def test_a_withdrawn_file_leaves_the_reports_list_and_the_letters_close_up(decis
     ]
     assert labels[0].startswith("Appendix A – qzx tender prices")
     assert not any("Service specification" in label for label in labels)
+
+
+def test_the_admins_cannot_delete_page_names_an_exempt_file_only_by_its_label(decision, uncleared):
+    url = reverse("admin:decisions_decision_delete", args=[decision.pk])
+    page = _text(uncleared["superuser"].get(url))
+    assert "Exempt appendix (paragraph 3)" in page
+    assert "Service specification" in page  # protected, named, so the walk can fail
+    assert MARKER not in page
