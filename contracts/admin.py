@@ -5,11 +5,13 @@ from contracts.figures import deferred
 from contracts.models import (
     Authority,
     Contract,
+    ContractAttachment,
     CostShare,
     ExtensionOption,
     Provider,
     StrategicPriority,
 )
+from ui.attachments import attachment_admin_base
 
 
 @admin.register(Authority)
@@ -56,3 +58,10 @@ class ContractAdmin(HistoryAdmin):
         # written once, at the end (each save would store them anyway).
         with deferred():
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(ContractAttachment)
+class ContractAttachmentAdmin(attachment_admin_base()):
+    list_display = ("title", "contract", "kind", "exempt_paragraph", "uploaded_at", "withdrawn_at")
+    search_fields = ("title", "original_filename", "contract__reference")
+    raw_id_fields = ("contract",)

@@ -9,12 +9,14 @@ from contracts import rules
 from contracts.models import (
     Authority,
     Contract,
+    ContractAttachment,
     CostShare,
     ExtensionOption,
     Provider,
     options_too_long_message,
 )
 from decisions.models import Decision
+from ui import attachments
 from ui.bounds import MAX_TERM_MONTHS, UPLIFT_FROM_YEAR_MAX, UPLIFT_MAX_PERCENT
 from ui.forms import GovukForm, GovukModelForm, ReasonField, RowFormSet, inline_formset
 from ui.lookup import AUTHORITIES, DECISIONS, PROVIDERS, LookupField, set_user
@@ -550,3 +552,9 @@ class OptionDecisionForm(GovukForm):
                 "“Record it anyway” and say why in the reason.",
             )
         return cleaned
+
+class ContractAttachmentForm(attachments.AttachmentForm):
+    """Attach a file to a contract (ui.attachments checks its content)."""
+
+    class Meta(attachments.AttachmentForm.Meta):
+        model = ContractAttachment

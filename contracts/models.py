@@ -14,6 +14,7 @@ from audit.history import labelled_by_parent
 from audit.models import AuditedModel, AuditedQuerySet, audited_history
 from contracts import rules
 from contracts.rules import term_end
+from ui import attachments
 from ui.bounds import (
     MAX_TERM_MONTHS,
     MAX_TERM_SPAN,
@@ -429,13 +430,15 @@ class Contract(AuditedModel):
 
     @classmethod
     def history_with_parts(cls, pk: int) -> list:
-        """The history of the contract with this id and of its options and shares: the
+        """The history of the contract with this id and of its options, shares and
+        attachments (each restricted as its own model says, audit.history): the
         contract page and its full-history page show them together, so an option's
         exercise and its authorising decision are in both."""
         return [
             cls.history.filter(id=pk),
             ExtensionOption.history.filter(contract_id=pk),
             CostShare.history.filter(contract_id=pk),
+            ContractAttachment.history.filter(contract_id=pk),
         ]
 
     class Meta:
@@ -836,3 +839,38 @@ def _bulk_written(sender, objs, fields=None, **kwargs) -> None:
     if sender is not CostShare and not _feeds_figures(fields, feeding):
         return
     _figures_changed([obj.pk if sender is Contract else obj.contract_id for obj in objs])
+
+
+@bounded()
+class ContractAttachment(attachments.Attachment):
+    """A file attached to a contract: the signed contract, a variation, a notice.
+
+    What a user sees of it, and how it is stored and withdrawn, is ui.attachments'.
+    """
+
+    class Kind(models.TextChoices):
+        SIGNED_CONTRACT = "signed_contract", "Signed contract"
+        VARIATION = "variation", "Variation"
+        NOTICE = "notice", "Notice"
+        OTHER = "other", "Other"
+
+    # PROTECT: a contract's files are its record; withdrawn, never deleted with it.
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SIGNED_CONTRACT)
+
+    history = audited_history()
+
+    parent_field = "contract"
+
+    class Meta(attachments.Attachment.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(exempt_paragraph__isnull=True)
+                | Q(exempt_paragraph__gte=1, exempt_paragraph__lte=7),
+                name="contract_attachment_exempt_paragraph_1_to_7",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
+                name="contract_attachment_withdrawn_with_reason",
+            ),
+        ]

@@ -13,6 +13,17 @@ urlpatterns = [
     path("contracts/<int:pk>/edit/", views.contract_edit, name="edit"),
     path("contracts/<int:pk>/option/", views.option_decide, name="option_decide"),
     path("contracts/<int:pk>/delete/", views.contract_delete, name="delete"),
+    path("contracts/<int:pk>/attachments/add/", views.attachment_add, name="attachment_add"),
+    path(
+        "contracts/<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "contracts/<int:pk>/attachments/<int:attachment_pk>/withdraw/",
+        views.attachment_withdraw,
+        name="attachment_withdraw",
+    ),
     path("authorities/", views.AuthorityList.as_view(), name="authority_list"),
     path("authorities/new/", views.authority_create, name="authority_create"),
     path("authorities/<int:pk>/", views.authority_detail, name="authority_detail"),

@@ -4,7 +4,7 @@ from importlib.util import find_spec
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import ProtectedError, Sum
+from django.db.models import Prefetch, ProtectedError, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from contracts.figures import figures_for
 from contracts.filters import ALL, CURRENT, AuthorityFilter, ContractFilter, ProviderFilter
 from contracts.forms import (
     AuthorityForm,
+    ContractAttachmentForm,
     ContractForm,
     OptionDecisionForm,
     OptionFormSetFactory,
@@ -25,6 +26,7 @@ from contracts.forms import (
 from contracts.models import (
     Authority,
     Contract,
+    ContractAttachment,
     Provider,
     ShareFigures,
 )
@@ -36,7 +38,7 @@ from contracts.tables import (
     register_rows,
 )
 from contracts.timeline import timeline_svg
-from ui import exports, imports
+from ui import attachments, exports, imports
 from ui.edit import delete_or_refuse, edit_view, form_status
 from ui.forms import ADD_ROW, DeleteForm, with_another_row, without_errors
 from ui.uploads import upload_limit
@@ -221,12 +223,26 @@ def _panels(contract: Contract, user) -> list[dict]:
     return panels
 
 
+CONTRACT_HISTORY_ROWS = 200  # as audit.history.combined_history shows
+
+
 @permission_required("contracts.view_contract", raise_exception=True)
 def contract_detail(request, pk: int):
-    contract = _contract_or_404(pk)
+    contract = get_object_or_404(
+        Contract.objects.with_related().prefetch_related(
+            Prefetch(
+                "attachments",
+                queryset=ContractAttachment.objects.select_related("uploaded_by", "withdrawn_by"),
+            )
+        ),
+        pk=pk,
+    )
     today = timezone.localdate()
     figures = figures_for(contract, today=today)
     history = combined_history(*Contract.history_with_parts(pk), user=request.user)
+    shown_attachments = attachments.shown_to(
+        request.user, contract.attachments.all(), withdrawn=True
+    )
     options = sorted(contract.options.all(), key=lambda o: o.sequence)
     return render(
         request,
@@ -240,6 +256,9 @@ def contract_detail(request, pk: int):
             "timeline": timeline_svg(contract, figures, today),
             "history": history,
             "panels": _panels(contract, request.user),
+            "attachments": [a for a in shown_attachments if not a.withdrawn_at],
+            "withdrawn_attachments": [a for a in shown_attachments if a.withdrawn_at],
+            "attachment_form": ContractAttachmentForm(),
         },
     )
 
@@ -434,3 +453,47 @@ def contract_export(request):
     filtered = ContractFilter(request.GET, queryset=Contract.objects.all())
     contracts = filtered.qs if filtered.is_valid() else Contract.objects.all()
     return exports.csv_response(csv_format.export_rows(contracts.with_related()), "contracts.csv")
+
+
+# --- Attachments: the signed contract, variations, notices -------------------------------
+# What a user sees of a file is ui.attachments' to decide (a file may be exempt under
+# Schedule 12A on its own: 403 to a user not cleared).
+
+
+def _attachments_back(contract: Contract) -> str:
+    return f"{contract.get_absolute_url()}#attachments"
+
+
+@upload_limit(attachments.MAX_BYTES)
+@permission_required("contracts.add_contractattachment", raise_exception=True)
+def attachment_add(request, pk: int):
+    contract = get_object_or_404(Contract, pk=pk)
+    return attachments.upload_page(
+        request,
+        attachment=ContractAttachment(contract=contract),
+        form_class=ContractAttachmentForm,
+        back=_attachments_back(contract),
+        caption=f"Contract {contract.reference}: {contract.title}",
+    )
+
+
+@permission_required("contracts.view_contractattachment", raise_exception=True)
+def attachment_download(request, pk: int, attachment_pk: int):
+    attachment = attachments.get_readable(
+        ContractAttachment, request.user, pk=attachment_pk, contract_id=pk
+    )
+    return attachments.download_response(attachment)
+
+
+@permission_required("contracts.change_contractattachment", raise_exception=True)
+def attachment_withdraw(request, pk: int, attachment_pk: int):
+    attachment = attachments.get_readable(
+        ContractAttachment, request.user, pk=attachment_pk, contract_id=pk
+    )
+    contract = attachment.contract
+    return attachments.withdraw_page(
+        request,
+        attachment=attachment,
+        back=_attachments_back(contract),
+        caption=f"Contract {contract.reference}: {contract.title}",
+    )

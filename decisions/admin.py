@@ -7,6 +7,7 @@ from audit.admin import HistoryAdmin
 from decisions import visibility
 from decisions.models import (
     Decision,
+    DecisionAttachment,
     DecisionContractLink,
     DecisionRelation,
     IssuedDocument,
@@ -14,6 +15,7 @@ from decisions.models import (
     Recommendation,
     ReportSection,
 )
+from ui.attachments import attachment_admin_base
 
 # Uncleared staff see no exempt decision in the admin, nor any part of one: each admin's
 # queryset asks decisions.visibility (``readable_by``), so the changelist, its search,
@@ -175,3 +177,9 @@ class IssuedDocumentAdmin(HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+@admin.register(DecisionAttachment)
+class DecisionAttachmentAdmin(attachment_admin_base()):
+    list_display = ("title", "decision", "kind", "exempt_paragraph", "uploaded_at", "withdrawn_at")
+    search_fields = ("title", "original_filename", "decision__number")
+    raw_id_fields = ("decision",)

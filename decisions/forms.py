@@ -12,12 +12,14 @@ from contracts.models import Authority, Contract
 from decisions import issuing, rules
 from decisions.models import (
     Decision,
+    DecisionAttachment,
     DecisionContractLink,
     DecisionRelation,
     PathwayStage,
     Recommendation,
     ReportSection,
 )
+from ui import attachments
 from ui.forms import GovukModelForm, ReasonField
 from ui.lookup import AUTHORITIES, CONTRACTS, DECISIONS, MAX_SELECT_OPTIONS, LookupField, set_user
 
@@ -536,3 +538,15 @@ class ForwardPlanIssueForm(forms.Form):
         except ValidationError as error:
             self.add_error("reason", error.message_dict["reason"])
         return cleaned
+
+class DecisionAttachmentForm(attachments.AttachmentForm):
+    """Attach a file to a decision (ui.attachments checks its content)."""
+
+    class Meta(attachments.AttachmentForm.Meta):
+        model = DecisionAttachment
+        help_texts = {"kind": "Appendices and background papers are listed in the report."}
+
+    def paragraph_choices(self) -> list[tuple[int, str]]:
+        return [
+            (n, f"Exempt: paragraph {n}. {text}") for n, text in rules.EXEMPT_PARAGRAPHS.items()
+        ]

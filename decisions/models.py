@@ -18,6 +18,7 @@ from django.utils import timezone
 from audit.models import AuditedModel, AuditedQuerySet, audited_history
 from contracts.models import Authority, Contract, StrategicPriority
 from decisions import rules, visibility
+from ui import attachments
 from ui.bounds import MONEY, bounded
 
 
@@ -761,3 +762,49 @@ class IssuedDocument(models.Model):
     @property
     def short_sha256(self) -> str:
         return self.sha256[:12]
+
+@bounded()
+class DecisionAttachment(attachments.Attachment):
+    """A file attached to a decision: an appendix, a background paper, the signed record.
+
+    A file of an exempt decision is exempt under the decision's paragraph; a file may be
+    exempt on its own while the decision is not. What a user sees of it, and how it is
+    stored and withdrawn, is ui.attachments'. The report lists the appendices and
+    background papers (decisions.reports.detail_context, ``attachments``).
+    """
+
+    class Kind(models.TextChoices):
+        APPENDIX = attachments.APPENDIX, "Appendix"
+        BACKGROUND_PAPER = attachments.BACKGROUND_PAPER, "Background paper"
+        SIGNED_RECORD = "signed_record", "Signed record of decision"
+        OTHER = "other", "Other"
+
+    # PROTECT: a decision's appendices are part of its record; withdrawn, never deleted.
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.APPENDIX)
+
+    history = audited_history()
+
+    parent_field = "decision"
+    parent_exempt_lookup = "decision__exempt_paragraph"
+
+    class Meta(attachments.Attachment.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(exempt_paragraph__isnull=True)
+                | Q(exempt_paragraph__gte=1, exempt_paragraph__lte=7),
+                name="decision_attachment_exempt_paragraph_1_to_7",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
+                name="decision_attachment_withdrawn_with_reason",
+            ),
+        ]
+
+    @property
+    def parent_exempt_paragraph(self) -> int | None:
+        return self.decision.exempt_paragraph
+
+    @classmethod
+    def parent_exempt_now(cls):
+        return visibility.decision_exempt_now("decision_id")

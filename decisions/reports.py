@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from decisions import figures, pdf, visibility
 from decisions.models import Decision
+from ui import attachments
 
 
 def document_date(decision, *, today: date) -> date:
@@ -46,6 +47,9 @@ def detail_context(decision, user, *, today: date, as_of: date | None = None) ->
         "background_documents": figures.lines(decision.background_documents),
         "contacts": figures.lines(decision.contacts),
         "appendices": figures.lines(decision.appendices),
+        # The files attached, as this reader may see them (ui.attachments); the report
+        # lists the appendices and background papers among them (``report_label``).
+        "attachments": attachments.shown_to(user, decision.attachments.all()),
         "allocations": allocations,
         # A later decision's link to this one is a part of it: withheld if it is exempt.
         "later_relations": [

@@ -41,6 +41,17 @@ urlpatterns = [
         name="issue_progress",
     ),
     path("issued/<int:pk>.pdf", views.issued_download, name="issued_download"),
+    path("<int:pk>/attachments/add/", views.attachment_add, name="attachment_add"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/withdraw/",
+        views.attachment_withdraw,
+        name="attachment_withdraw",
+    ),
     *_part_urls("recommendation", "recommendations"),
     *_part_urls("section", "sections"),
     *_part_urls("stage", "pathway"),

@@ -12,6 +12,7 @@ from decisions import figures, issuing, pdf, reports, visibility
 from decisions.filters import DecisionFilter, ForwardPlanFilter
 from decisions.forms import (
     ContractLinkForm,
+    DecisionAttachmentForm,
     DecisionForm,
     ForwardPlanIssueForm,
     IssueForm,
@@ -22,6 +23,7 @@ from decisions.forms import (
 )
 from decisions.models import (
     Decision,
+    DecisionAttachment,
     DecisionContractLink,
     DecisionRelation,
     IssuedDocument,
@@ -31,6 +33,7 @@ from decisions.models import (
 )
 from decisions.services import create_decision
 from decisions.tables import DecisionTable, ForwardPlanTable
+from ui import attachments
 from ui.edit import (
     delete_or_refuse,
     delete_with_history,
@@ -39,6 +42,7 @@ from ui.edit import (
     save_with_history,
 )
 from ui.forms import DeleteForm
+from ui.uploads import upload_limit
 from ui.views import RegisterView
 
 # Everything the decision page and the PDFs read, so templates run no queries.
@@ -58,6 +62,10 @@ DETAIL_PREFETCH = (
     Prefetch(
         "issued_documents",
         queryset=IssuedDocument.objects.select_related("issued_by").order_by("kind", "-version"),
+    ),
+    Prefetch(
+        "attachments",
+        queryset=DecisionAttachment.objects.select_related("uploaded_by", "withdrawn_by"),
     ),
     Prefetch(
         "authorised_options",
@@ -149,6 +157,7 @@ def _history(decision: Decision, user) -> list:
         DecisionContractLink.history.filter(decision_id=decision.pk),
         DecisionRelation.history.filter(decision_id=decision.pk),
         IssuedDocument.history.filter(decision_id=decision.pk),
+        DecisionAttachment.history.filter(decision_id=decision.pk),
         user=user,
     )
 
@@ -158,6 +167,12 @@ def decision_detail(request, pk: int):
     decision = _decision_for(request.user, pk)
     context = reports.detail_context(decision, request.user, today=timezone.localdate())
     context["history"] = _history(decision, request.user)
+    context["withdrawn_attachments"] = [
+        a
+        for a in attachments.shown_to(request.user, decision.attachments.all(), withdrawn=True)
+        if a.withdrawn_at
+    ]
+    context["attachment_form"] = DecisionAttachmentForm()
     context["redacted_text"] = REDACTED
     context["issued"] = _issued_rows(decision, request.user)
     context["issue_links"] = _issue_links(decision, request.user)
@@ -503,4 +518,50 @@ def forward_plan_issue(request):
             "title": "Issue a forward plan",
             "cancel_url": reverse("decisions:forward_plan"),
         },
+    )
+
+
+# --- Attachments: appendices, background papers, the signed record --------------------
+# What a user sees of a file is ui.attachments' to decide; these fetch the decision as
+# every decision view does. Attaching and withdrawing need clearance for an exempt
+# decision (as editing it does); a file exempt on its own is 403 to an uncleared user.
+
+
+def _attachments_back(decision: Decision) -> str:
+    return f"{decision.get_absolute_url()}#attachments"
+
+
+@upload_limit(attachments.MAX_BYTES)
+@permission_required("decisions.add_decisionattachment", raise_exception=True)
+def attachment_add(request, pk: int):
+    decision = _decision_for(request.user, pk, edit=True, detail=False)
+    return attachments.upload_page(
+        request,
+        attachment=DecisionAttachment(decision=decision),
+        form_class=DecisionAttachmentForm,
+        back=_attachments_back(decision),
+        caption=f"Decision {decision.number}: {decision.title}",
+    )
+
+
+@permission_required("decisions.view_decisionattachment", raise_exception=True)
+def attachment_download(request, pk: int, attachment_pk: int):
+    decision = _decision_for(request.user, pk, detail=False)
+    attachment = attachments.get_readable(
+        DecisionAttachment, request.user, pk=attachment_pk, decision=decision
+    )
+    return attachments.download_response(attachment)
+
+
+@permission_required("decisions.change_decisionattachment", raise_exception=True)
+def attachment_withdraw(request, pk: int, attachment_pk: int):
+    decision = _decision_for(request.user, pk, edit=True, detail=False)
+    attachment = attachments.get_readable(
+        DecisionAttachment, request.user, pk=attachment_pk, decision=decision
+    )
+    return attachments.withdraw_page(
+        request,
+        attachment=attachment,
+        back=_attachments_back(decision),
+        caption=f"Decision {decision.number}: {decision.title}",
     )

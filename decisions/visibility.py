@@ -8,7 +8,9 @@ in private (FORWARD_PLAN_FIELDS). Everything else (the report, its parts, their
 history, sorting and filtering by a withheld field) is for cleared users only.
 
 Pages, lists, search, exports, PDFs, history, the changes feed and the admin all ask
-here; none decides for itself.
+here; none decides for itself. Files attached to a decision (or a contract) are decided
+in ui.attachments, below both apps, with the same test of clearance: a file of an
+exempt decision is exempt under its paragraph, and a file can be exempt on its own.
 
 History is restricted at read time: a change is withheld when it was marked
 ``restricted`` as it was written, OR its decision is exempt now (the live decision's
@@ -137,6 +139,12 @@ def _decision_now(decision_id: str, field: str):
         .values(field)[:1]
     )
     return Coalesce(Subquery(live), Subquery(latest))
+
+
+def decision_exempt_now(decision_id: str):
+    """The exempt paragraph of the decision ``decision_id`` (a column of the outer
+    query) as it is now: for the history of its attachments (ui.attachments)."""
+    return _decision_now(decision_id, "exempt_paragraph")
 
 
 def _restricted():

@@ -25,16 +25,11 @@ def plain_static_files(settings):
 
 @pytest.fixture(autouse=True)
 def private_media_root(settings, tmp_path_factory):
-    """Stored files (issued documents) go to a temporary directory, never the repository."""
+    """MEDIA_ROOT is a temporary directory, never the repository (attachment_storage
+    below keeps the stored files themselves in memory)."""
     root = tmp_path_factory.getbasetemp() / "media"
     settings.MEDIA_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": root},
-        },
-    }
+    return root
 
 
 @pytest.fixture
@@ -180,3 +175,19 @@ def _hypothesis_profiles() -> None:
 
 
 _hypothesis_profiles()
+
+
+@pytest.fixture(autouse=True)
+def attachment_storage(settings, private_media_root):
+    """Stored files (attachments, issued documents) are kept in memory, one store per
+    test: no test writes to disk, and none sees another's files."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.InMemoryStorage",
+            "OPTIONS": {"location": private_media_root},
+        },
+    }
+    from django.core.files.storage import default_storage
+
+    return default_storage

@@ -1,4 +1,4 @@
-"""The contract page runs the same 12 queries however much is linked to the contract.
+"""The contract page runs the same 14 queries however much is linked to the contract.
 
 Its options, shares, subcontractors, strategic priorities, decisions (with their other
 contracts), funding, grant commitments and history are all read in the view, a fixed
@@ -33,8 +33,10 @@ TODAY = date(2026, 6, 1)
 #  1 the session; 2 the user; 3 their roles and permissions (accounts.backends);
 #  4 the contract with its provider and lead authority; 5 options; 6 shares;
 #  7 subcontractors; 8 strategic priorities; 9 the history (one UNION);
-# 10 the decisions panel (decisions.panels); 11 funding lines; 12 grant commitments.
-CONTRACT_PAGE_QUERIES = 12
+# 10 the decisions panel (decisions.panels); 11 funding lines; 12 grant commitments;
+# 13 attachments (with their uploaders); 14 attachments' history (restricted at read time,
+# so apart from the UNION).
+CONTRACT_PAGE_QUERIES = 14
 
 
 def _contract_with(n: int):

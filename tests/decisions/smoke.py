@@ -2,6 +2,7 @@
 
 from contracts.models import Authority
 from tests.accounts.factories import UserFactory
+from tests.attachments.factories import attach
 from tests.contracts.factories import ContractFactory
 from tests.decisions.factories import (
     DecisionContractLinkFactory,
@@ -29,6 +30,7 @@ def routes() -> dict:
     )
     relation = DecisionRelationFactory(decision=decision, earlier=earlier)
     issued = stored_document(decision, user=UserFactory(username="smoke-issuer"))
+    attachment = attach(decision)
     d = decision.pk
     routes = {
         "decisions:list": ((), VIEW),
@@ -44,6 +46,12 @@ def routes() -> dict:
         "decisions:issue": ((d, "report"), CHANGE),
         "decisions:issue_progress": ((d, "report", 1), VIEW),
         "decisions:issued_download": ((issued.pk,), VIEW),
+        "decisions:attachment_add": ((d,), "decisions.add_decisionattachment"),
+        "decisions:attachment_download": ((d, attachment.pk), "decisions.view_decisionattachment"),
+        "decisions:attachment_withdraw": (
+            (d, attachment.pk),
+            "decisions.change_decisionattachment",
+        ),
     }
     for kind, part in (
         ("recommendation", recommendation),

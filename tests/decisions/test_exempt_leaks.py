@@ -41,6 +41,7 @@ from decisions.models import (
     ReportSection,
 )
 from tests.accounts.factories import UserFactory
+from tests.attachments.factories import attach
 from tests.contracts.factories import AuthorityFactory, ProviderFactory
 from tests.decisions.pdfs import pdf_text
 from tests.test_smoke import all_routes
@@ -83,11 +84,15 @@ PART_MARKERS = {
     "section": {"heading": "qzxheading", "body": "qzxsection body"},
     "stage": {"body": "qzxstage body", "minutes_reference": "qzxminutes"},
     "contract_link": {"note": "qzxlink note"},
+    "attachment": {"title": "qzxattachment title", "original_filename": "qzxfilename.pdf"},
 }
+# A contract's file exempt on its own (the contract is not): only its label may show.
+CONTRACT_FILE = {"title": "qzxcontractfile title", "name": "qzxcontractfilename.pdf"}
 
 
 def _markers() -> set[str]:
     words = {f"qzx{name}" for name in DECISION_TEXT_FIELDS}
+    words |= {v.split()[0] for v in CONTRACT_FILE.values()}
     for values in PART_MARKERS.values():
         words |= {v.split()[0] for v in values.values()}
     return {w.lower() for w in words} | AMOUNT_MARKERS
@@ -135,6 +140,13 @@ def _marked_decision(authority, contract, earlier) -> tuple[Decision, dict]:
     for part in parts.values():
         part._history_date = then
         part.save()
+    # A file attached while the decision is open: its title and name are in its history.
+    parts["attachment"] = attach(
+        decision,
+        title=PART_MARKERS["attachment"]["title"],
+        name=PART_MARKERS["attachment"]["original_filename"],
+        kind="appendix",
+    )
     # A later change before it is exempt: the history now has markers in old and new.
     decision.summary = "qzxsummary, revised"
     decision._history_date = then + timedelta(days=1)
@@ -267,10 +279,17 @@ def app_urls(sample, decision, parts, issued=None) -> list[str]:
         "decisions:record_pdf": (decision.pk,),
         "decisions:notice_pdf": (decision.pk,),
         "contracts:detail": (parts["contract_link"].contract_id,),
+        "decisions:attachment_download": (decision.pk, parts["attachment"].pk),
+        "decisions:attachment_withdraw": (decision.pk, parts["attachment"].pk),
     }
     if issued is not None:
         overrides["decisions:issued_download"] = (issued.pk,)
+    contract_file = parts["contract_file"]
+    for name in ("contracts:attachment_download", "contracts:attachment_withdraw"):
+        overrides[name] = (contract_file.contract_id, contract_file.pk)
     for kind, part in parts.items():
+        if kind in ("attachment", "contract_file"):
+            continue
         overrides[f"decisions:{kind}_add"] = (decision.pk,)
         overrides[f"decisions:{kind}_edit"] = (decision.pk, part.pk)
         overrides[f"decisions:{kind}_delete"] = (decision.pk, part.pk)
@@ -282,9 +301,7 @@ def app_urls(sample, decision, parts, issued=None) -> list[str]:
         if not args:
             urls += [f"{url}?_export=csv", f"{url}?_export=xlsx"]
     feed = reverse("audit:changes")
-    labels = ["decisions.decision"] + [
-        f"decisions.{type(p)._meta.model_name}" for p in parts.values()
-    ]
+    labels = ["decisions.decision"] + [p._meta.label_lower for p in parts.values()]
     for label in labels:
         urls += [
             f"{feed}?record_type={label}&per_page=100",
@@ -293,7 +310,7 @@ def app_urls(sample, decision, parts, issued=None) -> list[str]:
     before = (timezone.localdate() - timedelta(days=5)).isoformat()
     today = timezone.localdate().isoformat()
     for label, obj in [("decisions.decision", decision)] + [
-        (f"decisions.{type(p)._meta.model_name}", p) for p in parts.values()
+        (p._meta.label_lower, p) for p in parts.values()
     ]:
         record = reverse("audit:record", args=[label, obj.pk])
         urls += [record, f"{record}?as_of={before}", f"{record}?as_of={today}"]
@@ -361,6 +378,9 @@ def test_no_url_shows_an_uncleared_user_exempt_information(
     contract = Contract.objects.get(pk=sample.get("contracts:detail")[0])
     earlier = Decision.objects.get(number="22/00041")
     decision, parts = _marked_decision(contract.lead_authority, contract, earlier)
+    parts["contract_file"] = attach(
+        contract, title=CONTRACT_FILE["title"], name=CONTRACT_FILE["name"], exempt_paragraph=3
+    )
     # Before it is exempt, the markers are there to be found (so the walk can fail).
     assert "qzxsummary" in body_text(walkers["commissioner"].get(decision.get_absolute_url()))
     # Its report issued while unrestricted: the stored bytes hold the markers, and once
@@ -393,4 +413,8 @@ def test_no_url_shows_an_uncleared_user_exempt_information(
 
     # A cleared user reads it all: the markers are still there to find.
     html = body_text(clerk_client.get(decision.get_absolute_url())).lower()
-    assert {"qzxsummary", "qzxheading", "qzxverb"} <= {m for m in MARKERS if m in html}
+    assert {"qzxsummary", "qzxheading", "qzxverb", "qzxattachment"} <= {
+        m for m in MARKERS if m in html
+    }
+    contract_page = body_text(clerk_client.get(contract.get_absolute_url())).lower()
+    assert "qzxcontractfile" in contract_page
