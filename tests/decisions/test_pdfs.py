@@ -81,7 +81,11 @@ def test_the_expected_header_and_recommendations_are_the_seed_reports_own_words(
 def test_the_24_00056_report_carries_the_seed_reports_header_in_order(report_24_00056):
     first_page = pdf_pages(report_24_00056)[0]
     expected = " ".join(f"{label} {value}".strip() for label, value in SEED_HEADER)
-    assert "KEY DECISION REPORT " + expected + " Summary:" in first_page
+    # The seed's header, then the rest of the form's header fields, then the summary.
+    assert "KEY DECISION REPORT " + expected + " Date of decision:" in first_page
+    assert first_page.index("Type of decision: Executive decision: key") < first_page.index(
+        "Summary:"
+    )
 
 
 def test_the_24_00056_report_carries_the_seed_recommendations_with_verbs_in_bold(
@@ -131,7 +135,7 @@ def test_every_page_has_its_number_and_the_running_header(report_24_00056):
     assert len(pages) > 5
     for n, page in enumerate(pages, start=1):
         assert page.endswith(f"Page {n} of {len(pages)}"), n
-        assert "Decision no: 24/00056 Unrestricted" in page, n
+        assert "Decision no: 24/00056 DRAFT – not issued Unrestricted" in page, n
 
 
 def test_a_decision_that_awards_a_contract_prints_its_timeline(report_24_00056):
@@ -233,37 +237,52 @@ def test_the_forward_plan_notice_names_the_matter_maker_date_and_documents(clerk
     assert "Reasons for general exception or special urgency: The contract expiry" in text
     assert "A: Proposed Record of Decision" in text
     assert "Rebecca Eley, Senior Commissioner, 03000 418777" in text
-    assert "Decision no: 24/00056 Unrestricted Page 1 of" in text
+    assert "Decision no: 24/00056 DRAFT – not issued Unrestricted Page 1 of" in text
 
 
 def test_the_forward_plan_pdf_lists_upcoming_key_decisions_by_date(clerk_client):
     today = timezone.localdate()
+    kent = AuthorityFactory(name="Kent County Council")
     later = DecisionFactory(
-        number="24/00090", title="Later", is_key_decision=True, decision_date=today + timedelta(60)
+        authority=kent,
+        number="24/00090",
+        title="Later",
+        is_key_decision=True,
+        decision_date=today + timedelta(60),
     )
     sooner = DecisionFactory(
+        authority=kent,
         number="24/00091",
         title="Sooner",
         is_key_decision=True,
         decision_date=today + timedelta(3),
         forward_plan_published_on=today,
     )
-    DecisionFactory(number="24/00092", title="Not key", decision_date=today + timedelta(5))
     DecisionFactory(
-        number="24/00093", title="Past", is_key_decision=True, decision_date=today - timedelta(1)
+        authority=kent, number="24/00092", title="Not key", decision_date=today + timedelta(5)
+    )
+    DecisionFactory(
+        authority=kent,
+        number="24/00093",
+        title="Past",
+        is_key_decision=True,
+        decision_date=today - timedelta(1),
+    )
+    elsewhere = DecisionFactory(
+        number="24/00094", title="Elsewhere", is_key_decision=True, decision_date=today
     )
     text = pdf_text(clerk_client.get(reverse("decisions:forward_plan_pdf")).content)
     assert text.index("24/00091 Sooner") < text.index("24/00090 Later")
     assert "Late: needs special urgency (reg 11)" in text  # 2 clear days' notice
     assert "Not key" not in text and "Past" not in text
-    assert "Page 1 of 1" in text
+    assert "Page 1 of 2" in text  # each authority's plan on its own page
     # The PDF lists what the filtered page lists.
     filtered = clerk_client.get(
-        reverse("decisions:forward_plan_pdf"), {"authority": sooner.authority.pk}
+        reverse("decisions:forward_plan_pdf"), {"authority": elsewhere.authority.pk}
     )
     text = pdf_text(filtered.content)
-    assert "Sooner" in text and "Later" not in text
-    assert later.authority != sooner.authority
+    assert "Elsewhere" in text and "Sooner" not in text and "Later" not in text
+    assert later.authority == sooner.authority != elsewhere.authority
 
 
 def test_an_exempt_decisions_pdf_carries_not_for_publication_and_its_paragraph_on_every_page(
@@ -281,7 +300,10 @@ def test_an_exempt_decisions_pdf_carries_not_for_publication_and_its_paragraph_o
         "Government Act 1972."
     )
     for page in pages:
-        assert "Decision no: 24/00077 NOT FOR PUBLICATION · Exempt under paragraph 3" in page
+        assert (
+            "Decision no: 24/00077 DRAFT – not issued NOT FOR PUBLICATION · Exempt under "
+            "paragraph 3" in page
+        )
 
 
 def test_the_pdf_shows_the_ceiling_contracts_timeline_of_an_extension(clerk_client):
