@@ -185,7 +185,8 @@ WITHHELD_HEADING = "Report"
 
 
 def report_heading(decision, *, hidden: bool = False) -> str:
-    """ "Key Decision Report" for a key decision only, else the body's usual heading."""
+    """The report's heading: "Key Decision Report" for a key decision only, else the
+    body's usual heading."""
     if hidden:
         return WITHHELD_HEADING
     if decision.is_key_decision:
