@@ -179,3 +179,109 @@ def ceiling_for(decision, today: date | None = None, links=None) -> Ceiling:
         excess=rules.ceiling_excess(decision.approved_maximum, values),
         lines=lines_,
     )
+
+
+# --- What a report prints ---------------------------------------------------------------
+
+# The heading of a report that is not a key decision: each body's usual one. A board
+# "for decision / note", as Southend's Health and Wellbeing Board heads its reports
+# (shared/seeds/002); any other body, "Report for decision".
+KEY_DECISION_HEADING = "Key Decision Report"
+BOARD_HEADING = "For decision / note"
+OTHER_HEADING = "Report for decision"
+# What an uncleared reader of an exempt decision sees: whether it is a key decision is
+# not among its public fields (decisions.visibility.PUBLIC_FIELDS).
+WITHHELD_HEADING = "Report"
+
+
+def report_heading(decision, *, hidden: bool = False) -> str:
+    """The report's heading: "Key Decision Report" for a key decision only, else the
+    body's usual heading."""
+    if hidden:
+        return WITHHELD_HEADING
+    if decision.is_key_decision:
+        return KEY_DECISION_HEADING
+    if decision.decision_type == decision.Type.BOARD:
+        return BOARD_HEADING
+    return OTHER_HEADING
+
+
+def decided_on(decision) -> date | None:
+    """The date a decision was (or is to be) taken: its decision date, else the date of
+    the pathway stage at which it was decided. Stages come from ``decision.stages.all()``
+    (prefetched by the caller)."""
+    if decision.decision_date:
+        return decision.decision_date
+    for stage in decision.stages.all():
+        if stage.outcome == stage.Outcome.DECIDED and stage.date:
+            return stage.date
+    return None
+
+
+@dataclass(frozen=True)
+class ClosingSection:
+    """A numbered section a report prints after its own sections.
+
+    ``kind`` says how the template prints it: "paragraphs" (numbered paragraphs),
+    "recommendations", "documents" (one numbered paragraph a line), "lines" (plain
+    lines, as contact details are printed) or "appendices".
+    """
+
+    number: str
+    heading: str
+    kind: str
+    paragraphs: list = field(default_factory=list)
+    lines: list = field(default_factory=list)
+
+
+def _text_section(heading: str, text: str):
+    paragraphs = rules.split_paragraphs(text or "")
+    return (heading, "paragraphs", paragraphs, []) if paragraphs else None
+
+
+def closing_sections(decision, *, after: int, attachments=()) -> list[ClosingSection]:
+    """The report's fields from the decision form, as numbered sections after its own
+    ``after`` sections, in the order of Kent's Key Decision Report 24/00056
+    (shared/seeds/000): options considered and rejected; reasons; financial, legal,
+    equalities and data protection implications; conflicts and dispensations; the
+    recommendations again; background documents; contact details; appendices.
+
+    A part the clerk left empty is left out, and the numbers close up behind it.
+    """
+    conflicts = []
+    if decision.conflicts_of_interest.strip():
+        conflicts.append(f"Interests declared: {decision.conflicts_of_interest.strip()}")
+    if decision.dispensations.strip():
+        conflicts.append(f"Dispensations granted: {decision.dispensations.strip()}")
+    has_recommendations = bool(
+        decision.recommendation_intro.strip() or list(decision.recommendations.all())
+    )
+    appendices = lines(decision.appendices)
+    parts = [
+        _text_section("Options considered and rejected", decision.options_rejected),
+        _text_section("Reasons for the decision", decision.reasons),
+        _text_section("Financial implications", decision.financial_implications),
+        _text_section("Legal implications", decision.legal_implications),
+        _text_section("Equalities implications", decision.equalities_implications),
+        _text_section("Data protection implications", decision.data_protection_implications),
+        _text_section("Conflicts of interest and dispensations", "\n\n".join(conflicts)),
+        ("Recommendation(s)", "recommendations", [], []) if has_recommendations else None,
+        ("Background Documents", "documents", [], lines(decision.background_documents)),
+        ("Contact details", "lines", [], lines(decision.contacts)),
+        ("Appendices", "appendices", [], appendices) if appendices or attachments else None,
+    ]
+    sections = []
+    for heading, kind, paragraphs, lines_ in filter(None, parts):
+        if kind in ("documents", "lines") and not lines_:
+            continue
+        number = str(after + len(sections) + 1)
+        sections.append(
+            ClosingSection(
+                number=number,
+                heading=heading,
+                kind=kind,
+                paragraphs=[(f"{number}.{i}", p) for i, p in enumerate(paragraphs, start=1)],
+                lines=[(f"{number}.{i}", line) for i, line in enumerate(lines_, start=1)],
+            )
+        )
+    return sections

@@ -3,6 +3,9 @@
 Fonts come from the machine through fontconfig (DejaVu Sans, with Liberation Sans
 as a fallback) and WeasyPrint embeds the glyphs it uses. WeasyPrint reads nothing else:
 its URL fetcher serves only the app's own static files (``html_to_pdf``).
+
+Every PDF has one stylesheet, ``decisions/static/decisions/pdf.css``, which each thread
+parses once (``_stylesheet``), and each thread keeps its fonts (``_font_config``).
 """
 
 import mimetypes
@@ -15,6 +18,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+STYLESHEET = Path(__file__).parent / "static" / "decisions" / "pdf.css"
+
 REPORT = "report"
 RECORD = "record"
 NOTICE = "notice"
@@ -23,8 +28,8 @@ TEMPLATES = {
     RECORD: "decisions/pdf/record.html",
     NOTICE: "decisions/pdf/notice.html",
 }
+# A report's title follows its heading (decisions.figures.report_heading).
 TITLES = {
-    REPORT: "Key Decision Report",
     RECORD: "Record of Decision",
     NOTICE: "Forward plan notice",
 }
@@ -78,6 +83,7 @@ def _static_files_fetcher(base_url: str):
 
 
 _fonts = threading.local()
+_stylesheets = threading.local()
 
 
 def _font_config():
@@ -95,13 +101,27 @@ def _font_config():
     return _fonts.config
 
 
+def _stylesheet():
+    """The PDFs' stylesheet, parsed once per thread.
+
+    Parsed from a <style> in each template, it was parsed again for every PDF. It has
+    no @font-face, so it needs no font configuration; it is per thread, like the fonts,
+    because WeasyPrint does not say its parsed stylesheets may be shared by threads.
+    """
+    if not hasattr(_stylesheets, "css"):
+        import weasyprint
+
+        _stylesheets.css = weasyprint.CSS(string=STYLESHEET.read_text(encoding="utf-8"))
+    return _stylesheets.css
+
+
 def html_to_pdf(html: str, *, base_url: str) -> bytes:
     # Imported here: WeasyPrint loads Pango and fonts, which pages never need.
     import weasyprint
 
     return weasyprint.HTML(
         string=html, base_url=base_url, url_fetcher=_static_files_fetcher(base_url)
-    ).write_pdf(pdf_variant=PDF_VARIANT, font_config=_font_config())
+    ).write_pdf(stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT, font_config=_font_config())
 
 
 def contract_timelines(decision, as_of: date) -> list[dict]:
@@ -130,7 +150,8 @@ def contract_timelines(decision, as_of: date) -> list[dict]:
 
 
 def render_decision_pdf(document: str, context: dict, *, base_url: str) -> bytes:
-    context = {**context, "document_title": TITLES[document]}
+    title = context["report_heading"] if document == REPORT else TITLES[document]
+    context = {**context, "document_title": title}
     html = render_to_string(TEMPLATES[document], context)
     return html_to_pdf(html, base_url=base_url)
 

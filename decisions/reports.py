@@ -27,8 +27,13 @@ def detail_context(decision, user, *, today: date, as_of: date | None = None) ->
     ``today``: only its public fields when they are withheld from the user. A
     document passes its date as ``as_of``: the pathway is then as it stood on it."""
     if decision.is_hidden_from(user):
-        return {"decision": decision, "hidden": True}
+        return {
+            "decision": decision,
+            "hidden": True,
+            "report_heading": figures.report_heading(decision, hidden=True),
+        }
     past, future = figures.pathway_lines(decision, as_of=as_of)
+    sections = figures.numbered_sections(decision)
     allocations = (
         list(decision.deployed_allocations.all())
         if hasattr(Decision, "deployed_allocations")
@@ -41,7 +46,9 @@ def detail_context(decision, user, *, today: date, as_of: date | None = None) ->
         "suggested_reasons": figures.suggested_key_reasons(decision),
         "past_pathway": past,
         "future_pathway": future,
-        "sections": figures.numbered_sections(decision),
+        "sections": sections,
+        "report_heading": figures.report_heading(decision),
+        "decided_on": figures.decided_on(decision),
         "ceiling": figures.ceiling_for(decision, today=today),
         "report_from": figures.lines(decision.report_from),
         "background_documents": figures.lines(decision.background_documents),
@@ -82,4 +89,10 @@ def decision_pdf(
     context["contract_timelines"] = (
         [] if context["hidden"] else pdf.contract_timelines(decision, as_of)
     )
+    if not context["hidden"]:
+        # Appendices listed from the decision's attachments, once they exist.
+        attachments = context.get("attachments", [])
+        context["closing_sections"] = figures.closing_sections(
+            decision, after=len(context["sections"]), attachments=attachments
+        )
     return pdf.render_decision_pdf(document, context, base_url=base_url)

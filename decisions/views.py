@@ -338,19 +338,30 @@ def notice_pdf(request, pk: int):
 
 @permission_required("decisions.view_decision", raise_exception=True)
 def forward_plan_pdf(request):
-    # The PDF lists what the page lists, with the same filters applied.
+    # The PDF lists what the page lists, with the same filters applied. The forward plan
+    # is each authority's own: one plan per authority, the filtered one named even when
+    # it plans nothing, each headed by the authority's name.
     queryset = Decision.objects.forward_plan(request.user)
-    decisions = list(ForwardPlanFilter(request.GET, queryset=queryset, request=request).qs)
-    rows = [
-        {
-            "decision": d,
-            "hidden": visibility.withheld(d, request.user),
-            "deadlines": figures.deadlines_for(d),
-        }
-        for d in decisions
-    ]
+    plan_filter = ForwardPlanFilter(request.GET, queryset=queryset, request=request)
+    decisions = list(plan_filter.qs)
+    chosen = plan_filter.form.cleaned_data.get("authority") if plan_filter.is_valid() else None
+    plans = {chosen.pk: {"authority": chosen, "rows": []}} if chosen else {}
+    for d in decisions:
+        plan = plans.setdefault(d.authority_id, {"authority": d.authority, "rows": []})
+        plan["rows"].append(
+            {
+                "decision": d,
+                "hidden": visibility.withheld(d, request.user),
+                "deadlines": figures.deadlines_for(d),
+            }
+        )
+    ordered = sorted(plans.values(), key=lambda plan: plan["authority"].name)
     data = pdf.render_forward_plan_pdf(
-        {"rows": rows, "today": timezone.localdate()},
+        {
+            "plans": ordered or [{"authority": None, "rows": []}],
+            "today": timezone.localdate(),
+            "draft": True,
+        },
         base_url=request.build_absolute_uri("/"),
     )
     return _pdf_response(data, "forward-plan.pdf")

@@ -115,5 +115,5 @@ def test_every_pdf_a_thread_makes_reuses_one_font_configuration(monkeypatch):
     monkeypatch.setattr(weasyprint.text.fonts, "FontConfiguration", CountedFontConfiguration)
     html = '<html lang="en"><body><h1>Record of Decision</h1></body></html>'
     texts = [pdf_text(html_to_pdf(html, base_url=BASE_URL)) for _ in range(3)]
-    assert texts == ["Record of Decision"] * 3
+    assert texts == ["Record of Decision Page 1 of 1"] * 3  # with the PDFs' stylesheet
     assert len(made) == 1

@@ -11,7 +11,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from decisions import pdf as pdf_module
+from decisions import reports
 from decisions.models import Decision, DecisionContractLink
+from decisions.views import DETAIL_PREFETCH
 from tests.contracts.factories import AuthorityFactory, ContractFactory, OptionFactory
 from tests.decisions.factories import (
     DecisionContractLinkFactory,
@@ -81,7 +84,11 @@ def test_the_expected_header_and_recommendations_are_the_seed_reports_own_words(
 def test_the_24_00056_report_carries_the_seed_reports_header_in_order(report_24_00056):
     first_page = pdf_pages(report_24_00056)[0]
     expected = " ".join(f"{label} {value}".strip() for label, value in SEED_HEADER)
-    assert "KEY DECISION REPORT " + expected + " Summary:" in first_page
+    # The seed's header, then the rest of the form's header fields, then the summary.
+    assert "KEY DECISION REPORT " + expected + " Date of decision:" in first_page
+    assert first_page.index("Type of decision: Executive decision: key") < first_page.index(
+        "Summary:"
+    )
 
 
 def test_the_24_00056_report_carries_the_seed_recommendations_with_verbs_in_bold(
@@ -131,7 +138,7 @@ def test_every_page_has_its_number_and_the_running_header(report_24_00056):
     assert len(pages) > 5
     for n, page in enumerate(pages, start=1):
         assert page.endswith(f"Page {n} of {len(pages)}"), n
-        assert "Decision no: 24/00056 Unrestricted" in page, n
+        assert "Decision no: 24/00056 DRAFT – not issued Unrestricted" in page, n
 
 
 def test_a_decision_that_awards_a_contract_prints_its_timeline(report_24_00056):
@@ -151,28 +158,56 @@ def test_a_decision_that_only_varies_a_contract_prints_no_timeline(clerk_client)
     assert "Contract timeline" not in pdf_text(clerk_client.get(url).content)
 
 
-@pytest.mark.parametrize(
-    "name", ["decisions:report_pdf", "decisions:record_pdf", "decisions:notice_pdf"]
-)
-def test_each_pdf_is_tagged_pdf_ua_with_its_fonts_embedded(clerk_client, name):
-    decision = DecisionFactory(number="24/00056", title="Kent Young Person Drug and Alcohol")
-    RecommendationFactory(decision=decision)
-    data = clerk_client.get(reverse(name, args=[decision.pk])).content
+def _assert_pdf_ua(data: bytes, title: str) -> None:
+    """PDF/UA-1 as pypdf can check it (veraPDF is on neither Debian nor PyPI): tagged, with
+    a structure tree, a language, a title shown as the window title, every font embedded."""
     reader = pdf_reader(data)
     root = reader.trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root
+    assert root["/StructTreeRoot"].get_object()["/K"]  # the tree has content
     assert root["/Lang"] == "en-GB"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert title in reader.metadata.title
     xmp = root["/Metadata"].get_object().get_data().decode()
     assert 'pdfuaid:part="1"' in xmp
-    assert "24/00056: Kent Young Person Drug and Alcohol" in xmp  # the document title
+    assert title in xmp  # dc:title
     fonts = []
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
             descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-            fonts.append((font["/BaseFont"], "/FontFile2" in descriptor.get_object()))
+            descriptor = descriptor.get_object()
+            embedded = any(f"/FontFile{n}" in descriptor for n in ("", "2", "3"))
+            fonts.append((font["/BaseFont"], embedded))
     assert fonts and all(embedded for _name, embedded in fonts), fonts
+
+
+@pytest.mark.parametrize("draft", [True, False], ids=["draft", "issued"])
+@pytest.mark.parametrize("document", [pdf_module.REPORT, pdf_module.RECORD, pdf_module.NOTICE])
+def test_each_pdf_is_tagged_pdf_ua_with_its_fonts_embedded(clerk, document, draft):
+    decision = DecisionFactory(number="24/00056", title="Kent Young Person Drug and Alcohol")
+    RecommendationFactory(decision=decision)
+    decision = (
+        Decision.objects.with_related().prefetch_related(*DETAIL_PREFETCH).get(pk=decision.pk)
+    )
+    data = reports.decision_pdf(
+        decision, document, user=clerk, base_url="http://testserver/", draft=draft
+    )
+    _assert_pdf_ua(data, "24/00056: Kent Young Person Drug and Alcohol")
+
+
+@pytest.mark.parametrize("draft", [True, False], ids=["draft", "issued"])
+def test_the_forward_plan_pdf_is_tagged_pdf_ua_with_its_fonts_embedded(draft):
+    kent = AuthorityFactory(name="Kent County Council")
+    decision = DecisionFactory(authority=kent, is_key_decision=True)
+    context = {
+        "plans": [{"authority": kent, "rows": [{"decision": decision, "hidden": False}]}],
+        "today": date(2026, 12, 1),
+        "draft": draft,
+    }
+    data = pdf_module.render_forward_plan_pdf(context, base_url="http://testserver/")
+    _assert_pdf_ua(data, "Kent County Council: forward plan of key decisions, 1 December 2026")
 
 
 def test_the_record_of_decision_has_the_reg_12_and_13_contents(clerk_client):
@@ -233,37 +268,52 @@ def test_the_forward_plan_notice_names_the_matter_maker_date_and_documents(clerk
     assert "Reasons for general exception or special urgency: The contract expiry" in text
     assert "A: Proposed Record of Decision" in text
     assert "Rebecca Eley, Senior Commissioner, 03000 418777" in text
-    assert "Decision no: 24/00056 Unrestricted Page 1 of" in text
+    assert "Decision no: 24/00056 DRAFT – not issued Unrestricted Page 1 of" in text
 
 
 def test_the_forward_plan_pdf_lists_upcoming_key_decisions_by_date(clerk_client):
     today = timezone.localdate()
+    kent = AuthorityFactory(name="Kent County Council")
     later = DecisionFactory(
-        number="24/00090", title="Later", is_key_decision=True, decision_date=today + timedelta(60)
+        authority=kent,
+        number="24/00090",
+        title="Later",
+        is_key_decision=True,
+        decision_date=today + timedelta(60),
     )
     sooner = DecisionFactory(
+        authority=kent,
         number="24/00091",
         title="Sooner",
         is_key_decision=True,
         decision_date=today + timedelta(3),
         forward_plan_published_on=today,
     )
-    DecisionFactory(number="24/00092", title="Not key", decision_date=today + timedelta(5))
     DecisionFactory(
-        number="24/00093", title="Past", is_key_decision=True, decision_date=today - timedelta(1)
+        authority=kent, number="24/00092", title="Not key", decision_date=today + timedelta(5)
+    )
+    DecisionFactory(
+        authority=kent,
+        number="24/00093",
+        title="Past",
+        is_key_decision=True,
+        decision_date=today - timedelta(1),
+    )
+    elsewhere = DecisionFactory(
+        number="24/00094", title="Elsewhere", is_key_decision=True, decision_date=today
     )
     text = pdf_text(clerk_client.get(reverse("decisions:forward_plan_pdf")).content)
     assert text.index("24/00091 Sooner") < text.index("24/00090 Later")
     assert "Late: needs special urgency (reg 11)" in text  # 2 clear days' notice
     assert "Not key" not in text and "Past" not in text
-    assert "Page 1 of 1" in text
+    assert "Page 1 of 2" in text  # each authority's plan on its own page
     # The PDF lists what the filtered page lists.
     filtered = clerk_client.get(
-        reverse("decisions:forward_plan_pdf"), {"authority": sooner.authority.pk}
+        reverse("decisions:forward_plan_pdf"), {"authority": elsewhere.authority.pk}
     )
     text = pdf_text(filtered.content)
-    assert "Sooner" in text and "Later" not in text
-    assert later.authority != sooner.authority
+    assert "Elsewhere" in text and "Sooner" not in text and "Later" not in text
+    assert later.authority == sooner.authority != elsewhere.authority
 
 
 def test_an_exempt_decisions_pdf_carries_not_for_publication_and_its_paragraph_on_every_page(
@@ -281,7 +331,10 @@ def test_an_exempt_decisions_pdf_carries_not_for_publication_and_its_paragraph_o
         "Government Act 1972."
     )
     for page in pages:
-        assert "Decision no: 24/00077 NOT FOR PUBLICATION · Exempt under paragraph 3" in page
+        assert (
+            "Decision no: 24/00077 DRAFT – not issued NOT FOR PUBLICATION · Exempt under "
+            "paragraph 3" in page
+        )
 
 
 def test_the_pdf_shows_the_ceiling_contracts_timeline_of_an_extension(clerk_client):
