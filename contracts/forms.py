@@ -553,6 +553,7 @@ class OptionDecisionForm(GovukForm):
             )
         return cleaned
 
+
 class ContractAttachmentForm(attachments.AttachmentForm):
     """Attach a file to a contract (ui.attachments checks its content)."""
 

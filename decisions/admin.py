@@ -178,6 +178,7 @@ class IssuedDocumentAdmin(HistoryAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+
 @admin.register(DecisionAttachment)
 class DecisionAttachmentAdmin(attachment_admin_base()):
     list_display = ("title", "decision", "kind", "exempt_paragraph", "uploaded_at", "withdrawn_at")

@@ -539,6 +539,7 @@ class ForwardPlanIssueForm(forms.Form):
             self.add_error("reason", error.message_dict["reason"])
         return cleaned
 
+
 class DecisionAttachmentForm(attachments.AttachmentForm):
     """Attach a file to a decision (ui.attachments checks its content)."""
 

@@ -763,6 +763,7 @@ class IssuedDocument(models.Model):
     def short_sha256(self) -> str:
         return self.sha256[:12]
 
+
 @bounded()
 class DecisionAttachment(attachments.Attachment):
     """A file attached to a decision: an appendix, a background paper, the signed record.
