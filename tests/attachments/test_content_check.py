@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.attachments import files
-from ui.attachments import check_upload, identify, size_label
+from ui.file_types import check_upload, identify, size_label
 
 
 @pytest.mark.parametrize(
