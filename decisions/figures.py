@@ -3,7 +3,7 @@
 The page, the PDFs, the forward plan, the contract panel and the home panel all
 call these, so a deadline or a ceiling is worked out once. They read a
 decision's parts through ``.all()``, so callers prefetch them (see
-``views.DETAIL_PREFETCH``) and pay no query per part.
+``reports.DETAIL_PREFETCH``) and pay no query per part.
 """
 
 from dataclasses import dataclass, field

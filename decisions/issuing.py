@@ -57,13 +57,10 @@ def next_version(documents) -> int:
 
 def _decision_for_documents(pk: int, *, lock: bool) -> Decision:
     """The decision with everything its documents read (as the decision page fetches it)."""
-    # Imported here: the views import this module to issue.
-    from decisions.views import DETAIL_PREFETCH, _deployed_allocations_prefetch
-
     queryset = Decision.objects.with_related()
     if lock:
         queryset = queryset.select_for_update(of=("self",))
-    return queryset.prefetch_related(*DETAIL_PREFETCH, *_deployed_allocations_prefetch()).get(pk=pk)
+    return queryset.prefetch_related(*reports.detail_prefetch()).get(pk=pk)
 
 
 def _file_name(prefix: str, kind: str, version: int, digest: str, suffix: str = "") -> str:
@@ -200,7 +197,7 @@ def issue_forward_plan(
         ]
         data = pdf.render_forward_plan_pdf(
             {
-                "rows": rows,
+                "plans": [{"authority": authority, "rows": rows}],
                 "today": as_of,
                 "as_of": as_of,
                 "draft": False,

@@ -8,11 +8,56 @@ alike, goes through :func:`decision_pdf`, so a reader gets the same content from
 
 from datetime import date
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
+from contracts.models import ExtensionOption
 from decisions import figures, pdf, visibility
-from decisions.models import Decision
+from decisions.models import (
+    Decision,
+    DecisionAttachment,
+    DecisionContractLink,
+    DecisionRelation,
+    IssuedDocument,
+)
 from ui import attachments
+
+# Everything the decision page and the PDFs read, so templates run no queries.
+DETAIL_PREFETCH = (
+    "recommendations",
+    "sections",
+    "stages",
+    "strategic_priorities",
+    Prefetch(
+        "contract_links",
+        queryset=DecisionContractLink.objects.select_related(
+            "contract__provider", "contract__lead_authority", "contract__stored"
+        ).prefetch_related("contract__options", "contract__shares__authority"),
+    ),
+    Prefetch("relations", queryset=DecisionRelation.objects.select_related("earlier")),
+    Prefetch("later_relations", queryset=DecisionRelation.objects.select_related("decision")),
+    Prefetch(
+        "issued_documents",
+        queryset=IssuedDocument.objects.select_related("issued_by").order_by("kind", "-version"),
+    ),
+    Prefetch(
+        "attachments",
+        queryset=DecisionAttachment.objects.select_related("uploaded_by", "withdrawn_by"),
+    ),
+    Prefetch(
+        "authorised_options",
+        queryset=ExtensionOption.objects.select_related("contract").order_by(
+            "contract__reference", "sequence"
+        ),
+    ),
+)
+
+
+def detail_prefetch() -> list:
+    """DETAIL_PREFETCH, with the grants deployed under the decision where the grants
+    app adds them (GrantAllocation.deploying_decision)."""
+    extra = ["deployed_allocations"] if hasattr(Decision, "deployed_allocations") else []
+    return [*DETAIL_PREFETCH, *extra]
 
 
 def document_date(decision, *, today: date) -> date:
@@ -81,7 +126,7 @@ def decision_pdf(
     as ``user`` may read it, as it stood on ``as_of``: the date of issue, or for a
     draft by default its :func:`document_date`. The contracts' timelines and figures
     and the pathway are as they stood then. ``draft`` marks it as not yet issued.
-    ``decision`` is fetched with what the page reads (decisions.views.DETAIL_PREFETCH)."""
+    ``decision`` is fetched with what the page reads (:func:`detail_prefetch`)."""
     as_of = as_of or document_date(decision, today=timezone.localdate())
     context = detail_context(decision, user, today=as_of, as_of=as_of)
     context["draft"] = draft

@@ -1,13 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.history import REDACTED, combined_history
-from contracts.models import ExtensionOption
 from decisions import figures, issuing, pdf, reports, visibility
 from decisions.filters import DecisionFilter, ForwardPlanFilter
 from decisions.forms import (
@@ -45,43 +43,6 @@ from ui.forms import DeleteForm
 from ui.uploads import upload_limit
 from ui.views import RegisterView
 
-# Everything the decision page and the PDFs read, so templates run no queries.
-DETAIL_PREFETCH = (
-    "recommendations",
-    "sections",
-    "stages",
-    "strategic_priorities",
-    Prefetch(
-        "contract_links",
-        queryset=DecisionContractLink.objects.select_related(
-            "contract__provider", "contract__lead_authority", "contract__stored"
-        ).prefetch_related("contract__options", "contract__shares__authority"),
-    ),
-    Prefetch("relations", queryset=DecisionRelation.objects.select_related("earlier")),
-    Prefetch("later_relations", queryset=DecisionRelation.objects.select_related("decision")),
-    Prefetch(
-        "issued_documents",
-        queryset=IssuedDocument.objects.select_related("issued_by").order_by("kind", "-version"),
-    ),
-    Prefetch(
-        "attachments",
-        queryset=DecisionAttachment.objects.select_related("uploaded_by", "withdrawn_by"),
-    ),
-    Prefetch(
-        "authorised_options",
-        queryset=ExtensionOption.objects.select_related("contract").order_by(
-            "contract__reference", "sequence"
-        ),
-    ),
-)
-
-
-def _deployed_allocations_prefetch() -> list:
-    # The grants app adds GrantAllocation.deploying_decision; until then, nothing to show.
-    if hasattr(Decision, "deployed_allocations"):
-        return ["deployed_allocations"]
-    return []
-
 
 def _decision_for(user, pk: int, *, edit: bool = False, detail: bool = True) -> Decision:
     """The one fetch every decision view uses.
@@ -93,7 +54,7 @@ def _decision_for(user, pk: int, *, edit: bool = False, detail: bool = True) -> 
     """
     queryset = Decision.objects.with_related()
     if detail:
-        queryset = queryset.prefetch_related(*DETAIL_PREFETCH, *_deployed_allocations_prefetch())
+        queryset = queryset.prefetch_related(*reports.detail_prefetch())
     if edit:
         return visibility.decision_for_edit(queryset, pk, user)
     return get_object_or_404(queryset, pk=pk)

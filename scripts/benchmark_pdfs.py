@@ -39,7 +39,7 @@ def draft_render_times(decision_number: str, user, runs: int) -> tuple[list[floa
     fetching the decision as the view does; and the report's HTML, for LibreOffice."""
     from decisions import pdf, reports
     from decisions.models import Decision
-    from decisions.views import DETAIL_PREFETCH
+    from decisions.reports import DETAIL_PREFETCH
 
     def fetch():
         queryset = Decision.objects.with_related().prefetch_related(*DETAIL_PREFETCH)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from decisions import pdf as pdf_module
 from decisions import reports
 from decisions.models import Decision, DecisionContractLink
-from decisions.views import DETAIL_PREFETCH
+from decisions.reports import DETAIL_PREFETCH
 from tests.contracts.factories import AuthorityFactory, ContractFactory, OptionFactory
 from tests.decisions.factories import (
     DecisionContractLinkFactory,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from contracts.models import StrategicPriority
 from decisions import pdf, reports
 from decisions.models import Decision, PathwayStage
-from decisions.views import DETAIL_PREFETCH
+from decisions.reports import DETAIL_PREFETCH
 from tests.contracts.factories import AuthorityFactory
 from tests.decisions.factories import DecisionFactory, PathwayStageFactory, RecommendationFactory
 from tests.decisions.pdfs import pdf_pages, pdf_reader, pdf_text
