@@ -164,10 +164,12 @@ class Attachment(AuditedModel):
     stored_name = models.CharField(
         max_length=255, help_text="The file's name in the storage (made of its SHA-256)."
     )
-    # Users are deactivated, not deleted; the history keeps the uploader's name anyway.
+    # PROTECT: users are deactivated, not deleted (accounts.models), and one who
+    # uploaded or withdrew a file has history. SET_NULL would be a bulk update of an
+    # audited table, which audit refuses (a user without files deletes as before).
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -177,7 +179,7 @@ class Attachment(AuditedModel):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

@@ -36,8 +36,8 @@ class Migration(migrations.Migration):
                 ('withdrawal_reason', models.TextField(blank=True, validators=[django.core.validators.RegexValidator('[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]', code='control_characters', inverse_match=True, message='Remove the control characters (such as NUL) from this text.')])),
                 ('kind', models.CharField(choices=[('appendix', 'Appendix'), ('background_paper', 'Background paper'), ('signed_record', 'Signed record of decision'), ('other', 'Other')], default='appendix', max_length=20)),
                 ('decision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='decisions.decision')),
-                ('uploaded_by', models.ForeignKey(blank=True, help_text='Blank for files added by imports or commands.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('uploaded_by', models.ForeignKey(blank=True, help_text='Blank for files added by imports or commands.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 'ordering': ['uploaded_at', 'pk'],
