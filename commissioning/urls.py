@@ -43,6 +43,7 @@ urlpatterns = [
     path("decisions/", include("decisions.urls")),
     path("grants/", include("grants.urls")),
     path("history/", include("audit.urls")),
+    path("public/", include("public.urls")),
     path("imports/<uuid:pk>/", imports.job_detail, name="import_job"),
     path("admin/", admin.site.urls),
 ]

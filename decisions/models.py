@@ -46,6 +46,15 @@ class DecisionQuerySet(AuditedQuerySet):
             .ordered_for(user, "decision_date", "number", public=visibility.FORWARD_PLAN_FIELDS)
         )
 
+    def published(self, today=None):
+        """Decisions the public may know of: entered on a forward plan published by
+        ``today`` (regulation 9 of SI 2012/2089), or with a report, record or notice
+        issued (decisions.issuing). A draft that is neither never appears. What the
+        public sees of an exempt one is still decided by ``decisions.visibility``."""
+        today = today or timezone.localdate()
+        issued = IssuedDocument.objects.filter(decision=models.OuterRef("pk"))
+        return self.filter(Q(forward_plan_published_on__lte=today) | models.Exists(issued))
+
     def exempt(self):
         return self.filter(exempt_paragraph__isnull=False)
 
