@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from contracts.models import ExtensionOption
-from decisions import figures, pdf, visibility
+from decisions import figures, pdf, rules, visibility
 from decisions.models import (
     Decision,
     DecisionAttachment,
@@ -67,6 +67,15 @@ def document_date(decision, *, today: date) -> date:
     return decision.meeting_date or decision.decision_date or today
 
 
+def shown_attachments(decision, user, *, withdrawn: bool = False) -> list:
+    """The decision's files as ``user`` may see them, its appendices lettered on from
+    the letters its report already uses (decisions.rules.appendix_letters_taken)."""
+    taken = rules.appendix_letters_taken(figures.lines(decision.appendices))
+    return attachments.shown_to(
+        user, decision.attachments.all(), withdrawn=withdrawn, letters_taken=taken
+    )
+
+
 def detail_context(decision, user, *, today: date, as_of: date | None = None) -> dict:
     """What the decision page and the documents show of ``decision`` to ``user`` on
     ``today``: only its public fields when they are withheld from the user. A
@@ -101,7 +110,7 @@ def detail_context(decision, user, *, today: date, as_of: date | None = None) ->
         "appendices": figures.lines(decision.appendices),
         # The files attached, as this reader may see them (ui.attachments); the report
         # lists the appendices and background papers among them (``report_label``).
-        "attachments": attachments.shown_to(user, decision.attachments.all()),
+        "attachments": shown_attachments(decision, user),
         "allocations": allocations,
         # A later decision's link to this one is a part of it: withheld if it is exempt.
         "later_relations": [

@@ -447,6 +447,37 @@ def number_paragraphs(
     return numbered
 
 
+# The letter of an appendix as a clerk lists it: "A: Proposed Record of Decision",
+# "Appendix B - Specification", "C. EqIA". One or two capitals, then a separator.
+_LISTED_APPENDIX = re.compile(r"^\s*(?:appendix\s+)?([A-Z]{1,2})\s*(?:[:.)\-–]|\s-|$)", re.I)
+
+
+def _letter_index(letters: str) -> int:
+    """0 for "A", 25 for "Z", 26 for "AA": the inverse of the lettering A, B, ..., AA."""
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + (ord(letter) - ord("A") + 1)
+    return index - 1
+
+
+def appendix_letters_taken(listed: Sequence[str]) -> int:
+    """How many appendix letters a report uses before its attached files are lettered.
+
+    A Key Decision Report's Appendix A is the proposed record of decision, printed at
+    its end (Kent's 24/00056, shared/seeds/000: "A: Proposed Record of Decision"). The
+    clerk's own list of appendices may letter more ("B: Proposed changes to the
+    specification"). Files attached as appendices are lettered on from the last letter
+    either takes, so no two appendices of one report share a letter. Lines numbered
+    "1:", "2:" (Kent's 23/00021 lists its appendices so) take no letter.
+    """
+    taken = 1  # Appendix A: the proposed record of decision.
+    for line in listed:
+        match = _LISTED_APPENDIX.match(line)
+        if match:
+            taken = max(taken, _letter_index(match.group(1)) + 1)
+    return taken
+
+
 # --- Report text: safe simple formatting -------------------------------------------
 
 

@@ -130,7 +130,7 @@ def decision_detail(request, pk: int):
     context["history"] = _history(decision, request.user)
     context["withdrawn_attachments"] = [
         a
-        for a in attachments.shown_to(request.user, decision.attachments.all(), withdrawn=True)
+        for a in reports.shown_attachments(decision, request.user, withdrawn=True)
         if a.withdrawn_at
     ]
     context["attachment_form"] = DecisionAttachmentForm()

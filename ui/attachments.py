@@ -367,19 +367,21 @@ def shown(attachment: Attachment, user) -> Shown:
     )
 
 
-def shown_to(user, attachments, *, withdrawn: bool = False) -> list[Shown]:
+def shown_to(user, attachments, *, withdrawn: bool = False, letters_taken: int = 0) -> list[Shown]:
     """The attachments (prefetched with their uploaders) as ``user`` may see them:
     current ones, and with ``withdrawn`` the withdrawn ones too for those who see them.
 
     Each current appendix and background paper has its ``report_label``, as the report
-    lists it: appendices lettered A, B, ... in order of upload, "Appendix A – Title (PDF,
+    lists it: appendices lettered in order of upload, from the letter after the
+    ``letters_taken`` that the report's own appendices use (decisions.rules.
+    appendix_letters_taken), "Appendix A – Title (PDF,
     120 KB)", and "Background paper – Title (PDF, 12 KB)". A withheld one keeps its
     place and letter, so every reader's report letters the same file alike, and reads
     "Appendix B – Exempt appendix (paragraph 3)".
     """
     include_withdrawn = withdrawn and sees_withdrawn(user)
     listed = []
-    appendices = 0
+    appendices = letters_taken
     for attachment in attachments:
         if attachment.withdrawn_at is not None and not include_withdrawn:
             continue

@@ -194,16 +194,9 @@ def test_the_admin_shows_an_uncleared_user_no_exempt_file(decision, uncleared, c
 
 
 def test_the_report_pdf_lists_the_files_as_each_reader_may_see_them(decision, uncleared, cleared):
-    from django.template.loader import get_template
-
-    if (
-        "decisions/pdf/attachments.html"
-        not in get_template("decisions/pdf/report.html").template.source
-    ):
-        pytest.skip("report.html includes decisions/pdf/attachments.html once merged (issue 12)")
     url = reverse("decisions:report_pdf", args=[decision.pk])
     text = pdf_text(uncleared["commissioner"].get(url).content)
-    assert "Appendix A – Service specification (PDF, 77 bytes)" in text
+    assert "Appendix B – Service specification (PDF, 77 bytes)" in text
     assert "Exempt appendix (paragraph 3)" in text
     assert "Consultation summary" in text
     assert MARKER not in text
@@ -231,12 +224,12 @@ def test_the_reports_list_of_files_reads_in_a_pdf_as_each_reader_may_see_it(
         return pdf_text(html_to_pdf(page.render(Context(context)), base_url="http://testserver/"))
 
     uncleared_text = text_for(commissioner)
-    assert "Appendix A – Service specification (PDF, 77 bytes)" in uncleared_text
-    assert "Appendix B – Exempt appendix (paragraph 3)" in uncleared_text
+    assert "Appendix B – Service specification (PDF, 77 bytes)" in uncleared_text
+    assert "Appendix C – Exempt appendix (paragraph 3)" in uncleared_text
     assert "Background paper – Consultation summary (Word," in uncleared_text
     assert MARKER not in uncleared_text
     cleared_text = text_for(clerk)
-    assert "Appendix B – qzx tender prices (Excel," in cleared_text
+    assert "Appendix C – qzx tender prices (Excel," in cleared_text
 
 
 def test_a_withdrawn_file_leaves_the_reports_list_and_the_letters_close_up(decision, clerk):
@@ -251,7 +244,7 @@ def test_a_withdrawn_file_leaves_the_reports_list_and_the_letters_close_up(decis
         a.report_label
         for a in detail_context(decision, clerk, today=timezone.localdate())["attachments"]
     ]
-    assert labels[0].startswith("Appendix A – qzx tender prices")
+    assert labels[0].startswith("Appendix B – qzx tender prices")
     assert not any("Service specification" in label for label in labels)
 
 
@@ -265,3 +258,22 @@ def test_an_exempt_file_names_itself_only_by_its_label(decision, uncleared):
     page = _text(uncleared["superuser"].get(url))
     assert "Cannot delete decision" in page  # its files are withdrawn, never deleted
     assert MARKER not in page
+
+
+def test_attached_appendices_letter_on_from_the_reports_own(decision, clerk):
+    """The report's Appendix A is the proposed record of decision, and the clerk's list
+    may letter more (Kent's 24/00056 lists A to C): attached files start after them, so
+    no two appendices of one report share a letter."""
+    from django.utils import timezone
+
+    from decisions.reports import detail_context
+
+    decision.appendices = "A: Proposed Record of Decision\nB: Proposed changes\nC: EqIA"
+    decision.save()
+    decision = type(decision).objects.get(pk=decision.pk)
+    labels = [
+        a.report_label
+        for a in detail_context(decision, clerk, today=timezone.localdate())["attachments"]
+        if a.report_label.startswith("Appendix")
+    ]
+    assert [label.split(" – ")[0] for label in labels] == ["Appendix D", "Appendix E"]

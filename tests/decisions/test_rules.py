@@ -528,6 +528,37 @@ def test_no_sections_give_no_numbers():
     assert number_paragraphs([]) == []
 
 
+# --- Appendix letters ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "listed, taken",
+    [
+        # Nothing listed: the proposed record of decision is Appendix A.
+        ([], 1),
+        # Kent's 24/00056 (seed 000): A to C listed, attached files start at D.
+        (
+            [
+                "A: Proposed Record of Decision",
+                "B: Proposed changes to the specification",
+                "C: Equalities Impact Assessment",
+            ],
+            3,
+        ),
+        # Kent's 23/00021 numbers its appendices: they take no letter.
+        (["1: Kent Drug and Alcohol Strategy", "3: EQIA"], 1),
+        (["Appendix D - Price schedule"], 4),
+        (["appendix b. Map"], 2),
+        (["E – Plan", "B) Map"], 5),
+        (["AA: Twenty-seventh"], 27),
+        # Words that begin with capitals are not letters.
+        (["EQIA", "An overview", "Appendix", "Annex: terms"], 1),
+    ],
+)
+def test_appendix_letters_taken(listed, taken):
+    assert rules.appendix_letters_taken(listed) == taken
+
+
 # --- Policy constants ----------------------------------------------------------------
 
 
