@@ -1,13 +1,13 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 
 from accounts.models import User
 from accounts.roles import ROLES
+from ui.filters import SearchFilterSet
 
 
-class UserFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search")
+class UserFilter(SearchFilterSet):
+    search_fields = ("username", "first_name", "last_name", "email")
     role = django_filters.ChoiceFilter(
         label="Role", choices=[(r, r) for r in ROLES], empty_label="Any", method="filter_role"
     )
@@ -19,15 +19,6 @@ class UserFilter(django_filters.FilterSet):
     class Meta:
         model = User
         fields = ["q", "role", "is_active"]
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(
-            Q(username__icontains=value)
-            | Q(first_name__icontains=value)
-            | Q(last_name__icontains=value)
-            | Q(email__icontains=value)
-        )
 
     def filter_role(self, queryset, name, value):
         return queryset.filter(groups__name=value)

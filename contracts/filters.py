@@ -14,17 +14,7 @@ from contracts.models import (
     current_condition,
     status_condition,
 )
-
-
-class SearchFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search")
-    search_fields: tuple[str, ...] = ()
-
-    def search(self, queryset, name, value):
-        query = Q()
-        for field in self.search_fields:
-            query |= Q(**{f"{field}__icontains": value.strip()})
-        return queryset.filter(query)
+from ui.filters import SearchFilterSet
 
 
 class AuthorityFilter(SearchFilterSet):
