@@ -505,7 +505,7 @@ class Contract(AuditedModel):
         return reverse("contracts:detail", args=[self.pk])
 
     def next_pending_option(self):
-        """The option to decide next: options are taken in order (DOMAIN "Term")."""
+        """The option to decide next: options are taken in order (docs/domain.md "Term")."""
         pending = [o for o in self.options.all() if o.status == ExtensionOption.Status.PENDING]
         return min(pending, key=lambda o: o.sequence, default=None)
 

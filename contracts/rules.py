@@ -1,8 +1,8 @@
 """Pure domain rules for contracts: terms, values, shares, money and status.
 
 No Django here. Forms, views, PDFs, exports and imports all call these functions so
-each figure is worked out in one place (STYLE.md, "Where rules live"). "DOMAIN" below
-means /work/shared/DOMAIN.md; its section names are quoted.
+each figure is worked out in one place (STYLE.md, "Where rules live"). "docs/domain.md"
+below is the repository's copy of the domain rules; its section names are quoted.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ ONE_DAY = timedelta(days=1)
 MONEY_PRECISION = 60
 MONTHS_IN_YEAR = 12
 
-# Extension option statuses (DOMAIN "Contract": pending, exercised or declined).
+# Extension option statuses (docs/domain.md "Contract": pending, exercised or declined).
 PENDING = "pending"
 EXERCISED = "exercised"
 DECLINED = "declined"
@@ -85,14 +85,14 @@ def _days_in_month(year: int, month: int) -> int:
 
 
 def is_month_end(d: date) -> bool:
-    """Whether ``d`` is the last day of its month (DOMAIN "Rules: Dates and terms")."""
+    """Whether ``d`` is the last day of its month (docs/domain.md "Rules: Dates and terms")."""
     return d.day == _days_in_month(d.year, d.month)
 
 
 def add_months(d: date, months: int) -> date:
     """``d`` moved by ``months`` calendar months (negative moves back).
 
-    DOMAIN "Rules: Dates and terms": a month-end date lands on the month end of the
+    docs/domain.md "Rules: Dates and terms": a month-end date lands on the month end of the
     target month (31 Jan + 1 = 28 or 29 Feb; 28 Feb 2023 + 12 = 29 Feb 2024). Any other
     day keeps its number, clipped to the length of the target month.
     """
@@ -105,7 +105,7 @@ def add_months(d: date, months: int) -> date:
 def term_end(start: date, months: int) -> date:
     """Last day of a term of ``months`` months from ``start``.
 
-    DOMAIN "Rules: Dates and terms": the term ends the day before the same date
+    docs/domain.md "Rules: Dates and terms": the term ends the day before the same date
     ``months`` on (1 Feb 2025 + 24 ends 31 Jan 2027; 1 Apr 2024 + 10 ends 31 Jan 2025).
     """
     if months < 1:
@@ -116,7 +116,7 @@ def term_end(start: date, months: int) -> date:
 def extend_end(end: date, months: int) -> date:
     """End date after an extension of ``months`` starting the day after ``end``.
 
-    DOMAIN "Contract: Term" and Kent decision 23/00032 (a contract ending 31 Mar 2024
+    docs/domain.md "Contract: Term" and Kent decision 23/00032 (a contract ending 31 Mar 2024
     extended by 10 months runs 1 Apr 2024 to 31 Jan 2025).
     """
     return term_end(end + ONE_DAY, months)
@@ -125,7 +125,7 @@ def extend_end(end: date, months: int) -> date:
 def current_end(initial_end: date, exercised_months: Sequence[int]) -> date:
     """Current end date: initial end plus the exercised options, in order.
 
-    DOMAIN "Contract: Term" (*Current end date*).
+    docs/domain.md "Contract: Term" (*Current end date*).
     """
     end = initial_end
     for months in exercised_months:
@@ -136,7 +136,7 @@ def current_end(initial_end: date, exercised_months: Sequence[int]) -> date:
 def maximum_end(initial_end: date, option_months: Sequence[int]) -> date:
     """Latest possible end: initial end plus every option given, in order.
 
-    DOMAIN "Contract: Term" (*Maximum end date*); OCDS 1.1.5
+    docs/domain.md "Contract: Term" (*Maximum end date*); OCDS 1.1.5
     ``contracts[].period.maxExtentDate``. Callers leave out declined options, which can
     no longer be taken (see :func:`available_option_months`).
     """
@@ -147,7 +147,7 @@ def whole_months(start: date, end: date) -> int | None:
     """Number of whole months from ``start`` to ``end`` inclusive, else None.
 
     A span is whole months when it is exactly a term (``term_end(start, n) == end``,
-    DOMAIN "Rules: Dates and terms"); used for part years (DOMAIN "Rules: Money").
+    docs/domain.md "Rules: Dates and terms"); used for part years (docs/domain.md "Rules: Money").
     """
     approx = (end.year - start.year) * 12 + end.month - start.month
     # term_end(start, n) falls in month n or n - 1 after start, so n is approx or +1.
@@ -160,7 +160,7 @@ def whole_months(start: date, end: date) -> int | None:
 def months_and_days_between(start: date, end: date) -> tuple[int, int]:
     """Whole months then days from ``start`` to ``end`` (``add_months`` rules).
 
-    DOMAIN "Rules: Dates and terms". Raises ValueError when ``end`` is before ``start``.
+    docs/domain.md "Rules: Dates and terms". Raises ValueError when ``end`` is before ``start``.
     """
     if end < start:
         raise ValueError("The end date is before the start date.")
@@ -179,7 +179,7 @@ def time_remaining(today: date, end: date) -> str:
 
     "ended" once ``end`` has passed. The last day counts, so on the end date itself
     "1 day" is left. A year or more shows years and months ("1 year 2 months"); less
-    shows months and days ("3 months 4 days") or days ("15 days"). DOMAIN "Contract".
+    shows months and days ("3 months 4 days") or days ("15 days"). docs/domain.md "Contract".
     """
     if today > end:
         return "ended"
@@ -200,7 +200,7 @@ def time_remaining(today: date, end: date) -> str:
 @dataclass(frozen=True)
 class Option:
     """An extension option: its length, an optional price for the whole option period,
-    and whether it is pending, exercised or declined (DOMAIN "Contract: Term")."""
+    and whether it is pending, exercised or declined (docs/domain.md "Contract: Term")."""
 
     months: int
     price: Decimal | None = None
@@ -216,13 +216,13 @@ class Option:
 def available_option_months(options: Sequence[Option]) -> list[int]:
     """Lengths of the options that can still run: all but the declined ones.
 
-    DOMAIN "Contract: Term"; these give the maximum end (OCDS ``maxExtentDate``).
+    docs/domain.md "Contract: Term"; these give the maximum end (OCDS ``maxExtentDate``).
     """
     return [option.months for option in options if option.status != DECLINED]
 
 
 def exercised_option_months(options: Sequence[Option]) -> list[int]:
-    """Lengths of the exercised options, which give the current end (DOMAIN "Term")."""
+    """Lengths of the exercised options, which give the current end (docs/domain.md "Term")."""
     return [option.months for option in options if option.status == EXERCISED]
 
 
@@ -240,7 +240,7 @@ def next_option_deadline(notices: Iterable[OptionNotice], today: date) -> Option
     """The pending option whose notice deadline comes first on or after ``today``.
 
     Decided options and missed deadlines are skipped; None when nothing is due.
-    DOMAIN "Contract: Term" (exercising an option needs authority, so it needs notice).
+    docs/domain.md "Contract: Term" (exercising an option needs authority, so it needs notice).
     """
     due = [n for n in notices if n.status == PENDING and n.deadline >= today]
     return min(due, key=lambda n: (n.deadline, n.number), default=None)
@@ -250,7 +250,7 @@ def next_option_deadline(notices: Iterable[OptionNotice], today: date) -> Option
 
 
 def _exact(value: Decimal | int) -> Fraction:
-    # Floats would carry binary error into money (DOMAIN "Rules: Money").
+    # Floats would carry binary error into money (docs/domain.md "Rules: Money").
     if isinstance(value, float):
         raise TypeError("Money must be a Decimal, never a float.")
     return Fraction(value)
@@ -326,7 +326,7 @@ def contract_years(
 ) -> list[ContractYear]:
     """Year-by-year value schedule from ``start`` to ``to``.
 
-    DOMAIN "Rules: Money". Contract year k runs from ``add_months(start, 12(k-1))``.
+    docs/domain.md "Rules: Money". Contract year k runs from ``add_months(start, 12(k-1))``.
     It costs ``annual_value`` before year ``uplift_from_year`` (f) and
     ``annual_value * (1 + uplift_percent/100) ** (k - f + 1)`` from then on, compounding
     (the Kent report's 1% a year from year two). A part year costs its share of the
@@ -395,7 +395,7 @@ def whole_life_value(
 ) -> Decimal:
     """Whole-life value: the sum of the rounded rows to the maximum end.
 
-    DOMAIN "Contract: Value" and "Rules: Money" (Kent seed: £4,099,533.88). Takes the
+    docs/domain.md "Contract: Value" and "Rules: Money" (Kent seed: £4,099,533.88). Takes the
     arguments of :func:`contract_years` except ``to``; declined options are left out.
     """
     return _total(
@@ -415,7 +415,7 @@ def value_to(
 ) -> Decimal:
     """Value of the contract from its start to ``to`` inclusive (e.g. spent to date).
 
-    DOMAIN "Rules: Money"; ``to`` first, then the arguments of :func:`contract_years`.
+    docs/domain.md "Rules: Money"; ``to`` first, then the arguments of :func:`contract_years`.
     """
     rows = contract_years(
         start, initial_end, annual_value, uplift_percent, uplift_from_year, options, to
@@ -434,7 +434,7 @@ def value_to_current_end(
 ) -> Decimal:
     """Value to the current end: the core term plus exercised options only.
 
-    DOMAIN "Contract: Term" (*Current end date*) and "Rules: Money". Same arguments as
+    docs/domain.md "Contract: Term" (*Current end date*) and "Rules: Money". Same arguments as
     :func:`whole_life_value`.
     """
     end = current_end(initial_end, exercised_option_months(options))
@@ -456,7 +456,7 @@ def _ratio(value: Decimal | int) -> tuple[int, int]:
 def split_by_shares(amount: Decimal, weights: Mapping[K, Decimal]) -> dict[K, Decimal]:
     """Split ``amount`` in proportion to ``weights`` so the parts add up exactly.
 
-    DOMAIN "Rules: Money" (shares, largest remainder to the penny). Weights may be
+    docs/domain.md "Rules: Money" (shares, largest remainder to the penny). Weights may be
     percentages (48.6 / 51.4) or fixed amounts. Each part gets its whole pence; the
     pence left over go one each to the largest remainders, ties going to the key given
     first. A negative amount is split as its size and negated.
@@ -509,7 +509,7 @@ def format_money(value: Decimal) -> str:
 def validate_percentage_shares(percentages: Mapping[str, Decimal]) -> list[str]:
     """Errors in percentage cost shares, keyed by who pays (usually the authority).
 
-    DOMAIN "Rules: Money": percentages must total exactly 100; STYLE.md: each share is
+    docs/domain.md "Rules: Money": percentages must total exactly 100; STYLE.md: each share is
     between 0 and 100. An empty list means the shares are valid.
     """
     if not percentages:
@@ -531,7 +531,7 @@ def validate_percentage_shares(percentages: Mapping[str, Decimal]) -> list[str]:
 def validate_fixed_shares(amounts: Mapping[str, Decimal], annual_value: Decimal) -> list[str]:
     """Errors in fixed-amount cost shares, keyed by who pays.
 
-    DOMAIN "Rules: Money": fixed amounts must total the figure they share, here the
+    docs/domain.md "Rules: Money": fixed amounts must total the figure they share, here the
     annual value. An empty list means the shares are valid.
     """
     if not amounts:
@@ -555,7 +555,7 @@ def validate_fixed_shares(amounts: Mapping[str, Decimal], annual_value: Decimal)
 
 
 class MoneyError(ValueError):
-    """A figure that cannot be read as money without guessing (DOMAIN "Rules: Money")."""
+    """A figure that cannot be read as money without guessing (docs/domain.md "Rules: Money")."""
 
     def __init__(self, value: str, reason: str) -> None:
         self.value = value
@@ -608,7 +608,7 @@ def _read_money(text: str) -> tuple[Decimal, Decimal]:
 def parse_money(text: str) -> Decimal:
     """Read an amount of money as written in council papers and spreadsheets.
 
-    DOMAIN "Rules: Money": accepts "£1,234,567.89", "1234567.89", "1,234", "£1.2m",
+    docs/domain.md "Rules: Money": accepts "£1,234,567.89", "1234567.89", "1,234", "£1.2m",
     "£800k", "£2.5bn" (k, m and bn in either case; decimals allowed with a suffix) and
     a leading minus. Refuses anything that needs a guess ("£35,368,00", "£2,45M",
     "1.234,56", "12,34", more than two decimal places) with a :class:`MoneyError`
@@ -622,7 +622,7 @@ def stated_tolerance(text: str) -> Decimal:
     """How far a stated figure may be from the true one: half its last written digit.
 
     "£4.1m" -> 50000; "£800k" -> 500; "£1,686,448" -> 0.5; "£4,099,533.88" -> 0.005.
-    Used to reconcile figures in reports with computed ones (DOMAIN "Rules: Money").
+    Used to reconcile figures in reports with computed ones (docs/domain.md "Rules: Money").
     """
     return _read_money(text)[1] / 2
 
@@ -653,7 +653,7 @@ def reconcile(stated_text: str, computed: Decimal) -> Reconciliation:
     """Check a figure as written ("£4.1m") against a computed value.
 
     They agree when they differ by no more than :func:`stated_tolerance`, so a rounded
-    figure in a report is not flagged for its rounding (DOMAIN "Rules: Money", seed
+    figure in a report is not flagged for its rounding (docs/domain.md "Rules: Money", seed
     check). Raises :class:`MoneyError` when the stated figure cannot be read.
     """
     stated, unit = _read_money(stated_text)
@@ -678,7 +678,7 @@ def authorisation_warnings(
 ) -> list[str]:
     """Why an option decision dated ``decided_on`` may not rest on the decision it cites.
 
-    DOMAIN "Decisions": a contract change is authorised by a decision already taken, on
+    docs/domain.md "Decisions": a contract change is authorised by a decision already taken, on
     or before the change (Local Authorities (Executive Arrangements) (Meetings and Access
     to Information) (England) Regulations 2012, regs 12-13: the decision is recorded
     when it is made). A decision still planned, or one dated after the option decision,
@@ -710,7 +710,7 @@ def derive_status(
 ) -> str:
     """The contract's status on ``today``, one of ``CONTRACT_STATUSES``.
 
-    DOMAIN "Contract: Term" and PSR 2023 reg 12 (standstill). Termination wins. Before
+    docs/domain.md "Contract: Term" and PSR 2023 reg 12 (standstill). Termination wins. Before
     the start (or with no start yet) the procurement stage if one is given, else
     pipeline. After the current end (which defaults to the initial end): expired. On
     or before it: in_extension when past the initial end, that is, in an exercised
@@ -742,7 +742,7 @@ _FINANCIAL_YEAR = re.compile(r"(?P<start>\d{4})/(?P<end>\d{2})")
 def financial_year(d: date) -> str:
     """Financial year of ``d``, written "2024/25" (1 April 2024 to 31 March 2025).
 
-    DOMAIN "Rules: Dates and terms".
+    docs/domain.md "Rules: Dates and terms".
     """
     first = d.year if d.month >= 4 else d.year - 1
     return f"{first}/{(first + 1) % 100:02d}"
@@ -751,7 +751,7 @@ def financial_year(d: date) -> str:
 def financial_year_bounds(label: str) -> tuple[date, date]:
     """First and last day of the financial year written ``label`` ("2024/25").
 
-    DOMAIN "Rules: Dates and terms". Raises ValueError for a label that is not two
+    docs/domain.md "Rules: Dates and terms". Raises ValueError for a label that is not two
     consecutive years.
     """
     match = _FINANCIAL_YEAR.fullmatch(label.strip())
@@ -780,7 +780,7 @@ def _weights(pieces: Mapping[str, tuple[date, date]]) -> dict[str, Decimal]:
 def financial_year_profile(years: Sequence[ContractYear]) -> dict[str, Decimal]:
     """Value per financial year, in order, from contract-year rows.
 
-    DOMAIN "Rules: Dates and terms" and "Rules: Money". Each row is split across the
+    docs/domain.md "Rules: Dates and terms" and "Rules: Money". Each row is split across the
     financial years it touches: by whole months when every piece is whole calendar
     months (so the row starts on the 1st), otherwise by days. The pieces of each row add
     up exactly to the row (largest remainder), so the profile totals the schedule.

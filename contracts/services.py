@@ -160,7 +160,7 @@ def decide_option(
 ) -> ExtensionOption:
     """Exercise or decline a contract's next pending option, recording who, when and why.
 
-    Options are taken in order (DOMAIN "Contract: Term"); ``option_id`` must be the
+    Options are taken in order (docs/domain.md "Contract: Term"); ``option_id`` must be the
     next pending one, so a form submitted twice cannot decide the following option.
     """
     with transaction.atomic(), deferred():

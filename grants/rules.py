@@ -1,9 +1,9 @@
 """Pure domain rules for grants and funding.
 
 No Django here: forms, services, summaries, imports and exports call these so each
-figure is worked out once (STYLE.md, "Where rules live"). "DOMAIN" means
-/work/shared/DOMAIN.md. Money arithmetic reuses contracts.rules (split_by_shares,
-financial years, money parsing) so contracts and grants always agree.
+figure is worked out once (STYLE.md, "Where rules live"). "docs/domain.md" is the
+repository's copy of the domain rules. Money arithmetic reuses contracts.rules
+(split_by_shares, financial years, money parsing) so contracts and grants always agree.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ GIVING_PREFIX = "360G-"
 def financial_year_error(label: str) -> str | None:
     """Why ``label`` is not a financial year written like "2024/25", or None.
 
-    DOMAIN "Rules: Dates and terms": financial years run 1 April to 31 March. Like
+    docs/domain.md "Rules: Dates and terms": financial years run 1 April to 31 March. Like
     every date, a financial year lies between 1990 and 2100 (ui.bounds).
     """
     try:
@@ -57,7 +57,7 @@ def financial_year_error(label: str) -> str | None:
 def financial_years_between(first: str, last: str) -> list[str]:
     """Every financial year from ``first`` to ``last`` inclusive, in order.
 
-    DOMAIN "Rules: Dates and terms". Raises ValueError for a bad label, or when
+    docs/domain.md "Rules: Dates and terms". Raises ValueError for a bad label, or when
     ``last`` comes before ``first``.
     """
     start = financial_year_bounds(first)[0].year
@@ -78,7 +78,7 @@ def period_label(first: str, last: str = "") -> str:
 def uncommitted(allocation_amount: Decimal, commitments: Iterable[Decimal]) -> Decimal:
     """What is left of an allocation after its commitments (negative if over-committed).
 
-    DOMAIN "Grant allocation": part of a grant is committed to contracts (£382,000 of
+    docs/domain.md "Grant allocation": part of a grant is committed to contracts (£382,000 of
     Kent's £11,424,253), the rest is uncommitted.
     """
     return allocation_amount - sum(commitments, ZERO)
@@ -205,7 +205,7 @@ def split_profile(
 ) -> dict[str, dict[A, Decimal]]:
     """Each financial year's amount split between authorities by their shares.
 
-    DOMAIN "Rules: Money": shares split a figure so the parts add up exactly to the
+    docs/domain.md "Rules: Money": shares split a figure so the parts add up exactly to the
     whole (largest remainder to the penny), so each year's parts add up to that year,
     and all the parts add up to the profile's total.
     """
@@ -225,7 +225,7 @@ def split_in_units(
     How council tables in £000s are built (Northamptonshire's Table 2: SSMTRG 2023/24
     £1,366k shared 48.6/51.4 is printed 664 + 702): each cell is whole units, the
     cells of a row add up to its rounded total, and a totals row adds the printed
-    cells, so what is printed adds up (DOMAIN "Rules: Money").
+    cells, so what is printed adds up (docs/domain.md "Rules: Money").
     """
     units = (amount / unit).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     # split_by_shares splits whole pence by largest remainder; treating each unit as a
@@ -245,7 +245,7 @@ def parse_shares(text: str) -> list[tuple[str, Decimal]]:
     The contracts import's format (contracts/csv_format.py, cost_shares); the authority
     may be written by name or short name, and "NNC 48.6%" or "NNC: 48.6%" are read
     too. Blank means no shares (the recipient keeps it all). Raises ValueError naming
-    the problem; percentages must total 100 (DOMAIN "Rules: Money").
+    the problem; percentages must total 100 (docs/domain.md "Rules: Money").
     """
     text = text.strip()
     if not text:

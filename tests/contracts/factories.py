@@ -62,7 +62,7 @@ class ShareFactory(factory.django.DjangoModelFactory):
 
 
 def kent_contract(**kwargs) -> Contract:
-    """The Kent seed check contract (DOMAIN.md): 24 months + options of 24 and 12."""
+    """The Kent seed check contract (docs/domain.md): 24 months + options of 24 and 12."""
     contract = ContractFactory(
         reference=kwargs.pop("reference", "KCC-TEST-YP"),
         stated_whole_life_value="£4,099,533.88",

@@ -281,7 +281,7 @@ def test_a_final_part_year_costs_its_share_of_a_full_year(start, initial_end, an
     ("initial_end", "expected"),
     [
         # 29 Feb is a month end, so 12 months on is 28 Feb 2025 and the first contract
-        # year ends the day before it (DOMAIN "Dates and terms", both rules literally).
+        # year ends the day before it (docs/domain.md "Dates and terms", both rules literally).
         (date(2025, 2, 27), [(1, date(2024, 2, 29), date(2025, 2, 27), "36500.00")]),
         # An end of 28 Feb 2025 is twelve months and a day: a one-day second year,
         # 36500 * 1.02 * 1/365. Deliberate, not clamping gone wrong: we keep the rule.
