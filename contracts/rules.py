@@ -739,13 +739,18 @@ def derive_status(
 _FINANCIAL_YEAR = re.compile(r"(?P<start>\d{4})/(?P<end>\d{2})")
 
 
+def financial_year_label(first: int) -> str:
+    """The financial year that starts on 1 April ``first``, written "2024/25": the one
+    place a financial year's label is made. docs/domain.md "Rules: Dates and terms"."""
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
 def financial_year(d: date) -> str:
     """Financial year of ``d``, written "2024/25" (1 April 2024 to 31 March 2025).
 
     docs/domain.md "Rules: Dates and terms".
     """
-    first = d.year if d.month >= 4 else d.year - 1
-    return f"{first}/{(first + 1) % 100:02d}"
+    return financial_year_label(d.year if d.month >= 4 else d.year - 1)
 
 
 def financial_year_bounds(label: str) -> tuple[date, date]:

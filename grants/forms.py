@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from contracts.models import Authority, Contract
 from contracts.rules import MoneyError, parse_money
 from decisions.models import Decision
-from grants import rules
+from grants import rules, summaries
 from grants.models import (
     ZERO,
     ContractFunding,
@@ -20,7 +20,7 @@ from grants.models import (
     OutboundGrant,
     OutboundGrantProgramme,
 )
-from ui.forms import GovukModelForm, ReasonField
+from ui.forms import DeleteForm, GovukModelForm, ReasonField
 from ui.lookup import (
     AUTHORITIES,
     CONTRACTS,
@@ -487,4 +487,43 @@ class OutboundGrantForm(GovukModelForm):
     def clean(self):
         cleaned = super().clean()
         _check_dates(self)
+        return cleaned
+
+
+class WarningDeleteForm(DeleteForm):
+    """The shared delete form, with its own warning button: the grants page has no other."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.add_input(Submit("submit", "Yes, delete it", css_class="govuk-button--warning"))
+
+
+class SummaryForm(forms.Form):
+    """The filters of a summary page. Bad values are shown as errors, never a 500."""
+
+    authority = LookupField(
+        Authority.objects.order_by("name"),
+        lookup=AUTHORITIES,
+        select_up_to=MAX_SELECT_OPTIONS,
+        required=False,
+        empty_label="All authorities",
+    )
+    from_year = forms.CharField(label="From financial year", required=False, max_length=7)
+    to_year = forms.CharField(label="To financial year", required=False, max_length=7)
+    units = forms.ChoiceField(
+        label="Show amounts in",
+        choices=[(summaries.POUNDS, "Pounds and pence"), (summaries.THOUSANDS, "£000s")],
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("from_year", "to_year"):
+            value = (cleaned.get(name) or "").strip()
+            if value and (error := rules.financial_year_error(value)):
+                self.add_error(name, error)
+            cleaned[name] = value
+        first, last = cleaned.get("from_year"), cleaned.get("to_year")
+        if first and last and last < first and not self.errors:
+            self.add_error("to_year", "Enter a financial year on or after the first.")
         return cleaned

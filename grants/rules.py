@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
 from contracts.rules import (
     PENNY,
     MoneyError,
+    financial_year,
     financial_year_bounds,
+    financial_year_label,
     format_money,
     parse_money,
     split_by_shares,
@@ -64,7 +67,14 @@ def financial_years_between(first: str, last: str) -> list[str]:
     end = financial_year_bounds(last)[0].year
     if end < start:
         raise ValueError("The last financial year is before the first.")
-    return [f"{year}/{(year + 1) % 100:02d}" for year in range(start, end + 1)]
+    return [financial_year_label(year) for year in range(start, end + 1)]
+
+
+def financial_years_ahead(today: date, count: int = 3) -> tuple[str, str]:
+    """The first and last of ``count`` financial years from the one ``today`` is in: the
+    summaries' default period (2026/27 to 2028/29 on 7 December 2026)."""
+    start = financial_year_bounds(financial_year(today))[0].year
+    return financial_year_label(start), financial_year_label(start + count - 1)
 
 
 def period_label(first: str, last: str = "") -> str:

@@ -15,7 +15,14 @@ from django.db.models import Sum
 
 from contracts.models import Authority
 from grants import rules
-from grants.models import ZERO, AllocationShare, GrantAllocation, GrantCommitment
+from grants.models import (
+    ZERO,
+    AllocationShare,
+    Funder,
+    GrantAllocation,
+    GrantCommitment,
+    GrantProgramme,
+)
 
 
 class OverCommitment(ValidationError):
@@ -120,3 +127,20 @@ def delete_allocation(*, allocation: GrantAllocation, reason: str = "") -> None:
             share.delete()
         allocation._change_reason = reason
         allocation.delete()
+
+
+def add_programme(
+    *, programme: GrantProgramme, new_funder: tuple[str, str] | None, reason: str = ""
+) -> GrantProgramme:
+    """Save a new programme, with its funder when the funder is new (``new_funder`` is
+    its name and short name): both or neither."""
+    with transaction.atomic():
+        if new_funder is not None:
+            name, short_name = new_funder
+            funder = Funder(name=name.strip(), short_name=short_name.strip())
+            funder._change_reason = reason
+            funder.save()
+            programme.funder = funder
+        programme._change_reason = reason
+        programme.save()
+    return programme

@@ -1,11 +1,8 @@
 from functools import partial
 
-from crispy_forms_gds.layout import Submit
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,8 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.history import combined_history, history_rows
-from contracts.models import Authority, Contract
-from contracts.rules import financial_year
+from contracts.models import Contract
 from grants import aggregates, coverage, giving, rules, services, summaries, transfer
 from grants.filters import (
     AllocationFilter,
@@ -29,11 +25,12 @@ from grants.forms import (
     OutboundGrantForm,
     ProgrammeEditForm,
     ProgrammeForm,
+    SummaryForm,
+    WarningDeleteForm,
 )
 from grants.models import (
     AllocationShare,
     ContractFunding,
-    Funder,
     GrantAllocation,
     GrantCommitment,
     GrantProgramme,
@@ -41,9 +38,7 @@ from grants.models import (
 )
 from grants.tables import AllocationTable, CommitmentTable, FundingTable, OutboundGrantTable
 from ui import exports, imports
-from ui import forms as ui_forms
 from ui.edit import delete_or_refuse, delete_with_history, edit_view, form_status, save_or_refuse
-from ui.lookup import AUTHORITIES, MAX_SELECT_OPTIONS, LookupField
 from ui.uploads import upload_limit
 from ui.views import RegisterView
 
@@ -159,17 +154,9 @@ def allocation_edit(request, pk: int):
     return _allocation_form_page(request, allocation=_allocation_or_404(pk))
 
 
-class DeleteForm(ui_forms.DeleteForm):
-    """The shared delete form, with its own warning button: the grants page has no other."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper.add_input(Submit("submit", "Yes, delete it", css_class="govuk-button--warning"))
-
-
 def _confirm_delete(request, *, obj, title: str, cancel_url: str, warning: str, delete, done_url):
     """A confirmation page on GET; the delete itself only on POST."""
-    form = DeleteForm(request.POST if request.method == "POST" else None, instance=obj)
+    form = WarningDeleteForm(request.POST if request.method == "POST" else None, instance=obj)
     if request.method == "POST" and form.is_valid():
         try:
             deleted = delete_or_refuse(form, lambda: delete(reason=form.cleaned_data["reason"]))
@@ -206,19 +193,14 @@ def programme_create(request):
     """Add a programme (and its funder, if new), then go on to add an allocation of it."""
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        reason = form.cleaned_data.get("reason", "")
-        with transaction.atomic():
-            programme = form.save(commit=False)
-            if not form.cleaned_data.get("funder"):
-                funder = Funder(
-                    name=form.cleaned_data["new_funder"].strip(),
-                    short_name=form.cleaned_data["new_funder_short_name"].strip(),
-                )
-                funder._change_reason = reason
-                funder.save()
-                programme.funder = funder
-            programme._change_reason = reason
-            programme.save()
+        data = form.cleaned_data
+        programme = services.add_programme(
+            programme=form.save(commit=False),
+            new_funder=None
+            if data.get("funder")
+            else (data["new_funder"], data["new_funder_short_name"]),
+            reason=data.get("reason", ""),
+        )
         messages.success(request, f"Programme {programme} added. Now add its allocation.")
         return redirect(f"{reverse('grants:allocation_create')}?programme={programme.pk}")
     return render(
@@ -457,37 +439,6 @@ def funding_delete(request, pk: int):
 # --- Summaries --------------------------------------------------------------------------
 
 
-class SummaryForm(forms.Form):
-    """The filters of a summary page. Bad values are shown as errors, never a 500."""
-
-    authority = LookupField(
-        Authority.objects.order_by("name"),
-        lookup=AUTHORITIES,
-        select_up_to=MAX_SELECT_OPTIONS,
-        required=False,
-        empty_label="All authorities",
-    )
-    from_year = forms.CharField(label="From financial year", required=False, max_length=7)
-    to_year = forms.CharField(label="To financial year", required=False, max_length=7)
-    units = forms.ChoiceField(
-        label="Show amounts in",
-        choices=[(summaries.POUNDS, "Pounds and pence"), (summaries.THOUSANDS, "£000s")],
-        required=False,
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in ("from_year", "to_year"):
-            value = (cleaned.get(name) or "").strip()
-            if value and (error := rules.financial_year_error(value)):
-                self.add_error(name, error)
-            cleaned[name] = value
-        first, last = cleaned.get("from_year"), cleaned.get("to_year")
-        if first and last and last < first and not self.errors:
-            self.add_error("to_year", "Enter a financial year on or after the first.")
-        return cleaned
-
-
 def _summary_filters(request, *, default_years: tuple[str, str] | None):
     """(form, authority, first year, last year, units) from the query string."""
     form = SummaryForm(request.GET or None)
@@ -497,12 +448,6 @@ def _summary_filters(request, *, default_years: tuple[str, str] | None):
     if first and last and last < first:
         last = first
     return form, data.get("authority"), first, last, data.get("units") or summaries.POUNDS
-
-
-def _years_ahead(count: int = 3) -> tuple[str, str]:
-    this_year = financial_year(timezone.localdate())
-    start = int(this_year[:4])
-    return this_year, f"{start + count - 1}/{(start + count) % 100:02d}"
 
 
 def _render_summary(
@@ -583,7 +528,9 @@ def _year_list(first: str, last: str) -> list[str]:
 
 @permission_required("grants.view_contractfunding", raise_exception=True)
 def summary_contracts(request):
-    form, authority, first, last, units = _summary_filters(request, default_years=_years_ahead())
+    form, authority, first, last, units = _summary_filters(
+        request, default_years=rules.financial_years_ahead(timezone.localdate())
+    )
     years = _year_list(first, last)
     # An export streams every row, so it reads no page.
     exporting = exports.requested_format(request, offered=(exports.CSV,)) is not None
@@ -607,7 +554,9 @@ def summary_contracts(request):
 
 @permission_required("grants.view_contractfunding", raise_exception=True)
 def summary_service_areas(request):
-    form, authority, first, last, units = _summary_filters(request, default_years=_years_ahead())
+    form, authority, first, last, units = _summary_filters(
+        request, default_years=rules.financial_years_ahead(timezone.localdate())
+    )
     years = _year_list(first, last)
     summary = summaries.service_areas_summary(
         aggregates.summary_contracts(authority), years, units=units

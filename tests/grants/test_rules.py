@@ -36,6 +36,27 @@ def test_financial_years_between_run_in_order_inclusive(first, last, expected):
     assert rules.financial_years_between(first, last) == expected
 
 
+@pytest.mark.parametrize(
+    "today, count, expected",
+    [
+        (date(2026, 12, 7), 3, ("2026/27", "2028/29")),
+        # 31 March is the last day of the year before; 1 April the first of the next.
+        (date(2027, 3, 31), 3, ("2026/27", "2028/29")),
+        (date(2027, 4, 1), 3, ("2027/28", "2029/30")),
+        (date(2026, 12, 7), 1, ("2026/27", "2026/27")),
+        # The century turns in the label's second half.
+        (date(2098, 5, 1), 3, ("2098/99", "2100/01")),
+    ],
+)
+def test_financial_years_ahead(today, count, expected):
+    assert rules.financial_years_ahead(today, count) == expected
+
+
+@pytest.mark.parametrize("first, label", [(2024, "2024/25"), (1999, "1999/00"), (2009, "2009/10")])
+def test_financial_year_label(first, label):
+    assert contract_rules.financial_year_label(first) == label
+
+
 def test_financial_years_between_refuse_a_last_year_before_the_first():
     with pytest.raises(ValueError):
         rules.financial_years_between("2024/25", "2023/24")

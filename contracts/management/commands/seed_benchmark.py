@@ -171,7 +171,7 @@ FIRST_GRANT_YEAR, LAST_GRANT_YEAR = 2018, 2027  # 2018/19 to 2027/28
 
 
 def fy(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"
+    return rules.financial_year_label(year)
 
 
 def moment(day: date, seconds: int = 0) -> datetime:
