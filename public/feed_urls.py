@@ -9,12 +9,12 @@ from public.feeds import DecisionsFeed
 
 urlpatterns = [
     path(
-        "authorities/<int:authority>/decisions.atom",
+        "<int:authority>/feeds/decisions.atom",
         login_not_required(DecisionsFeed()),
         name="decisions_atom",
     ),
     path(
-        "authorities/<int:authority>/forward-plan.ics",
+        "<int:authority>/feeds/forward-plan.ics",
         calendars.forward_plan_ics,
         name="forward_plan_ics",
     ),
