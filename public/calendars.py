@@ -94,12 +94,14 @@ def _host(request) -> str:
 # --- The public forward plan -----------------------------------------------------------
 
 
-def _public_decision_url(request, decision) -> str:
-    fallback = reverse("public:forward_plan_ics", kwargs={"authority": decision.authority_id})
+def _public_decision_url(request, authority, decision) -> str:
+    """The decision's page on ``authority``'s public site (a joint committee's decision
+    is on each of its authorities')."""
+    fallback = reverse("public:forward_plan_ics", kwargs={"authority": authority.pk})
     url = public_url(
         "public:decision",
         f"{fallback}#{quote(decision.number)}",
-        authority=decision.authority_id,
+        authority=authority.pk,
         pk=decision.pk,
     )
     return request.build_absolute_uri(url)
@@ -127,6 +129,8 @@ def forward_plan_ics(request, authority: int):
     plan = published.key().upcoming(today).filter(decision_date__isnull=False)
     for decision in plan.order_by("decision_date", "number"):
         # The date of every key decision is public, exempt or not (regulation 9).
+        if not visibility.shows(decision, PUBLIC, "decision_date", visibility.FORWARD_PLAN_FIELDS):
+            continue
         summary = f"{decision.number} {decision.title}"
         if visibility.withheld(decision, PUBLIC):
             summary += f" (exempt under paragraph {decision.exempt_paragraph})"
@@ -138,7 +142,7 @@ def forward_plan_ics(request, authority: int):
                 decision.decision_date,
                 summary,
                 stamp=stamp,
-                url=_public_decision_url(request, decision),
+                url=_public_decision_url(request, authority, decision),
             )
         )
 

@@ -114,6 +114,8 @@ class DecisionsFeed(Feed):
         decisions = list(published_decisions(authority)[:FEED_ITEMS])
         for decision in decisions:
             decision.feed_host = authority.feed_host
+            # A joint committee's decision links to this authority's page of it.
+            decision.feed_authority_id = authority.pk
         return decisions
 
     def item_title(self, decision) -> str:
@@ -135,11 +137,12 @@ class DecisionsFeed(Feed):
         return ". ".join(lines) + "."
 
     def item_link(self, decision) -> str:
-        feed = reverse("public:decisions_atom", kwargs={"authority": decision.authority_id})
+        authority = decision.feed_authority_id
+        feed = reverse("public:decisions_atom", kwargs={"authority": authority})
         return public_url(
             "public:decision",
             f"{feed}#{quote(decision.number)}",
-            authority=decision.authority_id,
+            authority=authority,
             pk=decision.pk,
         )
 
