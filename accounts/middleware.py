@@ -8,8 +8,9 @@ from django.utils.cache import add_never_cache_headers
 from accounts.roles import is_read_only
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-# Signing out is a POST that read-only users must still be able to make.
-ALWAYS_ALLOWED = ("/accounts/logout/", "/accounts/login/")
+# Signing out is a POST that read-only users must still be able to make; so is
+# resetting one's own calendar address (accounts.views.calendar), which changes no record.
+ALWAYS_ALLOWED = ("/accounts/logout/", "/accounts/login/", "/users/me/calendar/")
 
 
 class ReadOnlyRoleMiddleware:

@@ -61,8 +61,9 @@ class User(AbstractUser, VersionedModel):
     who did what (each history row also keeps the name, ``history_user_name``).
     """
 
-    # Written on every sign-in; not an edit that should refuse an open form.
-    unversioned_fields = frozenset({"last_login"})
+    # Written on every sign-in, and by the user's own calendar reset: not edits that
+    # should refuse an administrator's open form.
+    unversioned_fields = frozenset({"last_login", "calendar_token_hash"})
 
     cleared_for_exempt = models.BooleanField(
         "cleared for exempt information",
@@ -73,12 +74,19 @@ class User(AbstractUser, VersionedModel):
         ),
     )
     job_title = models.CharField(max_length=200, blank=True)
+    # The SHA-256 of the secret in the user's calendar address (public.calendars): the
+    # address itself is shown once, when made, and never stored.
+    calendar_token_hash = models.CharField(
+        max_length=64, blank=True, default="", editable=False, db_index=True
+    )
 
     objects = CouncilUserManager()
     # Who holds which role (group membership) and clearance, and when that changed.
-    # Never the password hash or sign-in times.
-    history = audited_history(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
-    history_hidden_fields = ("password", "last_login")
+    # Never the password hash, sign-in times or calendar secret.
+    history = audited_history(
+        excluded_fields=["password", "last_login", "calendar_token_hash"], m2m_fields=["groups"]
+    )
+    history_hidden_fields = ("password", "last_login", "calendar_token_hash")
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

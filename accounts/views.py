@@ -2,13 +2,19 @@
 
 Users are never deleted (accounts.models): a leaver is deactivated, keeping their name
 on everything they did. Every change has a reason, kept in the user's history.
+
+Every signed-in user also has their own calendar page (``calendar``): the secret
+address of their deadlines calendar (public.calendars), made or reset there.
 """
+
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts.filters import UserFilter
@@ -76,4 +82,47 @@ def user_edit(request, pk: int):
         title=f"Change {user.get_full_name() or user.username}",
         cancel_url=reverse("accounts:user_list"),
         context={"history_url": reverse("audit:record", args=["accounts.user", user.pk])},
+    )
+
+
+# The new address, kept in the session from the reset to the page that shows it once.
+NEW_CALENDAR_TOKEN = "new_calendar_token"
+
+
+@require_http_methods(["GET", "POST"])
+def calendar(request):
+    """The signed-in user's deadlines calendar: make its secret address, or reset it.
+
+    Only the token's SHA-256 is stored (public.calendars.token_hash), so the address is
+    shown once, on the page a reset leads to. Resetting an existing address asks for
+    confirmation first; once reset, the old address answers 404.
+    """
+    from public.calendars import token_hash
+
+    user = request.user
+    if request.method == "POST":
+        if user.calendar_token_hash and request.POST.get("confirm") != "yes":
+            return render(request, "accounts/calendar.html", {"confirming": True})
+        token = secrets.token_urlsafe(32)
+        # Only the hash is written: a bookkeeping field (accounts.models.User).
+        user.calendar_token_hash = token_hash(token)
+        user.save(update_fields=["calendar_token_hash"])
+        request.session[NEW_CALENDAR_TOKEN] = token
+        messages.success(
+            request, "Your calendar has a new address. Any old address no longer works."
+        )
+        return redirect("accounts:calendar")
+    token = request.session.pop(NEW_CALENDAR_TOKEN, None)
+    # A token from an earlier reset that has since been replaced is not shown.
+    if token and token_hash(token) != user.calendar_token_hash:
+        token = None
+    address = (
+        request.build_absolute_uri(reverse("public:my_calendar", kwargs={"token": token}))
+        if token
+        else ""
+    )
+    return render(
+        request,
+        "accounts/calendar.html",
+        {"address": address, "has_address": bool(user.calendar_token_hash)},
     )

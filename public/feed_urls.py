@@ -1,1 +1,23 @@
-urlpatterns = []
+"""Feeds and calendars: an authority's decisions (Atom) and forward plan (iCalendar),
+and each user's own deadlines at a secret address (public.calendars)."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+
+from public import calendars
+from public.feeds import DecisionsFeed
+
+urlpatterns = [
+    path(
+        "<int:authority>/feeds/decisions.atom",
+        login_not_required(DecisionsFeed()),
+        name="decisions_atom",
+    ),
+    path(
+        "<int:authority>/feeds/forward-plan.ics",
+        calendars.forward_plan_ics,
+        name="forward_plan_ics",
+    ),
+    # The token is secrets.token_urlsafe: letters, digits, "-" and "_" (a slug).
+    path("calendar/<slug:token>.ics", calendars.my_calendar, name="my_calendar"),
+]

@@ -17,6 +17,7 @@ APP_SMOKE_MODULES = (
     "tests.decisions.smoke",
     "tests.grants.smoke",
     "tests.ui.smoke",
+    "tests.public.smoke_feeds",
 )
 
 # Pages with a fixed answer whatever the role (by client fixture name).
@@ -32,6 +33,11 @@ FIXED = {
     "password_reset_done": {"*": {200}},
     "password_reset_confirm": {"*": {200}},  # a bad link: "this link has expired"
     "password_reset_complete": {"*": {200}},
+    # Feeds and calendars: public, for anyone; a user's calendar needs its secret address.
+    "public:decisions_atom": {"*": {200}},
+    "public:forward_plan_ics": {"*": {200}},
+    "public:my_calendar": {"*": {404}},
+    "accounts:calendar": {"client": {302}, "*": {200}},
 }
 
 
