@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +31,7 @@ from decisions.models import (
 )
 from decisions.services import create_decision
 from decisions.tables import DecisionTable, ForwardPlanTable
-from ui import attachments
+from ui import attachments, exports
 from ui.edit import (
     delete_or_refuse,
     delete_with_history,
@@ -268,9 +268,7 @@ def part_delete(request, pk: int, kind: str, part_pk: int):
 
 
 def _pdf_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.download(data, filename, "application/pdf")
 
 
 def _decision_pdf(request, pk: int, document: str) -> HttpResponse:
@@ -446,12 +444,8 @@ def issued_download(request, pk: int):
     public = "-public" if stored.name == document.public_file.name else ""
     subject = document.decision.number if document.decision_id else "forward-plan"
     slug = subject.replace("/", "-").replace(" ", "")
-    return FileResponse(
-        stored.open("rb"),
-        as_attachment=True,
-        filename=f"{slug}-{document.kind}-v{document.version}{public}.pdf",
-        content_type="application/pdf",
-    )
+    filename = f"{slug}-{document.kind}-v{document.version}{public}.pdf"
+    return exports.download(stored.open("rb"), filename, "application/pdf")
 
 
 @permission_required("decisions.change_decision", raise_exception=True)

@@ -1,10 +1,11 @@
+import json
 from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -670,9 +671,8 @@ def giving_json(request):
     grants = list(_published_grants())
     if not grants:
         return _nothing_to_publish(request)
-    response = JsonResponse(giving.package(grants), json_dumps_params={"indent": 2})
-    response["Content-Disposition"] = 'attachment; filename="360giving-grants.json"'
-    return response
+    data = json.dumps(giving.package(grants), indent=2, cls=DjangoJSONEncoder)
+    return exports.download(data, "360giving-grants.json", "application/json")
 
 
 @permission_required("grants.view_outboundgrant", raise_exception=True)

@@ -21,7 +21,7 @@ from urllib.parse import quote
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ from contracts.models import Authority, ExtensionOption
 from decisions import figures, visibility
 from decisions.models import Decision
 from public.feeds import _for_authority, public_url
+from ui import exports
 
 # The public reads as a visitor who never signed in.
 PUBLIC = AnonymousUser()
@@ -81,10 +82,10 @@ def _event(uid: str, day: date, summary: str, *, stamp, url: str = "", descripti
     return event
 
 
-def _response(calendar: Calendar, filename: str) -> HttpResponse:
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+def _response(calendar: Calendar, filename: str):
+    return exports.download(
+        calendar.to_ical(), filename, "text/calendar; charset=utf-8", inline=True
+    )
 
 
 def _host(request) -> str:

@@ -44,12 +44,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Concat
-from django.http import FileResponse
 from django.utils import timezone
 
 from audit.models import AuditedModel, AuditedQuerySet
 
 # What a file is (ui.file_types), under the names the apps use.
+from ui import exports
 from ui.file_types import (  # noqa: F401 (re-exported: apps use ui.attachments.*)
     ACCEPT_ATTRIBUTE,
     ACCEPTED_TEXT,
@@ -451,16 +451,14 @@ def annotate_history(history_qs, *, model):
 # --- Downloads -----------------------------------------------------------------------
 
 
-def download_response(attachment: Attachment) -> FileResponse:
+def download_response(attachment: Attachment):
     """The stored bytes, streamed, as a download under the uploaded name; the browser
     is told not to guess another type (nosniff) or show it inline."""
-    response = FileResponse(
+    response = exports.download(
         default_storage.open(attachment.stored_name, "rb"),
-        as_attachment=True,
-        filename=attachment.original_filename,
-        content_type=attachment.content_type,
+        attachment.original_filename,
+        attachment.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -25,9 +25,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeData
 
 CSV = "csv"
@@ -151,12 +152,34 @@ def write_csv(rows: Iterable[Iterable[Any]], file) -> int:
     return count
 
 
-def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in csv_lines(rows)), content_type=CONTENT_TYPES[CSV]
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+def download(
+    content, filename: str, content_type: str, *, inline: bool = False
+) -> HttpResponse | StreamingHttpResponse:
+    """The one way to send a file: ``content`` is bytes or text (sent whole), an open
+    binary file (streamed, then closed) or an iterator of byte chunks (streamed).
+
+    The name goes in Content-Disposition as RFC 6266 asks (Django's
+    ``content_disposition_header``: quoted, with a UTF-8 ``filename*`` where needed),
+    so a name with quotes or non-ASCII letters cannot break the header. ``inline``
+    lets the browser or a calendar program open it in place (a feed, a calendar);
+    otherwise it is saved. The browser is told not to guess another type (nosniff).
+    Spreadsheet cells get their formula guard before they reach here (:func:`csv_lines`,
+    :func:`xlsx_cell`).
+    """
+    if isinstance(content, (bytes, str)):
+        response = HttpResponse(content, content_type=content_type)
+    elif hasattr(content, "read"):
+        response = FileResponse(content, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> StreamingHttpResponse:
+    lines = (line.encode("utf-8") for line in csv_lines(rows))
+    return download(lines, filename, CONTENT_TYPES[CSV])
 
 
 def _formatted(sheet, value: Any) -> Any:
@@ -188,9 +211,7 @@ def xlsx_response(rows: Iterable[Iterable[Any]], filename: str, title: str = "Ex
     file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it when sent)
     workbook.save(file)
     file.seek(0)
-    return FileResponse(
-        file, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[XLSX]
-    )
+    return download(file, filename, CONTENT_TYPES[XLSX])
 
 
 def response(rows: Iterable[Iterable[Any]], export_format: str, name: str, title: str = ""):

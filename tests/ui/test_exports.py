@@ -8,6 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 
 from tests.contracts.factories import AuthorityFactory, ProviderFactory, kent_contract
@@ -251,3 +252,29 @@ def test_a_register_export_never_loads_every_contract_at_once(commissioner_clien
     else:
         sheet = openpyxl.load_workbook(io.BytesIO(body)).active
         assert sum("CHUNK-" in str(c.value) for row in sheet.iter_rows() for c in row) == 3
+
+
+@pytest.mark.parametrize(
+    "content, filename, inline, disposition",
+    [
+        (b"%PDF", "24-00056-report.pdf", False, 'attachment; filename="24-00056-report.pdf"'),
+        ("BEGIN:VCALENDAR", "plan.ics", True, 'inline; filename="plan.ics"'),
+        # A quote in a name cannot end the header's value early.
+        (b"x", 'a"b.csv', False, 'attachment; filename="a\\"b.csv"'),
+        # A name that is not ASCII goes in filename* (RFC 6266, RFC 5987).
+        (b"x", "Café plan.pdf", False, "attachment; filename*=utf-8''Caf%C3%A9%20plan.pdf"),
+    ],
+)
+def test_every_download_names_its_file_safely(content, filename, inline, disposition):
+    response = exports.download(content, filename, "application/octet-stream", inline=inline)
+    assert response["Content-Disposition"] == disposition
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_download_streams_an_open_file_and_an_iterator():
+    file_response = exports.download(io.BytesIO(b"abc"), "a.bin", "application/octet-stream")
+    assert isinstance(file_response, FileResponse)
+    assert b"".join(file_response.streaming_content) == b"abc"
+    chunks = exports.download(iter([b"a", b"b"]), "a.csv", "text/csv")
+    assert isinstance(chunks, StreamingHttpResponse)
+    assert b"".join(chunks.streaming_content) == b"ab"
