@@ -5,7 +5,6 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from contracts import rules
-from contracts.forms import DATE_FORMATS
 from contracts.models import (
     Authority,
     Contract,
@@ -14,6 +13,7 @@ from contracts.models import (
     current_condition,
     status_condition,
 )
+from ui.fields import DATE_FORMATS
 from ui.filters import SearchFilterSet
 
 

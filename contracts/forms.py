@@ -1,5 +1,3 @@
-import re
-from datetime import date
 from decimal import Decimal
 
 from crispy_forms_gds.helper import FormHelper
@@ -18,11 +16,15 @@ from contracts.models import (
 from decisions.models import Decision
 from ui import attachments
 from ui.bounds import MAX_TERM_MONTHS, UPLIFT_FROM_YEAR_MAX, UPLIFT_MAX_PERCENT
+from ui.fields import (
+    MoneyField,
+    PercentageField,
+    UkDateField,
+    clean_charity_number,
+    clean_company_number,
+)
 from ui.forms import GovukForm, GovukModelForm, ReasonField, RowFormSet, inline_formset
 from ui.lookup import AUTHORITIES, DECISIONS, PROVIDERS, LookupField, set_user
-
-CHARITY_NUMBER = re.compile(r"^\d{6,8}(-\d{1,2})?$")
-COMPANY_NUMBER = re.compile(r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$")
 
 
 class AuthorityForm(GovukModelForm):
@@ -58,99 +60,16 @@ class ProviderForm(GovukModelForm):
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
     def clean_charity_number(self) -> str:
-        value = self.cleaned_data["charity_number"].strip()
-        if value and not CHARITY_NUMBER.match(value):
-            raise forms.ValidationError(
-                "Enter a charity number of 6 to 8 digits, for example 1166577."
-            )
-        return value
+        return clean_charity_number(self.cleaned_data["charity_number"])
 
     def clean_company_number(self) -> str:
-        value = self.cleaned_data["company_number"].strip().upper()
-        if value and value.isdigit() and len(value) < 8:
-            value = value.zfill(8)
-        if value and not COMPANY_NUMBER.match(value):
-            raise forms.ValidationError(
-                "Enter a company number of 8 characters, for example 02580377 or SC123456."
-            )
-        return value
+        return clean_company_number(self.cleaned_data["company_number"])
 
     def clean_postcode(self) -> str:
         return self.cleaned_data["postcode"].strip().upper()
 
 
 # --- Contracts -----------------------------------------------------------------------
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"]
-DATE_HINT = "For example 01/02/2025."
-
-
-class UkDateField(forms.DateField):
-    """A date in a plain text box, shown as 01/02/2025. The widget stays a TextInput
-    so the GOV.UK template pack styles it, error state included (it styles widgets
-    by class name, and leaves <input type="date"> and subclasses unstyled)."""
-
-    def prepare_value(self, value):
-        if isinstance(value, date):
-            return value.strftime("%d/%m/%Y")
-        return super().prepare_value(value)
-
-
-class PlainDecimalField(forms.DecimalField):
-    """A decimal in a text box, shown without trailing zeros (1, not 1.000)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
-        )
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return f"{value.normalize():f}"
-        return value
-
-
-def _date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return UkDateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-        help_text=" ".join(filter(None, [help_text, DATE_HINT])),
-        error_messages={"invalid": f"Enter a real date. {DATE_HINT}"},
-    )
-
-
-class MoneyField(forms.CharField):
-    """An amount as councils write it (£1,234,567.89, £1.2m, £800k), read by
-    contracts.rules.parse_money so that forms and imports agree on what a figure means."""
-
-    def __init__(self, *, required: bool = True, allow_negative: bool = False, **kwargs):
-        self.allow_negative = allow_negative
-        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "govuk-input--width-10"}))
-        super().__init__(required=required, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return f"{value:.2f}"
-        return value
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            amount = rules.parse_money(text)
-        except rules.MoneyError as error:
-            raise forms.ValidationError(
-                f"Enter {self.label.lower()} as an amount, for example £803,671.80 or £1.2m "
-                f"(“{text}” is unclear)."
-            ) from error
-        if amount < 0 and not self.allow_negative:
-            raise forms.ValidationError(f"Enter {self.label.lower()} of £0 or more.")
-        return amount
 
 
 class ContractForm(GovukModelForm):
@@ -172,11 +91,11 @@ class ContractForm(GovukModelForm):
         help_text="Type the council's name, for example Kent County Council.",
         error_messages={"required": "Enter the lead authority."},
     )
-    start_date = _date_field("Start date")
-    initial_end_date = _date_field(
-        "End of the initial term", help_text="Before any extension option."
+    start_date = UkDateField(label="Start date")
+    initial_end_date = UkDateField(
+        label="End of the initial term", help_text="Before any extension option."
     )
-    terminated_on = _date_field("Terminated on (optional)", required=False)
+    terminated_on = UkDateField(label="Terminated on (optional)", required=False)
     annual_value = MoneyField(label="Annual value", help_text="For example £803,671.80.")
     stated_whole_life_value = forms.CharField(
         label="Stated whole-life value (optional)",
@@ -185,7 +104,7 @@ class ContractForm(GovukModelForm):
         help_text="As the report printed it, for example £4,099,533.88 or £4.1m. It is "
         "checked against the computed value to the precision it was written.",
     )
-    annual_uplift_percent = PlainDecimalField(
+    annual_uplift_percent = PercentageField(
         label="Annual uplift (%)",
         min_value=0,
         max_value=UPLIFT_MAX_PERCENT,
@@ -357,7 +276,7 @@ class OptionForm(SubForm):
         required=False,
         help_text="Leave blank to cost it at the annual value with uplift.",
     )
-    notice_deadline = _date_field("Notice deadline (optional)", required=False)
+    notice_deadline = UkDateField(label="Notice deadline (optional)", required=False)
 
     class Meta:
         model = ExtensionOption
@@ -381,7 +300,7 @@ class ShareForm(SubForm):
         label="Authority",
         error_messages={"required": "Enter the authority that pays this share."},
     )
-    percentage = PlainDecimalField(
+    percentage = PercentageField(
         label="Percentage (or leave blank)",
         required=False,
         max_digits=7,
@@ -505,7 +424,7 @@ class OptionDecisionForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether to exercise or decline the option."},
     )
-    decided_on = _date_field("Date of the decision")
+    decided_on = UkDateField(label="Date of the decision")
     authorising_decision = LookupField(
         Decision.objects.none(),
         lookup=DECISIONS,

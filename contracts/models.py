@@ -572,7 +572,7 @@ class CostShare(AuditedModel):
     def __str__(self) -> str:
         if self.percentage is not None:
             return f"{self.authority}: {self.percentage.normalize()}%"
-        return f"{self.authority}: £{self.fixed_amount:,.2f} a year"
+        return f"{self.authority}: {rules.format_money(self.fixed_amount)} a year"
 
     def save(self, *args, **kwargs):
         with transaction.atomic(savepoint=False):

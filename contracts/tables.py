@@ -40,7 +40,7 @@ class AuthorityTable(Table):
         attrs = {"class": "govuk-table"}
 
     def render_key_decision_threshold(self, value):
-        return f"£{value:,.2f}"
+        return rules.format_money(value)
 
     def value_key_decision_threshold(self, value):
         return exports.money(value)

@@ -1,5 +1,3 @@
-from datetime import date
-
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Fieldset, Layout, Size
 from django import forms
@@ -7,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from contracts.forms import MoneyField
 from contracts.models import Authority, Contract
 from decisions import issuing, rules
 from decisions.models import (
@@ -20,32 +17,9 @@ from decisions.models import (
     ReportSection,
 )
 from ui import attachments
+from ui.fields import MoneyField, UkDateField
 from ui.forms import GovukModelForm, ReasonField
 from ui.lookup import AUTHORITIES, CONTRACTS, DECISIONS, MAX_SELECT_OPTIONS, LookupField, set_user
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"]
-DATE_HINT = "For example 02/07/2024."
-
-
-class UkDateField(forms.DateField):
-    """A date typed as dd/mm/yyyy, with a hint and a message that says how.
-
-    The widget is a plain TextInput: the GOV.UK template pack styles widgets by class
-    name (error state included) and leaves DateInput unstyled.
-    """
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", DATE_FORMATS)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "govuk-input--width-10"}))
-        kwargs["help_text"] = " ".join(filter(None, [kwargs.get("help_text", ""), DATE_HINT]))
-        kwargs.setdefault("error_messages", {"invalid": f"Enter a real date. {DATE_HINT}"})
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, date):
-            return value.strftime("%d/%m/%Y")
-        return super().prepare_value(value)
-
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 # A text box for a whole number: styled by the template pack, which leaves

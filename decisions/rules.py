@@ -13,10 +13,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 
 import holidays
+
+from ui.money import format_money
 
 # --- Nations and their bank holidays -----------------------------------------
 
@@ -287,8 +289,7 @@ def notice_status(first_published: date | None, decision_date: date) -> str:
 
 
 def _pounds(amount: Decimal) -> str:
-    rounded = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"£{rounded:,.2f}"
+    return format_money(amount)
 
 
 def _require_money(value: object, name: str) -> Decimal:

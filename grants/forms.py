@@ -7,7 +7,6 @@ from django.forms.models import construct_instance
 from django.utils.html import format_html
 
 from contracts.models import Authority, Contract
-from contracts.rules import MoneyError, parse_money
 from decisions.models import Decision
 from grants import rules, summaries
 from grants.models import (
@@ -19,6 +18,12 @@ from grants.models import (
     GrantProgramme,
     OutboundGrant,
     OutboundGrantProgramme,
+)
+from ui.fields import (
+    MoneyField,
+    UkDateField,
+    clean_charity_number,
+    clean_company_number,
 )
 from ui.forms import DeleteForm, GovukModelForm, ReasonField
 from ui.lookup import (
@@ -32,52 +37,6 @@ from ui.lookup import (
     LookupField,
     set_user,
 )
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"]
-DATE_HINT = "For example 01/04/2024."
-CHARITY_NUMBER_DIGITS = range(6, 9)
-
-
-class UkDateField(forms.DateField):
-    """A date typed as dd/mm/yyyy, with a hint and a message that says how."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", DATE_FORMATS)
-        kwargs.setdefault(
-            "widget", forms.DateInput(format="%d/%m/%Y", attrs={"class": "govuk-input--width-10"})
-        )
-        kwargs["help_text"] = " ".join(filter(None, [kwargs.get("help_text", ""), DATE_HINT]))
-        kwargs.setdefault("error_messages", {"invalid": f"Enter a real date. {DATE_HINT}"})
-        super().__init__(**kwargs)
-
-
-class MoneyField(forms.CharField):
-    """An amount as councils write it (£1,366,000, £1.366m, £800k), read by
-    contracts.rules.parse_money so that forms and imports agree on a figure."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "govuk-input--width-10"}))
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return f"{value:,.2f}"
-        return value
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            amount = parse_money(text)
-        except MoneyError as error:
-            raise forms.ValidationError(
-                f"Enter the amount in pounds, for example £1,366,000 or £1.366m "
-                f"(“{text}” is unclear)."
-            ) from error
-        if amount < 0:
-            raise forms.ValidationError("Enter an amount of £0 or more.")
-        return amount
 
 
 class FinancialYearField(forms.CharField):
@@ -466,23 +425,10 @@ class OutboundGrantForm(GovukModelForm):
         return amount
 
     def clean_recipient_charity_number(self) -> str:
-        value = self.cleaned_data["recipient_charity_number"].strip()
-        digits = value.split("-")[0]
-        if value and not (digits.isdigit() and len(digits) in CHARITY_NUMBER_DIGITS):
-            raise forms.ValidationError(
-                "Enter a charity number of 6 to 8 digits, for example 1166577."
-            )
-        return value
+        return clean_charity_number(self.cleaned_data["recipient_charity_number"])
 
     def clean_recipient_company_number(self) -> str:
-        value = self.cleaned_data["recipient_company_number"].strip().upper()
-        if value.isdigit() and len(value) < 8:
-            value = value.zfill(8)
-        if value and (len(value) != 8 or not value[2:].isdigit()):
-            raise forms.ValidationError(
-                "Enter a company number of 8 characters, for example 02580377 or SC123456."
-            )
-        return value
+        return clean_company_number(self.cleaned_data["recipient_company_number"])
 
     def clean(self):
         cleaned = super().clean()

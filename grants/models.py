@@ -14,6 +14,7 @@ from audit.models import AuditedModel, AuditedQuerySet, audited_history
 from contracts.models import Authority, Contract
 from grants import rules
 from ui.bounds import MONEY, bounded
+from ui.money import format_money
 
 ZERO = Decimal("0.00")
 
@@ -300,7 +301,7 @@ class GrantCommitment(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"£{self.amount:,.2f} to {self.recipient_label} ({self.financial_year})"
+        return f"{format_money(self.amount)} to {self.recipient_label} ({self.financial_year})"
 
     @property
     def recipient_label(self) -> str:
@@ -373,7 +374,7 @@ class ContractFunding(AuditedModel):
             if self.source == self.Source.CONTRIBUTION
             else self.get_source_display()
         )
-        return f"{who} {self.financial_year}: £{self.amount:,.2f}"
+        return f"{who} {self.financial_year}: {format_money(self.amount)}"
 
     def get_absolute_url(self) -> str:
         return reverse("grants:contract_funding", args=[self.contract_id])

@@ -4,6 +4,7 @@ from django.utils.safestring import mark_safe
 
 from grants.models import ContractFunding, GrantAllocation, GrantCommitment, OutboundGrant
 from ui import exports
+from ui.money import format_money
 from ui.tables import Table
 
 NUM = {"th": {"class": "app-num"}, "td": {"class": "app-num"}}
@@ -11,7 +12,7 @@ NUM_NOWRAP = {"th": {"class": "app-num"}, "td": {"class": "app-num app-nowrap"}}
 
 
 def _money(value) -> str:
-    return f"£{value:,.2f}"
+    return format_money(value)
 
 
 class AllocationTable(Table):

@@ -106,7 +106,7 @@ def test_an_exercised_option_cannot_be_removed(commissioner_client, kent):
     [
         ({"initial_end_date": "31/01/2024"}, "Enter an end date on or after the start date."),
         ({"start_date": "31/02/2025"}, "Enter a real date. For example 01/02/2025."),
-        ({"annual_value": "-5"}, "Enter annual value of £0 or more."),
+        ({"annual_value": "-5"}, "Annual value must be £0 or more."),
         ({"annual_value": "£35,368,00"}, "“£35,368,00” is unclear"),
         ({"annual_uplift_percent": "-1"}, "Enter an uplift of 0% or more."),
         ({"uplift_from_year": "1"}, "Enter year 2 or later: the uplift cannot apply to year 1."),
@@ -131,7 +131,7 @@ def test_invalid_contract_fields_are_shown_at_the_field(
     [
         ([(0, "", "")], [], "Enter an option length of at least 1 month."),
         ([(-3, "", "")], [], "Enter an option length of at least 1 month."),
-        ([(12, "-100", "")], [], "Enter price for the whole option period (optional) of £0"),
+        ([(12, "-100", "")], [], "Price for the whole option period must be £0 or more."),
         (
             [],
             [("Kent County Council", "60", ""), ("Medway Council", "40", "")],
@@ -257,7 +257,7 @@ def test_the_form_page_shows_the_contract_with_its_options_and_shares(commission
     ShareFactory(contract=contract, authority=kent)
     page = commissioner_client.get(reverse("contracts:edit", args=[contract.pk])).content.decode()
     assert 'value="01/02/2025"' in page
-    assert 'value="24"' in page and 'value="1000.00"' in page
+    assert 'value="24"' in page and 'value="1,000.00"' in page
     assert 'value="Kent County Council"' in page
     assert "<select" not in page.split('name="provider"')[0][-200:]
 

@@ -82,7 +82,7 @@ def test_a_clerk_enters_a_historical_number(clerk_client, kent):
             "Enter a publication date on or after the decision date",
         ),
         ({"meeting_date": "31/02/2024"}, "meeting_date", "Enter a real date"),
-        ({"amount_involved": "lots"}, "amount_involved", "as an amount, for example"),
+        ({"amount_involved": "lots"}, "amount_involved", "as an amount in pounds, for example"),
         ({"approved_maximum": "£35,368,00"}, "approved_maximum", "“£35,368,00” is unclear"),
         (
             {"representations_decided_on": "10/07/2024"},

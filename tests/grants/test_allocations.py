@@ -73,7 +73,7 @@ def test_an_allocation_with_no_shares_belongs_to_its_host(commissioner_client, n
     ("overrides", "field", "message"),
     [
         ({"financial_year": "2024/26"}, "financial_year", "Enter a financial year like 2024/25"),
-        ({"amount": "£2,24M"}, "amount", "Enter the amount in pounds"),
+        ({"amount": "£2,24M"}, "amount", "as an amount in pounds, for example"),
         ({"end_date": "31/03/2024"}, "end_date", "Enter an end date on or after the start date."),
         (
             {"last_financial_year": "2023/24"},

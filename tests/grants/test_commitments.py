@@ -118,7 +118,7 @@ def test_the_service_refuses_a_year_the_allocation_does_not_cover():
     ("overrides", "field", "message"),
     [
         ({"contract": ""}, "contract", "Choose a contract, or enter the service"),
-        ({"amount": "£35,368,00"}, "amount", "Enter the amount in pounds"),
+        ({"amount": "£35,368,00"}, "amount", "as an amount in pounds, for example"),
         ({"amount": "0"}, "amount", "Enter an amount greater than £0."),
         ({"amount": ""}, "amount", "Enter the amount to commit."),
         ({"financial_year": "2030/31"}, "financial_year", "Select a valid choice"),

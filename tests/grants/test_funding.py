@@ -93,8 +93,8 @@ def test_public_health_grant_is_recorded_per_authority(commissioner_client, cont
     [
         ({"contributor": ""}, "contributor", "Enter who makes the contribution"),
         ({"financial_year": "2023-24"}, "financial_year", "Enter a financial year like 2024/25"),
-        ({"amount": "£2,45M"}, "amount", "Enter the amount in pounds"),
-        ({"amount": "-5"}, "amount", "Enter an amount of £0 or more."),
+        ({"amount": "£2,45M"}, "amount", "as an amount in pounds, for example"),
+        ({"amount": "-5"}, "amount", "Amount must be £0 or more."),
     ],
 )
 def test_bad_funding_input_is_reshown_and_nothing_saved(

@@ -215,7 +215,7 @@ def test_a_commissioner_records_edits_and_deletes_a_grant_awarded(commissioner_c
         ({"recipient_charity_number": "12-AB"}, "recipient_charity_number", "6 to 8 digits"),
         ({"recipient_company_number": "ABC"}, "recipient_company_number", "8 characters"),
         ({"amount": "0"}, "amount", "greater than £0"),
-        ({"amount": "£35,368,00"}, "amount", "Enter the amount in pounds"),
+        ({"amount": "£35,368,00"}, "amount", "as an amount in pounds, for example"),
         ({"end_date": "31/03/2015"}, "end_date", "on or after the start date"),
         ({"award_date": "31/02/2016"}, "award_date", "Enter a real date"),
     ],

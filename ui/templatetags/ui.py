@@ -5,6 +5,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from ui.money import format_money
+
 register = template.Library()
 
 
@@ -31,9 +33,7 @@ def money(value) -> str:
     """£1,234,567.89; a dash for nothing."""
     if value is None or value == "":
         return "–"
-    value = Decimal(value)
-    sign = "−" if value < 0 else ""
-    return f"{sign}£{abs(value):,.2f}"
+    return format_money(Decimal(value))
 
 
 @register.filter
