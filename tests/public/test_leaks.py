@@ -53,6 +53,8 @@ QUERIES = [
     "?page=2&per_page=1",
     "?per_page=1",
 ]
+# The exempt decision's money involved, as a page or a file might print it.
+AMOUNTS = ("987654321", "987,654,321")
 LINK = re.compile(r'(?:href|src)="([^"#]+)"')
 MAX_REQUESTS = 6000
 
@@ -124,7 +126,8 @@ def walk(client: Client, world) -> tuple[dict, list[str]]:
         response = client.get(url)
         seen[url] = response.status_code
         body = _body(response)
-        found = [EXEMPT, DRAFT] + ([] if _is_forward_plan(urlsplit(url).path) else [REG9])
+        found = [EXEMPT, DRAFT, *AMOUNTS]
+        found += [] if _is_forward_plan(urlsplit(url).path) else [REG9]
         leaks.extend(f"{marker} in {url}" for marker in found if marker in body)
         # Links are followed from each page as first reached (without a query string):
         # its sort, page and download links, and every other public page it names.
