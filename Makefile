@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 DEV_ENV := DEBUG=$${DEBUG:-true}
 
 .PHONY: run test install pdf-packages system-packages lint vendor benchmark benchmark-pages \
-	benchmark-pdfs benchmark-quick clean
+	benchmark-pdfs benchmark-public benchmark-quick clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,7 @@ install: $(VENV)/.installed
 
 run: install pdf-packages
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py createcachetable
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	@echo "Serving on http://$(HOST)/ (Ctrl+C to stop)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST)
@@ -56,7 +57,7 @@ lint: install
 # it keeps its databases (bench_10k, bench_100k) so a rerun skips seeding. The first run
 # seeds 100k contracts and 1M history rows, which takes a while. BENCHMARK_ARGS passes
 # options (see scripts/benchmark.py --help), e.g. BENCHMARK_ARGS=--drop.
-benchmark: benchmark-pages benchmark-pdfs
+benchmark: benchmark-pages benchmark-pdfs benchmark-public
 
 benchmark-pages: install
 	$(BIN)/python scripts/benchmark.py $(BENCHMARK_ARGS)
@@ -69,6 +70,12 @@ benchmark-quick: install
 # issue 12 target (p50 <= 1 s), and LibreOffice converting its HTML if soffice is installed.
 benchmark-pdfs: install pdf-packages
 	$(BIN)/python scripts/benchmark_pdfs.py --draft-runs 20
+
+# The public forward plan under load: wrk against gunicorn (2 workers, DEBUG off) on
+# PostgreSQL with the demo data (scripts/bench_public.sh; issue 13 aims for >= 200 req/s).
+benchmark-public: install
+	@$(call apt_install,wrk)
+	bash scripts/bench_public.sh
 
 vendor:
 	bash scripts/vendor_frontend.sh

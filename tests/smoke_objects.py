@@ -17,8 +17,11 @@ APP_SMOKE_MODULES = (
     "tests.decisions.smoke",
     "tests.grants.smoke",
     "tests.ui.smoke",
+    "tests.public.smoke",
     "tests.public.smoke_feeds",
 )
+# A route's permission for pages anyone may read, signed in or not (the public site).
+PUBLIC = "public"
 
 # Pages with a fixed answer whatever the role (by client fixture name).
 FIXED = {
@@ -52,9 +55,11 @@ class SampleRoutes(dict):
         if name in FIXED:
             fixed = FIXED[name]
             return fixed.get(role_fixture, fixed["*"])
+        permission = super().get(name, (None, None))[1]
+        if permission == PUBLIC:
+            return {200}
         if role_fixture == "client":
             return {302}
-        permission = super().get(name, (None, None))[1]
         if permission is None:
             return {200}
         username = role_fixture.removesuffix("_client")
