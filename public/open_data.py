@@ -22,7 +22,6 @@ from contracts import transparency as contracts_transparency
 from contracts.models import Authority
 from grants import giving
 from grants import transparency as grants_transparency
-from grants.models import OutboundGrant
 from ui import exports
 
 MAX_AGE = 300  # seconds: a published file may be five minutes old
@@ -108,11 +107,7 @@ def transparency_grants(request, authority: int):
 @require_safe
 def giving_package(request, authority: int):
     found = get_object_or_404(Authority, pk=authority)
-    grants = list(
-        OutboundGrant.objects.with_related()
-        .filter(programme__authority=found)
-        .order_by("award_date", "pk")
-    )
+    grants = list(giving.published_grants(found))
     if not grants:
         return render(
             request,
