@@ -32,7 +32,9 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _bad_parameter(request, *, authority: Authority, name: str, problem: str, example: str):
+def _bad_parameter(
+    request, *, authority: Authority, name: str, problem: str, example: str, meaning: str = ""
+):
     return render(
         request,
         "public/open_data/bad_parameter.html",
@@ -42,6 +44,7 @@ def _bad_parameter(request, *, authority: Authority, name: str, problem: str, ex
             "name": name,
             "problem": problem,
             "example": example,
+            "meaning": meaning,
         },
         status=400,
     )
@@ -76,7 +79,8 @@ def transparency_contracts(request, authority: int):
             authority=found,
             name="quarter",
             problem=f"“{quarter[:20]}” is not a quarter.",
-            example="2026-Q3 for July to September 2026",
+            example="2026-Q3",
+            meaning="July to September 2026",
         )
     rows = contracts_transparency.rows(records, found)
     return _public(
