@@ -16,6 +16,7 @@ contracts/schemas/ocds-1.1.5/.
 """
 
 import datetime
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -178,9 +179,8 @@ def release(contract: Contract) -> dict:
         tender["description"] = contract.description
     if contract.terminated_on:
         item["period"] = {**period, "endDate": _end(contract.terminated_on)}
-    return {
+    body = {
         "ocid": process,
-        "id": f"{process}-{contract.version}",
         "date": timezone.localtime(contract.updated_at).isoformat(timespec="seconds"),
         "tag": ["tender", "award", "contract"],
         "initiationType": "tender",
@@ -191,6 +191,15 @@ def release(contract: Contract) -> dict:
         "awards": [award],
         "contracts": [item],
     }
+    return {"ocid": process, "id": release_id(body), **body}
+
+
+def release_id(body: dict) -> str:
+    """A release's id: the ocid and a digest of its content, so it is the same while the
+    contract is unchanged and new once anything published about it changes (an option
+    exercised, a share added), as OCDS asks of a release id within its process."""
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+    return f"{body['ocid']}-{digest}"
 
 
 def package_header(*, uri: str, publisher: str, published: datetime.datetime | None = None) -> dict:

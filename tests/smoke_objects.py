@@ -2,7 +2,8 @@
 
 Each app adds its routes in ``tests/<app>/smoke.py`` with a function
 ``routes() -> dict[url_name, (args, permission)]``, called after sample objects are made.
-A permission of None means any signed-in user may open the page.
+A permission of None means any signed-in user may open the page; PUBLIC, that anyone
+may, signed in or not (the public site, /public/).
 """
 
 from importlib import import_module
@@ -17,7 +18,9 @@ APP_SMOKE_MODULES = (
     "tests.decisions.smoke",
     "tests.grants.smoke",
     "tests.ui.smoke",
+    "tests.public.smoke",
 )
+PUBLIC = "public"
 
 # Pages with a fixed answer whatever the role (by client fixture name).
 FIXED = {
@@ -46,9 +49,11 @@ class SampleRoutes(dict):
         if name in FIXED:
             fixed = FIXED[name]
             return fixed.get(role_fixture, fixed["*"])
+        permission = super().get(name, (None, None))[1]
+        if permission == PUBLIC:
+            return {200}
         if role_fixture == "client":
             return {302}
-        permission = super().get(name, (None, None))[1]
         if permission is None:
             return {200}
         username = role_fixture.removesuffix("_client")

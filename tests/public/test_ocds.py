@@ -231,3 +231,16 @@ def test_the_public_package_runs_as_many_queries_for_20_contracts_as_for_2(clien
     assert _queries(client, AuthorityFactory(name="Two"), 2) == _queries(
         client, AuthorityFactory(name="Twenty"), 20
     )
+
+
+def test_a_release_id_stays_while_the_contract_is_unchanged_and_changes_with_it():
+    contract = ContractFactory()
+    option = OptionFactory(contract=contract, sequence=1, months=12)
+    first = _package()["releases"][0]
+    assert _package()["releases"][0]["id"] == first["id"]
+    option.status = ExtensionOption.Status.EXERCISED
+    option.save()
+    changed = _package()["releases"][0]
+    assert changed["ocid"] == first["ocid"]
+    assert changed["id"] != first["id"]
+    assert changed["contracts"][0]["period"]["endDate"] > first["contracts"][0]["period"]["endDate"]
