@@ -19,6 +19,7 @@ from referencing.jsonschema import DRAFT4
 from contracts import ocds
 from contracts.models import Contract, ExtensionOption
 from contracts.tables import ContractTable
+from decisions.models import Decision
 from tests.contracts.factories import (
     AuthorityFactory,
     ContractFactory,
@@ -26,6 +27,8 @@ from tests.contracts.factories import (
     ProviderFactory,
     ShareFactory,
 )
+from tests.decisions.factories import DecisionContractLinkFactory, DecisionFactory
+from tests.grants.factories import OutboundGrantFactory, OutboundProgrammeFactory
 from ui import exports
 
 pytestmark = pytest.mark.django_db
@@ -244,3 +247,39 @@ def test_a_release_id_stays_while_the_contract_is_unchanged_and_changes_with_it(
     assert changed["ocid"] == first["ocid"]
     assert changed["id"] != first["id"]
     assert changed["contracts"][0]["period"]["endDate"] > first["contracts"][0]["period"]["endDate"]
+
+
+def test_no_open_data_file_carries_an_exempt_decisions_fields(client):
+    """A contract whose option an exempt decision authorised, linked to it as its award:
+    no file of the authority's open data names the decision or its contents."""
+    kent = AuthorityFactory(name="Kent County Council")
+    contract = ContractFactory(lead_authority=kent, start_date=date(2026, 1, 1))
+    decision = DecisionFactory(
+        authority=kent,
+        title="MARKER-EXEMPT-TITLE",
+        summary="MARKER-EXEMPT-SUMMARY",
+        decision_maker="MARKER-EXEMPT-MAKER",
+        exempt_paragraph=3,
+    )
+    assert Decision.objects.filter(pk=decision.pk, exempt_paragraph=3).exists()
+    OptionFactory(
+        contract=contract,
+        sequence=1,
+        status=ExtensionOption.Status.EXERCISED,
+        authorising_decision=decision,
+        reason="Exercised as agreed",
+    )
+    DecisionContractLinkFactory(decision=decision, contract=contract)
+    OutboundGrantFactory(programme=OutboundProgrammeFactory(authority=kent))
+    urls = [
+        reverse(name, kwargs={"authority": kent.pk})
+        for name in ("public:ocds", "public:transparency_contracts", "public:giving")
+    ] + [reverse("public:transparency_grants", kwargs={"authority": kent.pk}) + "?year=2016"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = (
+            b"".join(response.streaming_content) if response.streaming else response.content
+        ).decode()
+        assert contract.reference in body or "360G-" in body, url
+        assert "MARKER" not in body, url
