@@ -118,7 +118,7 @@ def buyers(contract: Contract) -> list[Authority]:
 
 
 def options_description(options: Iterable[ExtensionOption]) -> str:
-    """ "Option 1: 24 months, exercised; option 2: 12 months, pending"."""
+    """The options in words: "Option 1: 24 months, exercised; option 2: 12 months, pending"."""
     return "; ".join(
         f"{'Option' if i == 0 else 'option'} {o.sequence}: {o.months} months, "
         f"{o.get_status_display().lower()}"

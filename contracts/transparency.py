@@ -84,7 +84,7 @@ def contracts(authority: Authority, quarter: str) -> QuerySet:
 
 
 def registration_number(provider) -> str:
-    """ "GB-CHC-1166577" or "GB-COH-02580377": the number with the register it is in."""
+    """The number with the register it is in: "GB-CHC-1166577" or "GB-COH-02580377"."""
     if provider is None:
         return ""
     found = rules.organisation_identifier(

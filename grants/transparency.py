@@ -61,7 +61,7 @@ def grants(authority: Authority, year: str) -> QuerySet:
 
 
 def registration_number(grant: OutboundGrant) -> str:
-    """ "GB-CHC-1166577" or "GB-COH-02580377"; empty for a group with neither."""
+    """The number with its register, "GB-CHC-1166577"; empty for a group with neither."""
     found = rules.organisation_identifier(
         charity_number=grant.recipient_charity_number,
         company_number=grant.recipient_company_number,
