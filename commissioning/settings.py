@@ -349,3 +349,9 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="commissioning-tracker@localhost")
 # An invitation's link to set a password lasts three days (a reset's too).
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+
+# --- Open data (issue 13: OCDS) ----------------------------------------------------------
+# The publisher's OCDS prefix, registered with the Open Contracting Partnership: every
+# contracting process's ocid is this prefix, "-" and the contract's id. "ocds-xxxxxx" is
+# a placeholder until the council registers one.
+OCDS_PREFIX = env_str("OCDS_PREFIX", default="ocds-xxxxxx")

@@ -673,3 +673,87 @@ def financial_year_profile(years: Sequence[ContractYear]) -> dict[str, Decimal]:
         for label, part in split_by_shares(row.amount, _weights(pieces)).items():
             profile[label] = profile.get(label, Decimal("0.00")) + part
     return dict(sorted(profile.items()))
+
+
+# --- Open data (OCDS, the Transparency Code, 360Giving) ---------------------------------
+
+CHARITY_SCHEME = "GB-CHC"
+COMPANY_SCHEME = "GB-COH"
+
+
+def organisation_identifier(*, charity_number: str = "", company_number: str = "") -> tuple:
+    """An organisation's (scheme, id) in org-id.guide's lists, or None with neither number.
+
+    org-id.guide: a registered charity in England and Wales is in the Charity
+    Commission's list "GB-CHC", a company in Companies House's "GB-COH" (upper case,
+    as Companies House writes "SC123456"). The charity number wins when there are both,
+    as 360Giving and OCDS publishers in the UK use it first.
+
+    >>> organisation_identifier(charity_number=" 1166577 ")
+    ('GB-CHC', '1166577')
+    >>> organisation_identifier(company_number="sc123456")
+    ('GB-COH', 'SC123456')
+    >>> organisation_identifier() is None
+    True
+    """
+    if charity_number.strip():
+        return CHARITY_SCHEME, charity_number.strip()
+    if company_number.strip():
+        return COMPANY_SCHEME, company_number.strip().upper()
+    return None
+
+
+def organisation_id(
+    *, charity_number: str = "", company_number: str = "", fallback: str = ""
+) -> str:
+    """An organisation's identifier (org-id.guide, as 360Giving and OCDS ask).
+
+    A registered charity in England and Wales is "GB-CHC-<number>", a company
+    "GB-COH-<number>"; an organisation with neither gets the publisher's own identifier
+    (``fallback``).
+    """
+    found = organisation_identifier(charity_number=charity_number, company_number=company_number)
+    if found:
+        return "-".join(found)
+    if not fallback:
+        raise ValueError("An organisation with no charity or company number needs an id.")
+    return fallback
+
+
+def amount_for_json(amount: Decimal) -> int | float:
+    """A money amount as a JSON number (360Giving and OCDS): whole pounds as integers,
+    else pounds and pence."""
+    amount = amount.quantize(PENNY)
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+# The Local Government Transparency Code 2015, part 2: contracts above this value are
+# published every quarter.
+TRANSPARENCY_CONTRACT_THRESHOLD = Decimal("5000")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+def quarter_bounds(label: str) -> tuple[date, date]:
+    """First and last day of the calendar quarter written ``label`` ("2026-Q3").
+
+    The Transparency Code asks for contracts every quarter; quarters here are calendar
+    quarters (Q1 is January to March), so a label never depends on the financial year.
+    Raises ValueError for any other text.
+
+    >>> quarter_bounds("2026-Q3")
+    (datetime.date(2026, 7, 1), datetime.date(2026, 9, 30))
+    """
+    match = _QUARTER.match(label.strip())
+    if not match or not 1 <= int(match[1]) <= 9999:
+        raise ValueError(f'"{label}" is not a quarter: write it as 2026-Q3.')
+    year, quarter = int(match[1]), int(match[2])
+    first_month = 3 * quarter - 2
+    last_month = first_month + 2
+    return date(year, first_month, 1), date(
+        year, last_month, calendar.monthrange(year, last_month)[1]
+    )
+
+
+def quarter_of(day: date) -> str:
+    """The calendar quarter ``day`` falls in: ``quarter_of(date(2026, 8, 1))`` is "2026-Q3"."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"

@@ -64,6 +64,15 @@ def grant_record(grant: OutboundGrant) -> dict:
     return record
 
 
+def published_grants(authority=None):
+    """The grants a council's 360Giving file lists (every council's without one), in the
+    order they were awarded."""
+    grants = OutboundGrant.objects.with_related().order_by("award_date", "pk")
+    if authority is not None:
+        grants = grants.filter(programme__authority=authority)
+    return grants
+
+
 def package(grants: Iterable[OutboundGrant]) -> dict:
     """A 360Giving data package: {"grants": [...]} with the version it follows."""
     return {"version": VERSION, "grants": [grant_record(g) for g in grants]}

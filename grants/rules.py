@@ -15,13 +15,15 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
-from contracts.rules import (
+from contracts.rules import (  # noqa: F401 (organisation_id, amount_for_json: used via grants.rules)
     PENNY,
     MoneyError,
+    amount_for_json,
     financial_year,
     financial_year_bounds,
     financial_year_label,
     format_money,
+    organisation_id,
     parse_money,
     split_by_shares,
     validate_percentage_shares,
@@ -307,27 +309,3 @@ def giving_id(prefix: str, local_id: str | int) -> str:
     if not _PREFIX.match(prefix):
         raise ValueError(f'"{prefix}" is not a 360Giving prefix: use letters, digits and "-".')
     return f"{GIVING_PREFIX}{prefix.rstrip('-')}-{local_id}"
-
-
-def organisation_id(
-    *, charity_number: str = "", company_number: str = "", fallback: str = ""
-) -> str:
-    """A recipient's organisation identifier (org-id.guide, as 360Giving asks).
-
-    A registered charity in England and Wales is "GB-CHC-<number>", a company
-    "GB-COH-<number>"; an organisation with neither gets the publisher's own
-    "360G-<prefix>-..." identifier (``fallback``).
-    """
-    if charity_number.strip():
-        return f"GB-CHC-{charity_number.strip()}"
-    if company_number.strip():
-        return f"GB-COH-{company_number.strip().upper()}"
-    if not fallback:
-        raise ValueError("An organisation with no charity or company number needs an id.")
-    return fallback
-
-
-def amount_for_json(amount: Decimal) -> int | float:
-    """360Giving amounts are JSON numbers: whole pounds as integers, else pence."""
-    amount = amount.quantize(PENNY)
-    return int(amount) if amount == amount.to_integral_value() else float(amount)

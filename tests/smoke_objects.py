@@ -2,7 +2,8 @@
 
 Each app adds its routes in ``tests/<app>/smoke.py`` with a function
 ``routes() -> dict[url_name, (args, permission)]``, called after sample objects are made.
-A permission of None means any signed-in user may open the page.
+A permission of None means any signed-in user may open the page; PUBLIC, that anyone
+may, signed in or not (the public site, /public/).
 """
 
 from importlib import import_module

@@ -7,18 +7,22 @@ from datetime import timedelta
 from django.urls import get_resolver
 from django.utils import timezone
 
-from contracts.models import Authority
 from grants.models import OutboundGrant
 from tests.attachments.factories import attach
 from tests.decisions.factories import DecisionFactory
 from tests.decisions.issued import stored_document, tiny_pdf
+from tests.grants.factories import OutboundGrantFactory
 from tests.smoke_objects import PUBLIC, _sample_user
 from tests.test_smoke import _walk
 
 
 def routes() -> dict:
-    grant = OutboundGrant.objects.select_related("programme__authority").first()
-    authority = grant.programme.authority if grant else Authority.objects.first()
+    # An authority with a grant awarded, so that its 360Giving file exists.
+    grant = (
+        OutboundGrant.objects.select_related("programme__authority").first()
+        or OutboundGrantFactory()
+    )
+    authority = grant.programme.authority
     decision = DecisionFactory(
         authority=authority,
         is_key_decision=True,
