@@ -268,6 +268,17 @@ class ContractQuerySet(AuditedQuerySet):
     def not_terminated(self):
         return self.filter(terminated_on__isnull=True)
 
+    def published(self):
+        """Contracts the public may read of (the public register, OCDS and the
+        Transparency Code files): those awarded. A procurement still under way (pipeline,
+        in procurement, standstill) is not published."""
+        return self.filter(procurement_stage=Contract.ProcurementStage.AWARDED)
+
+    def of_authority(self, authority):
+        """The contracts ``authority`` leads or pays a share of (its stored share)."""
+        shared = ShareFigures.objects.filter(authority=authority).values("contract_id")
+        return self.filter(Q(lead_authority=authority) | Q(pk__in=shared))
+
     def ending_within(self, *, days: int, today: date | None = None):
         """Contracts not terminated whose current end (after exercised options) falls in
         the next ``days`` days: a range on the stored current end (indexed)."""

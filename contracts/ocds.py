@@ -22,11 +22,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from contracts import rules
-from contracts.models import Authority, Contract, ExtensionOption, ShareFigures
+from contracts.models import Authority, Contract, ExtensionOption
 from ui import exports
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas" / "ocds-1.1.5"
@@ -57,12 +57,15 @@ def contracts(authority: Authority | None = None, today: datetime.date | None = 
     """The contracts to publish, as the register reads them (stored figures, status on
     ``today``, shares), with their options: an authority's are those it leads or pays a
     share of."""
-    queryset = Contract.objects.for_register(today).prefetch_related(
-        Prefetch("options", queryset=ExtensionOption.objects.order_by("sequence"))
+    queryset = (
+        Contract.objects.published()
+        .for_register(today)
+        .prefetch_related(
+            Prefetch("options", queryset=ExtensionOption.objects.order_by("sequence"))
+        )
     )
     if authority is not None:
-        shared = ShareFigures.objects.filter(authority=authority).values("contract_id")
-        queryset = queryset.filter(Q(lead_authority=authority) | Q(pk__in=shared))
+        queryset = queryset.of_authority(authority)
     return queryset.order_by("reference")
 
 

@@ -268,13 +268,7 @@ def attachment(request, authority: int, pk: int, attachment_pk: int):
 
 def _public_contracts(authority):
     """The authority's awarded contracts: those it leads or shares the cost of."""
-    return (
-        Contract.objects.for_register()
-        .filter(Q(lead_authority=authority) | Q(shares__authority=authority))
-        .filter(provider__isnull=False, procurement_stage=Contract.ProcurementStage.AWARDED)
-        .distinct()
-        .order_by("reference")
-    )
+    return Contract.objects.published().of_authority(authority).for_register().order_by("reference")
 
 
 @public_page

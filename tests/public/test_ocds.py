@@ -99,14 +99,14 @@ def test_the_demo_package_written_by_the_command_validates(demo, tmp_path):
     call_command("export_ocds", "--output", str(output))
     data = json.loads(output.read_text(encoding="utf-8"))
     validate_package(data)
-    assert len(data["releases"]) == Contract.objects.count() > 0
+    assert len(data["releases"]) == Contract.objects.published().count() > 0
     assert data["extensions"] == [ocds.OPTIONS_EXTENSION]
 
 
 def test_the_demo_dates_and_values_equal_the_registers(demo):
     """Every demo contract: its start, current end, maximum end and whole-life value are
     the ones the register's download shows (its table's export values)."""
-    table = ContractTable(Contract.objects.for_register())
+    table = ContractTable(Contract.objects.published().for_register())
     header, *rows = list(exports.table_rows(table))
     register = {row[header.index("Reference")]: dict(zip(header, row, strict=True)) for row in rows}
     releases = _package()["releases"]
@@ -283,3 +283,13 @@ def test_no_open_data_file_carries_an_exempt_decisions_fields(client):
         ).decode()
         assert contract.reference in body or "360G-" in body, url
         assert "MARKER" not in body, url
+
+
+@pytest.mark.parametrize("stage", ["pipeline", "in_procurement", "standstill"])
+def test_a_procurement_still_under_way_is_not_published(stage):
+    """Contract.objects.published(): the one rule the register page, OCDS and the
+    Transparency Code files share."""
+    awarded = ContractFactory(reference="KCC-AWARDED")
+    ContractFactory(reference="KCC-UNDERWAY", procurement_stage=stage)
+    ids = {r["contracts"][0]["id"] for r in _package()["releases"]}
+    assert ids == {awarded.reference}
