@@ -52,9 +52,9 @@ def _public_headers(response) -> None:
 
 def cached_page(view):
     """Serve an anonymous GET of ``view`` from the cache, keyed by its authority
-    (the ``authority`` URL argument, else INDEX) and full path. Only 200 HTML pages are
-    stored. Signed-in readers always get a fresh page (and no-store, from
-    accounts.middleware)."""
+    (the ``authority`` URL argument, else INDEX) and full path. Only whole 200 responses
+    are stored (pages and feeds; a streamed file is not). Signed-in readers always get
+    a fresh page (and no-store, from accounts.middleware)."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch, Q
 from django.http import FileResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
@@ -73,21 +73,27 @@ def _published(authority):
     return _for_authority(Decision.objects.published(), authority)
 
 
-def _url_or_none(name: str, authority) -> str | None:
-    """The URL of another part of the site (open data, feeds) if it exists yet."""
-    try:
-        return reverse(name, kwargs={"authority": authority.pk})
-    except NoReverseMatch:
-        return None
+# The authority's open-data files and feeds, by the page that links them.
+FORWARD_PLAN_FILES = (("public:forward_plan_ics", "Calendar (iCalendar)"),)
+DECISION_FILES = (("public:decisions_atom", "New decisions (Atom feed)"),)
+CONTRACT_FILES = (
+    ("public:transparency_contracts", "Contracts (Transparency Code CSV)"),
+    ("public:ocds", "Contracts (Open Contracting Data Standard JSON)"),
+)
+GRANT_FILES = (("public:transparency_grants", "Grants to VCSE bodies (Transparency Code CSV)"),)
+# An empty 360Giving package is invalid: no file until a grant is awarded.
+GIVING_FILE = ("public:giving", "Grants (360Giving JSON)")
 
 
 def _links(authority, *entries) -> list[dict]:
-    links = []
-    for name, label in entries:
-        url = _url_or_none(name, authority)
-        if url:
-            links.append({"url": url, "label": label})
-    return links
+    return [
+        {"url": reverse(name, kwargs={"authority": authority.pk}), "label": label}
+        for name, label in entries
+    ]
+
+
+def _grant_files(authority, any_awarded: bool) -> tuple:
+    return (*GRANT_FILES, GIVING_FILE) if any_awarded else GRANT_FILES
 
 
 def _register(request, *, queryset, filterset_class, table_class, empty_text, **table_kwargs):
@@ -128,7 +134,13 @@ def index(request):
 
 @public_page
 def authority_home(request, authority):
-    context = {"authority": authority, "title": authority.name}
+    any_awarded = OutboundGrant.objects.filter(programme__authority=authority).exists()
+    files = (*FORWARD_PLAN_FILES, *DECISION_FILES, *CONTRACT_FILES)
+    context = {
+        "authority": authority,
+        "title": authority.name,
+        "open_data": _links(authority, *files, *_grant_files(authority, any_awarded)),
+    }
     context["authority_nav"] = _authority_nav(context)
     return render(request, "public/authority.html", context)
 
@@ -152,7 +164,7 @@ def forward_plan(request, authority):
         "title": f"Forward plan of key decisions: {authority.name}",
         "section": "public:forward_plan",
         "issued_plans": issued,
-        "open_data": _links(authority, ("public:forward_plan_ics", "Calendar (iCalendar)")),
+        "open_data": _links(authority, *FORWARD_PLAN_FILES),
     }
     return _register_page(request, "public/forward_plan.html", context, table, filterset, status)
 
@@ -173,7 +185,7 @@ def decision_list(request, authority):
         "authority": authority,
         "title": f"Decisions: {authority.name}",
         "section": "public:decisions",
-        "open_data": _links(authority, ("public:decisions_atom", "New decisions (Atom feed)")),
+        "open_data": _links(authority, *DECISION_FILES),
     }
     return _register_page(request, "public/decision_list.html", context, table, filterset, status)
 
@@ -284,11 +296,7 @@ def contract_list(request, authority):
         "authority": authority,
         "title": f"Contracts register: {authority.name}",
         "section": "public:contracts",
-        "open_data": _links(
-            authority,
-            ("public:transparency_contracts", "Contracts (Transparency Code CSV)"),
-            ("public:ocds", "Contracts (Open Contracting Data Standard JSON)"),
-        ),
+        "open_data": _links(authority, *CONTRACT_FILES),
     }
     return _register_page(request, "public/contract_list.html", context, table, filterset, status)
 
@@ -304,15 +312,11 @@ def grant_list(request, authority):
         empty_text="No grants match.",
     )
     any_awarded = grants.exists()
-    links = [("public:transparency_grants", "Grants to VCSE bodies (Transparency Code CSV)")]
-    if any_awarded:
-        # An empty 360Giving package is invalid: no file until a grant is awarded.
-        links.append(("public:giving", "Grants (360Giving JSON)"))
     context = {
         "authority": authority,
         "title": f"Grants awarded: {authority.name}",
         "section": "public:grants",
         "any_awarded": any_awarded,
-        "open_data": _links(authority, *links),
+        "open_data": _links(authority, *_grant_files(authority, any_awarded)),
     }
     return _register_page(request, "public/grant_list.html", context, table, filterset, status)

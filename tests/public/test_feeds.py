@@ -285,7 +285,11 @@ def _queries(client, url) -> int:
 
 
 @pytest.mark.parametrize("name", ["public:decisions_atom", "public:forward_plan_ics"])
-def test_the_feeds_run_the_same_number_of_queries_for_2_or_20_decisions(authority, today, name):
+def test_the_feeds_run_the_same_number_of_queries_for_2_or_20_decisions(
+    authority, today, name, settings
+):
+    # The feed's own queries: the cache (public.cache, tested there) is left out.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     url = reverse(name, kwargs={"authority": authority.pk})
     client = Client()
 
@@ -305,3 +309,21 @@ def test_the_feeds_run_the_same_number_of_queries_for_2_or_20_decisions(authorit
     many = _queries(client, url)
     assert few == many
     assert few <= 4
+
+
+@pytest.mark.parametrize("name", ["public:decisions_atom", "public:forward_plan_ics"])
+def test_an_authoritys_feeds_are_cached_and_expire_when_it_publishes(authority, today, name):
+    url = reverse(name, kwargs={"authority": authority.pk})
+    client = Client()
+    first = client.get(url).content
+    with CaptureQueriesContext(connection) as hit:
+        assert client.get(url).content == first
+    assert len(hit) == 1  # the cache lookup
+    DecisionFactory(
+        authority=authority,
+        title="Newly planned qz7",
+        is_key_decision=True,
+        decision_date=today + timedelta(days=40),
+        forward_plan_published_on=today,
+    )
+    assert b"Newly planned qz7" in client.get(url).content
