@@ -3,6 +3,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 
 from accounts.models import User, users_with_history
+from accounts.roles import is_cleared
 from audit.admin import HistoryAdmin
 
 
@@ -23,18 +24,14 @@ class CouncilUserAdmin(HistoryAdmin, UserAdmin):
         # Only a cleared officer may clear others (or themselves): an uncleared
         # administrator who could tick the box would read every exempt report.
         readonly = (*super().get_readonly_fields(request, obj), "user_permissions")
-        if not getattr(request.user, "cleared_for_exempt", False):
+        if not is_cleared(request.user):
             return (*readonly, "cleared_for_exempt")
         return readonly
 
     def has_change_permission(self, request, obj=None):
         # Nor may they manage a cleared officer's account: setting its password (or
         # its username) would let them sign in as that officer and read what they read.
-        if (
-            obj is not None
-            and obj.cleared_for_exempt
-            and not getattr(request.user, "cleared_for_exempt", False)
-        ):
+        if obj is not None and obj.cleared_for_exempt and not is_cleared(request.user):
             return False
         return super().has_change_permission(request, obj)
 

@@ -96,6 +96,13 @@ def role_from_groups(user, group_names) -> str:
     return next((role for role in ROLES if role in group_names), "No role")
 
 
+def is_cleared(user) -> bool:
+    """Whether ``user`` is cleared for exempt information (Schedule 12A): the one test
+    that decisions.visibility, ui.attachments and audit.history ask. An anonymous
+    reader (the public site) never is."""
+    return bool(getattr(user, "cleared_for_exempt", False))
+
+
 def is_read_only(user) -> bool:
     """Auditors, and users with no role, change nothing."""
     return role_of(user) in (AUDITOR, "No role")

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db.models import F, Value
 
+from accounts.roles import is_cleared
 from audit.feed import ACTIONS
 
 REDACTED = "Exempt information: you are not cleared to read the changes."
@@ -65,7 +66,7 @@ def redact_for(user, entry) -> bool:
     ``entry`` is a row of ``readable_history`` (a dict or a historical instance).
     """
     restricted = entry["restricted_now"] if isinstance(entry, dict) else entry.restricted_now
-    return bool(restricted) and not getattr(user, "cleared_for_exempt", False)
+    return bool(restricted) and not is_cleared(user)
 
 
 ENTRY_FIELDS = (

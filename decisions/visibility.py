@@ -34,6 +34,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat
 from django.shortcuts import get_object_or_404
 
+from accounts import roles
+
 # What an uncleared user sees of an exempt decision (field names on Decision).
 PUBLIC_FIELDS = frozenset({"id", "pk", "number", "title", "authority", "exempt_paragraph"})
 # Regulation 9: the matter, the decision maker, the date, and that the decision will be
@@ -48,7 +50,7 @@ FORWARD_PLAN_FIELDS = PUBLIC_FIELDS | {
 
 
 def is_cleared(user) -> bool:
-    return bool(getattr(user, "cleared_for_exempt", False))
+    return roles.is_cleared(user)
 
 
 def withheld(decision, user) -> bool:

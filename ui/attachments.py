@@ -46,9 +46,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
-from audit.models import AuditedModel, AuditedQuerySet
-
 # What a file is (ui.file_types), under the names the apps use.
+from accounts.roles import is_cleared
+from audit.models import AuditedModel, AuditedQuerySet
 from ui import exports
 from ui.file_types import (  # noqa: F401 (re-exported: apps use ui.attachments.*)
     ACCEPT_ATTRIBUTE,
@@ -105,11 +105,6 @@ class AttachmentsAreWithdrawn(Exception):
     """Raised by a delete of an attachment: it is withdrawn instead, and its bytes kept."""
 
 
-def _cleared(user) -> bool:
-    # The same test as decisions.visibility.is_cleared, which this layer cannot import.
-    return bool(getattr(user, "cleared_for_exempt", False))
-
-
 def sees_withdrawn(user) -> bool:
     """Auditors and administrators see withdrawn attachments, and download them (an
     issued document's appendices stay available to them)."""
@@ -129,7 +124,7 @@ class AttachmentQuerySet(AuditedQuerySet):
     def readable_by(self, user):
         """Attachments whose title and content ``user`` may read (the admin's list, a
         download): for a user not cleared, none exempt in itself or by its record."""
-        if _cleared(user):
+        if is_cleared(user):
             return self
         readable = Q(exempt_paragraph__isnull=True)
         if self.model.parent_exempt_lookup:
@@ -302,7 +297,7 @@ def exempt_label(paragraph: int) -> str:
 
 def withheld(attachment: Attachment, user) -> bool:
     """Whether ``user`` may see only "Exempt appendix (paragraph N)" of ``attachment``."""
-    return attachment.is_exempt and not _cleared(user)
+    return attachment.is_exempt and not is_cleared(user)
 
 
 @dataclass(frozen=True)
