@@ -46,7 +46,7 @@ system-packages:
 # own test database (test_<name>_gw0, _gw1). PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
 test: install system-packages
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --durations=20 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
