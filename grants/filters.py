@@ -12,6 +12,7 @@ from grants.models import (
     OutboundGrant,
     OutboundGrantProgramme,
 )
+from ui.filters import SearchFilterSet
 from ui.lookup import (
     AUTHORITIES,
     FUNDERS,
@@ -22,8 +23,13 @@ from ui.lookup import (
 )
 
 
-class AllocationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search")
+class AllocationFilter(SearchFilterSet):
+    search_fields = (
+        "programme__name",
+        "programme__short_name",
+        "programme__funder__name",
+        "conditions",
+    )
     funder = LookupFilter(
         label="Funder",
         field_name="programme__funder",
@@ -58,15 +64,6 @@ class AllocationFilter(django_filters.FilterSet):
         model = GrantAllocation
         fields = ["q", "funder", "programme", "authority", "financial_year", "status"]
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(
-            Q(programme__name__icontains=value)
-            | Q(programme__short_name__icontains=value)
-            | Q(programme__funder__name__icontains=value)
-            | Q(conditions__icontains=value)
-        )
-
     def for_authority(self, queryset, name, value):
         return queryset.filter(Q(authority=value) | Q(shares__authority=value)).distinct()
 
@@ -77,8 +74,8 @@ class AllocationFilter(django_filters.FilterSet):
         )
 
 
-class OutboundGrantFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search")
+class OutboundGrantFilter(SearchFilterSet):
+    search_fields = ("recipient_name", "title", "recipient_charity_number", "reference")
     programme = LookupFilter(
         queryset=OutboundGrantProgramme.objects.order_by("name"),
         lookup=OUTBOUND_PROGRAMMES,
@@ -90,22 +87,20 @@ class OutboundGrantFilter(django_filters.FilterSet):
         model = OutboundGrant
         fields = ["q", "programme"]
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(
-            Q(recipient_name__icontains=value)
-            | Q(title__icontains=value)
-            | Q(recipient_charity_number__icontains=value)
-            | Q(reference__icontains=value)
-        )
-
 
 def _in_year(queryset, name, value):
     return queryset.filter(financial_year=value.strip())
 
 
-class CommitmentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search")
+class CommitmentFilter(SearchFilterSet):
+    search_fields = (
+        "contract__reference",
+        "contract__title",
+        "service_name",
+        "allocation__programme__name",
+        "allocation__programme__short_name",
+        "notes",
+    )
     funder = LookupFilter(
         label="Funder",
         field_name="allocation__programme__funder",
@@ -132,20 +127,9 @@ class CommitmentFilter(django_filters.FilterSet):
         model = GrantCommitment
         fields = ["q", "funder", "authority", "financial_year"]
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(
-            Q(contract__reference__icontains=value)
-            | Q(contract__title__icontains=value)
-            | Q(service_name__icontains=value)
-            | Q(allocation__programme__name__icontains=value)
-            | Q(allocation__programme__short_name__icontains=value)
-            | Q(notes__icontains=value)
-        )
 
-
-class FundingFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search")
+class FundingFilter(SearchFilterSet):
+    search_fields = ("contract__reference", "contract__title", "contributor", "notes")
     source = django_filters.ChoiceFilter(choices=ContractFunding.Source.choices, empty_label="Any")
     authority = LookupFilter(
         label="Paid by (authority)",
@@ -163,12 +147,3 @@ class FundingFilter(django_filters.FilterSet):
     class Meta:
         model = ContractFunding
         fields = ["q", "source", "authority", "financial_year"]
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(
-            Q(contract__reference__icontains=value)
-            | Q(contract__title__icontains=value)
-            | Q(contributor__icontains=value)
-            | Q(notes__icontains=value)
-        )

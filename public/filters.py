@@ -12,6 +12,7 @@ from decisions import visibility
 from decisions.models import Decision, IssuedDocument
 from decisions.search import search_decisions
 from grants.models import OutboundGrant
+from ui.filters import SearchFilterSet
 
 YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -71,7 +72,8 @@ class PublicDecisionFilter(django_filters.FilterSet):
         return queryset.filter(issued if value else ~issued)
 
 
-class PublicForwardPlanFilter(django_filters.FilterSet):
+class PublicForwardPlanFilter(SearchFilterSet):
+    search_fields = ("number", "title")
     q = django_filters.CharFilter(label="Search", method="search", help_text="Number or subject.")
     decision_maker = django_filters.CharFilter(
         label="Decision maker", method="filter_decision_maker"
@@ -81,16 +83,13 @@ class PublicForwardPlanFilter(django_filters.FilterSet):
         model = Decision
         fields = ["q", "decision_maker"]
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value))
-
     def filter_decision_maker(self, queryset, name, value):
         # The forward plan publishes every key decision's decision maker (regulation 9).
         return queryset.filter(decision_maker__icontains=value.strip())
 
 
-class PublicContractFilter(django_filters.FilterSet):
+class PublicContractFilter(SearchFilterSet):
+    search_fields = ("reference", "title", "provider__name")
     q = django_filters.CharFilter(
         label="Search", method="search", help_text="Reference, title or supplier."
     )
@@ -102,16 +101,9 @@ class PublicContractFilter(django_filters.FilterSet):
         model = Contract
         fields = ["q", "service_area"]
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(title__icontains=value)
-            | Q(provider__name__icontains=value)
-        )
 
-
-class PublicGrantFilter(django_filters.FilterSet):
+class PublicGrantFilter(SearchFilterSet):
+    search_fields = ("reference", "title", "recipient_name")
     q = django_filters.CharFilter(
         label="Search", method="search", help_text="Reference, title or recipient."
     )
@@ -124,11 +116,3 @@ class PublicGrantFilter(django_filters.FilterSet):
     class Meta:
         model = OutboundGrant
         fields = ["q", "financial_year"]
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(title__icontains=value)
-            | Q(recipient_name__icontains=value)
-        )
