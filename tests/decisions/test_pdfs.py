@@ -35,7 +35,7 @@ SEED_HEADER = [
     ("", "Dr Anjan Ghosh, Director of Public Health"),
     ("To:", "Health Reform and Public Health Cabinet Committee, 2 July 2024"),
     ("Subject:", "Kent Young Person Drug and Alcohol Contract Commissioning"),
-    ("Decision no:", "24/00056"),
+    ("Decision no:", "KCC 24/00056"),  # the seed prints Kent's own, unprefixed
     ("Key decision:", "Yes - it involves expenditure or savings of more than £1m"),
     ("Classification:", "Unrestricted"),
     ("Past Pathway of report:", "N/A"),
@@ -66,10 +66,10 @@ def demo(db):
 
 @pytest.fixture
 def report_24_00056(demo, clerk_client) -> bytes:
-    decision = Decision.objects.get(number="24/00056")
+    decision = Decision.objects.get(number="KCC 24/00056")
     response = clerk_client.get(reverse("decisions:report_pdf", args=[decision.pk]))
     assert response["Content-Type"] == "application/pdf"
-    assert 'filename="24-00056-report.pdf"' in response["Content-Disposition"]
+    assert 'filename="KCC24-00056-report.pdf"' in response["Content-Disposition"]
     return response.content
 
 
