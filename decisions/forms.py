@@ -221,6 +221,10 @@ class DecisionForm(GovukModelForm):
         super().__init__(*args, **kwargs)
         self.creating = self.instance.pk is None
         number = self.fields["number"]
+        number.help_text = (
+            "The authority's prefix, the year and the sequence, for example KCC 24/00056. "
+            "A number typed without the prefix gets it."
+        )
         if self.creating:
             number.required = False
             number.help_text = (
