@@ -103,7 +103,6 @@ class ForwardPlan(RegisterView):
         if authority is not None:
             # Each council publishes its own plan (reg 9): a filtered page is that plan.
             context["title"] = f"{self.title}: {authority.name}"
-            context["authority"] = authority
         return context
 
     def get_table_kwargs(self):

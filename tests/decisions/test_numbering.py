@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from contracts.forms import AuthorityForm
 from contracts.models import Authority, give_decision_number_prefixes
+from decisions import rules
 from decisions.models import Decision
 from decisions.services import allocate_number, create_decision
 from tests.contracts.factories import AuthorityFactory
@@ -257,3 +258,55 @@ def test_the_migration_prints_stored_numbers_with_their_authoritys_prefix():
     kept.refresh_from_db()
     assert (bare.number, kept.number) == ("KCC 24/00056", "MD-24/00001")
     assert bare.version == 2
+
+
+# --- The rules (decisions.rules), without the database --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "short_name", "taken", "expected"),
+    [
+        ("Kent County Council", "KCC", [], "KCC "),
+        ("Southend-on-Sea City Council", "", [], "SOSCC "),
+        ("Authority 3 Council", "A3", [], "AC "),  # a short name ending in a digit
+        ("Kensington Civic Council", "", ["KCC "], "KCCO "),
+        ("Kent County Council", "KCC", ["kcc"], "KCCO "),  # case and spaces do not count
+        ("MD Council", "MD-", [], "MD-"),
+    ],
+)
+def test_the_default_prefix_is_the_short_name_else_the_initials_never_one_taken(
+    name, short_name, taken, expected
+):
+    assert rules.default_decision_number_prefix(name, short_name, taken) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("KCC", "KCC "), ("  KCC  ", "KCC "), ("MD-", "MD-"), ("WNC_", "WNC_")],
+)
+def test_a_typed_prefix_is_made_ready_to_print(typed, expected):
+    assert rules.decision_number_prefix(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["", "  ", "1KCC", "KCC1", "K/C"])
+def test_a_prefix_that_cannot_start_a_number_is_refused(typed):
+    with pytest.raises(ValueError, match="must start with a letter"):
+        rules.decision_number_prefix(typed)
+
+
+@pytest.mark.parametrize(
+    ("number", "prefix", "expected"),
+    [
+        ("24/00056", "KCC ", "KCC 24/00056"),
+        (" 24/00056 ", "KCC ", "KCC 24/00056"),
+        ("KCC 24/00056", "KCC ", "KCC 24/00056"),
+        ("MD-24/00056", "KCC ", "MD-24/00056"),
+    ],
+)
+def test_a_number_without_a_prefix_gets_the_authoritys(number, prefix, expected):
+    assert rules.prefixed_decision_number(number, prefix) == expected
+
+
+def test_two_prefixes_print_alike_whatever_their_case_and_separators():
+    assert rules.prefixes_print_alike("KCC ", "kcc-")
+    assert not rules.prefixes_print_alike("KCC ", "SCC ")
