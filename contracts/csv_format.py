@@ -29,6 +29,7 @@ from contracts.models import (
     CostShare,
     ExtensionOption,
     Provider,
+    give_decision_number_prefixes,
     options_too_long_message,
 )
 from ui import exports, imports
@@ -597,6 +598,8 @@ def _by_name(model, names: set[str], *, reason: str, user) -> dict[str, models.M
     for name in sorted(names):
         if name.lower() not in found:
             new.setdefault(name.lower(), model(name=name))
+    if model is Authority:
+        give_decision_number_prefixes(new.values())
     for record in new.values():
         record.clean_fields()  # the field bounds (ui.bounds), as for every import
     created = bulk_create_with_history(list(new.values()), reason=reason, user=user)

@@ -66,7 +66,7 @@ KENT_FAMILY_SUPPORT_REFERENCES = tuple(
 
 AUTHORITIES = (
     # name, short name, key decision threshold, call-in working days, prefix
-    ("Kent County Council", "KCC", Decimal("1000000"), 5, ""),
+    ("Kent County Council", "KCC", Decimal("1000000"), 5, "KCC "),
     ("North Northamptonshire Council", "NNC", Decimal("500000"), 5, "NNC "),
     ("West Northamptonshire Council", "WNC", Decimal("500000"), 5, "WNC "),
     ("Southend-on-Sea City Council", "Southend", Decimal("500000"), 5, "SCC "),

@@ -13,6 +13,7 @@ from contracts.models import (
     Provider,
     options_too_long_message,
 )
+from decisions import rules as decision_rules
 from decisions.models import Decision
 from ui import attachments
 from ui.bounds import MAX_TERM_MONTHS, UPLIFT_FROM_YEAR_MAX, UPLIFT_MAX_PERCENT
@@ -40,6 +41,40 @@ class AuthorityForm(GovukModelForm):
             "decision_number_prefix",
             "nation",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision_number_prefix"].required = False  # clean() says why
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors.get("decision_number_prefix"):
+            return cleaned
+        typed = cleaned.get("decision_number_prefix", "").strip()
+        suggested = decision_rules.default_decision_number_prefix(
+            cleaned.get("name", ""), cleaned.get("short_name", "")
+        ).strip()
+        if not typed:
+            self.add_error(
+                "decision_number_prefix",
+                f"Enter a decision number prefix, for example {suggested}, so that this "
+                "council's decision numbers never print like another council's.",
+            )
+            return cleaned
+        prefix = decision_rules.decision_number_prefix(typed)
+        cleaned["decision_number_prefix"] = prefix
+        others = Authority.objects.exclude(pk=self.instance.pk).values_list(
+            "name", "decision_number_prefix"
+        )
+        for name, other in others:
+            if decision_rules.prefixes_print_alike(prefix, other):
+                self.add_error(
+                    "decision_number_prefix",
+                    f"{name} already prints its decision numbers with “{other.strip()}”: "
+                    "enter a different prefix.",
+                )
+                break
+        return cleaned
 
 
 class ProviderForm(GovukModelForm):

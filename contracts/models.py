@@ -14,6 +14,7 @@ from audit.history import labelled_by_parent
 from audit.models import AuditedModel, AuditedQuerySet, audited_history
 from contracts import rules
 from contracts.rules import term_end
+from decisions import rules as decision_rules
 from ui import attachments
 from ui.bounds import (
     MAX_TERM_MONTHS,
@@ -26,6 +27,29 @@ from ui.bounds import (
     bounded,
     check_date,
 )
+
+
+def validate_decision_number_prefix(value: str) -> None:
+    try:
+        decision_rules.decision_number_prefix(value)
+    except ValueError:
+        raise ValidationError(
+            "Enter a prefix that starts with a letter and uses only letters, digits, "
+            "spaces, “-” or “_”, not ending with a digit, for example KCC or MD-."
+        ) from None
+
+
+def give_decision_number_prefixes(authorities) -> None:
+    """Give each new authority without a prefix its default (its short name, else its
+    initials), never one another authority has: for imports that create authorities
+    by name. One query."""
+    taken = set(Authority.objects.values_list("decision_number_prefix", flat=True))
+    for authority in authorities:
+        if not authority.decision_number_prefix:
+            authority.decision_number_prefix = decision_rules.default_decision_number_prefix(
+                authority.name, authority.short_name, taken
+            )
+        taken.add(authority.decision_number_prefix)
 
 
 @bounded()
@@ -61,8 +85,11 @@ class Authority(AuditedModel):
     )
     decision_number_prefix = models.CharField(
         max_length=20,
-        blank=True,
-        help_text="Printed before decision numbers, for example “KCC ” – leave blank for none.",
+        validators=[validate_decision_number_prefix],
+        help_text=(
+            "Printed before every decision number, for example “KCC” for KCC 26/00001, so "
+            "that no two councils' numbers read alike. Numbers already given keep theirs."
+        ),
     )
     nation = models.CharField(
         "nation for bank holidays",
@@ -83,7 +110,15 @@ class Authority(AuditedModel):
             models.CheckConstraint(
                 condition=Q(key_decision_threshold__gte=0),
                 name="authority_threshold_not_negative",
-            )
+            ),
+            # Without a prefix two councils' numbers print alike ("26/00001").
+            models.CheckConstraint(
+                condition=~Q(decision_number_prefix=""),
+                name="authority_decision_number_prefix_not_blank",
+            ),
+            models.UniqueConstraint(
+                fields=["decision_number_prefix"], name="authority_decision_number_prefix_unique"
+            ),
         ]
 
     def __str__(self) -> str:

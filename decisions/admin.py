@@ -78,7 +78,7 @@ class DecisionAdmin(ReadableDecisionsAdmin):
     date_hierarchy = "decision_date"
     # A <select> of every council would grow without bound; no <select> lists more
     # than 200 options (ui/lookup.py).
-    autocomplete_fields = ("authority",)
+    autocomplete_fields = ("authority", "joint_authorities")
     filter_horizontal = ("strategic_priorities",)
     inlines = [
         RecommendationInline,

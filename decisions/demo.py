@@ -13,6 +13,7 @@ from decimal import Decimal
 from audit.utils import upsert
 from contracts import demo as contracts_demo
 from contracts.models import Authority, Contract, ExtensionOption, StrategicPriority
+from decisions import rules
 from decisions.demo_text import KENT_YP_SECTIONS
 from decisions.models import (
     Decision,
@@ -25,8 +26,19 @@ from decisions.models import (
 from decisions.services import allocate_number
 
 REASON = "Demo data from the seed reports"
+# A taken decision has a date. The seed reports do not print these four, so each is
+# assumed: 23/00032 was taken "In August 2023" (report 000, 3.6), so the month's end;
+# 24/00056 a fortnight after its committee of 2 July 2024, when the Cabinet Member
+# decides; 22/00041 and 23/00021 at the end of the first quarter their numbers allow.
+ASSUMED_DECISION_DATES = {
+    "22/00041": date(2022, 6, 30),
+    "23/00032": date(2023, 8, 31),
+    "24/00056": date(2024, 7, 16),
+    "23/00021": date(2023, 3, 31),
+}
 KENT = "Kent County Council"
 WEST_NORTHANTS = "West Northamptonshire Council"
+NORTH_NORTHANTS = "North Northamptonshire Council"
 SOUTHEND = "Southend-on-Sea City Council"
 KENT_HRPH = "Health Reform and Public Health Cabinet Committee"
 KENT_CABINET_MEMBER_ASC = "Cabinet Member for Adult Social Care and Public Health"
@@ -85,10 +97,15 @@ KENT_STRATEGY_PRIORITIES = (
 def _decision(
     authority: Authority, number: str | None, year: int, values: dict, reason: str = REASON
 ) -> Decision:
-    """Upsert a decision by its number, or by its title when the app allocates the number."""
+    """Upsert a decision by its number, or by its title when the app allocates the number.
+
+    A number from a seed report ("24/00056") is printed with the authority's prefix
+    ("KCC 24/00056"), as a clerk typing it in would get it."""
     if number is None:
         existing = Decision.objects.filter(authority=authority, title=values["title"]).first()
         number = existing.number if existing else allocate_number(authority=authority, year=year)
+    else:
+        number = rules.prefixed_decision_number(number, authority.decision_number_prefix)
     decision, _ = upsert(
         Decision, {"authority": authority, "number": number}, values, reason=reason
     )
@@ -131,7 +148,9 @@ def load() -> None:
     load_kent_yp_option_1(kent, award)
     load_23_00021(kent)
     load_kent_early_help_2015(kent)
-    load_northamptonshire_2023(Authority.objects.get(name=WEST_NORTHANTS))
+    load_northamptonshire_2023(
+        Authority.objects.get(name=WEST_NORTHANTS), Authority.objects.get(name=NORTH_NORTHANTS)
+    )
     load_southend_2022(Authority.objects.get(name=SOUTHEND))
 
 
@@ -141,6 +160,7 @@ def load_22_00041(kent: Authority) -> Decision:
         "22/00041",
         2022,
         {
+            "decision_date": ASSUMED_DECISION_DATES["22/00041"],
             "title": "Deployment of Office for Health Improvement and Disparities (OHID) "
             "drug and alcohol grant funding",
             "decision_type": Decision.Type.EXECUTIVE_KEY,
@@ -165,6 +185,7 @@ def load_23_00032(kent: Authority) -> Decision:
         "23/00032",
         2023,
         {
+            "decision_date": ASSUMED_DECISION_DATES["23/00032"],
             "title": "Kent Young Persons Drug and Alcohol Service: contract extension",
             "decision_type": Decision.Type.EXECUTIVE_KEY,
             "status": Decision.Status.TAKEN,
@@ -207,6 +228,7 @@ def load_24_00056(kent: Authority, ohid: Decision, extension: Decision) -> Decis
         "24/00056",
         2024,
         {
+            "decision_date": ASSUMED_DECISION_DATES["24/00056"],
             "title": "Kent Young Person Drug and Alcohol Contract Commissioning",
             "decision_type": Decision.Type.EXECUTIVE_KEY,
             "status": Decision.Status.TAKEN,
@@ -478,6 +500,7 @@ def load_23_00021(kent: Authority) -> Decision:
         "23/00021",
         2023,
         {
+            "decision_date": ASSUMED_DECISION_DATES["23/00021"],
             "title": KENT_STRATEGY,
             "decision_type": Decision.Type.EXECUTIVE_KEY,
             "status": Decision.Status.TAKEN,
@@ -668,7 +691,8 @@ def load_kent_early_help_2015(kent: Authority) -> Decision:
     return decision
 
 
-def load_northamptonshire_2023(west: Authority) -> Decision:
+def load_northamptonshire_2023(west: Authority, north: Authority) -> Decision:
+    """The Shared Services Joint Committee's decision: West leads, North shares it."""
     decision = _decision(
         west,
         None,
@@ -782,6 +806,8 @@ def load_northamptonshire_2023(west: Authority) -> Decision:
         contracts_demo.NORTHANTS_CASE_MANAGEMENT_REFERENCE,
     ):
         _link(decision, reference, DecisionContractLink.Kind.AWARD)
+    if list(decision.joint_authorities.all()) != [north]:
+        decision.joint_authorities.set([north])
     return decision
 
 

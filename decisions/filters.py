@@ -19,6 +19,7 @@ class DecisionFilter(django_filters.FilterSet):
         lookup=AUTHORITIES,
         select_up_to=MAX_SELECT_OPTIONS,
         empty_label="Any",
+        method="filter_authority",
     )
     decision_type = django_filters.ChoiceFilter(
         label="Type", choices=Decision.Type.choices, empty_label="Any"
@@ -59,6 +60,10 @@ class DecisionFilter(django_filters.FilterSet):
         used = any(data.get(name) not in (None, "") for name in self.content_filters)
         return visibility.unless_withheld_fields_used(queryset, self.request.user, used)
 
+    def filter_authority(self, queryset, name, value):
+        # A joint committee's decision is listed under each of its councils.
+        return queryset.for_authority(value) if value else queryset
+
     def search(self, queryset, name, value):
         return search_decisions(queryset, value, self.request.user)
 
@@ -74,6 +79,7 @@ class ForwardPlanFilter(django_filters.FilterSet):
         lookup=AUTHORITIES,
         select_up_to=MAX_SELECT_OPTIONS,
         empty_label="Any",
+        method="filter_authority",
     )
     decision_maker = django_filters.CharFilter(
         label="Decision maker", method="filter_decision_maker"
@@ -82,6 +88,10 @@ class ForwardPlanFilter(django_filters.FilterSet):
     class Meta:
         model = Decision
         fields = ["authority", "decision_maker"]
+
+    def filter_authority(self, queryset, name, value):
+        # A joint committee's decision is on each of its councils' plans.
+        return queryset.for_authority(value) if value else queryset
 
     def filter_decision_maker(self, queryset, name, value):
         # The forward plan publishes every key decision's decision maker (regulation 9).

@@ -28,6 +28,45 @@ WHOLE_NUMBER = forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmod
 SHORT_TEXTAREA = forms.Textarea(attrs={"rows": 2})
 
 
+class AuthorityNamesField(forms.CharField):
+    """Several authorities, typed as names or short names separated by semicolons: the
+    text look-up of ui/lookup.py once per name, as a contract's subcontractors are
+    chosen, so that the box works however many councils there are."""
+
+    def prepare_value(self, value):
+        if isinstance(value, str) or value is None:
+            return value or ""
+        return "; ".join(authority.name for authority in value)
+
+    def has_changed(self, initial, data) -> bool:
+        typed = "; ".join(_names(data or ""))
+        return typed != self.prepare_value(initial)
+
+    def clean(self, value) -> list:
+        text = super().clean(value)
+        found = {
+            name: AUTHORITIES.find(Authority.objects.order_by("name"), name)
+            for name in _names(text)
+        }
+        problems = []
+        for name, matches in found.items():
+            if not matches:
+                problems.append(f"No authority matches “{name}”.")
+            elif len(matches) > 1:
+                shown = "; ".join(a.name for a in matches[:5])
+                problems.append(f"“{name}” matches several authorities ({shown}).")
+        if problems:
+            raise forms.ValidationError(
+                " ".join(problems) + " Enter each council's name or short name, separated "
+                "by semicolons, for example North Northamptonshire Council; WNC."
+            )
+        return list(dict.fromkeys(matches[0] for matches in found.values()))
+
+
+def _names(text: str) -> list[str]:
+    return list(dict.fromkeys(n for n in (" ".join(p.split()) for p in text.split(";")) if n))
+
+
 class DecisionForm(GovukModelForm):
     """A decision and its report. The number is allocated unless one is typed in."""
 
@@ -75,6 +114,15 @@ class DecisionForm(GovukModelForm):
         label="Approved maximum value (£)",
         help_text=Decision.approved_maximum.field.help_text,
     )
+    joint_authorities = AuthorityNamesField(
+        required=False,
+        label="Other authorities (joint committee only)",
+        help_text=(
+            "The other councils a joint committee's decision binds, by name or short name, "
+            "separated by semicolons, for example North Northamptonshire Council. The "
+            "decision is then on each one's forward plan."
+        ),
+    )
     reason = ReasonField()
 
     class Meta:
@@ -120,6 +168,7 @@ class DecisionForm(GovukModelForm):
             "intention_notice_on",
             "representations_decided_on",
             "strategic_priorities",
+            "joint_authorities",
         ]
         widgets = {
             "report_from": SHORT_TEXTAREA,
@@ -146,18 +195,25 @@ class DecisionForm(GovukModelForm):
         super().__init__(*args, **kwargs)
         self.creating = self.instance.pk is None
         number = self.fields["number"]
+        number.help_text = (
+            "The authority's prefix, the year and the sequence, for example KCC 24/00056. "
+            "A number typed without the prefix gets it."
+        )
         if self.creating:
             number.required = False
             number.help_text = (
                 "Leave blank to allocate the next number for this year. Enter a number "
-                "only for a historical decision, for example 22/00041."
+                "only for a historical decision, for example 22/00041: the authority's "
+                "prefix is added."
             )
+
         self.fields["exempt_paragraph"].choices = [("", "Not exempt (unrestricted)")] + [
             (n, f"Paragraph {n}: {text}") for n, text in rules.EXEMPT_PARAGRAPHS.items()
         ]
         self.helper.layout = Layout(
             Fieldset(
                 "authority",
+                "joint_authorities",
                 "number",
                 "title",
                 "decision_type",
@@ -236,7 +292,28 @@ class DecisionForm(GovukModelForm):
         cleaned = super().clean()
         authority = cleaned.get("authority")
         number = cleaned.get("number")
-        if authority and number:
+        # A number already given is kept as it is, even from before prefixes.
+        unchanged = (
+            self.instance.pk is not None
+            and number == self.instance.number
+            and getattr(authority, "pk", None) == self.instance.authority_id
+        )
+        if authority and number and not unchanged and not self.errors.get("number"):
+            prefix = authority.decision_number_prefix
+            own_prefix, _, _ = rules.parse_decision_number(number)
+            if not own_prefix or rules.prefixes_print_alike(own_prefix, prefix):
+                # "24/00056" and "kcc24/00056" are both KCC 24/00056, as printed.
+                number = rules.prefixed_decision_number(number[len(own_prefix) :], prefix)
+                cleaned["number"] = number
+            else:
+                self.add_error(
+                    "number",
+                    f"{authority}'s decision numbers start with "
+                    f"“{authority.decision_number_prefix.strip()}”, for example "
+                    f"{authority.decision_number_prefix}24/00056. Enter the number "
+                    "without a prefix, or with that one.",
+                )
+        if authority and number and not self.errors.get("number"):
             clash = Decision.objects.filter(authority=authority, number=number)
             if self.instance.pk:
                 clash = clash.exclude(pk=self.instance.pk)
@@ -286,6 +363,12 @@ class DecisionForm(GovukModelForm):
             self.add_error(
                 "forward_plan_published_on",
                 "Enter a forward plan date on or before the decision date.",
+            )
+        joint = cleaned.get("joint_authorities")
+        if authority and joint and authority in joint:
+            self.add_error(
+                "joint_authorities",
+                f"{authority} is the lead authority: tick only the other councils.",
             )
         published = cleaned.get("published_on")
         if published and decided and published < decided:

@@ -184,7 +184,7 @@ def issue_forward_plan(
         as_of = timezone.localdate()
         decisions = (
             Decision.objects.forward_plan(public_reader, today=period_from)
-            .filter(authority=authority)
+            .for_authority(authority)  # a joint committee's decisions are each council's
             .filter(decision_date__lte=period_to)
         )
         rows = [

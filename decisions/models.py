@@ -9,6 +9,7 @@ and predicates here ask it. History written while a decision is exempt is also m
 from decimal import Decimal
 
 import pgtrigger
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -20,6 +21,8 @@ from contracts.models import Authority, Contract, StrategicPriority
 from decisions import rules, visibility
 from ui import attachments
 from ui.bounds import MONEY, bounded
+
+TAKEN_WITHOUT_DATE = "Enter the date the decision was taken"
 
 
 class DecisionQuerySet(AuditedQuerySet):
@@ -54,6 +57,12 @@ class DecisionQuerySet(AuditedQuerySet):
         today = today or timezone.localdate()
         issued = IssuedDocument.objects.filter(decision=models.OuterRef("pk"))
         return self.filter(Q(forward_plan_published_on__lte=today) | models.Exists(issued))
+
+    def for_authority(self, authority):
+        """The decisions of ``authority``: those it leads and the joint ones it shares,
+        each once (a subquery, not a join, so nothing is repeated or needs DISTINCT)."""
+        joint = Decision.joint_authorities.through.objects.filter(authority=authority)
+        return self.filter(Q(authority=authority) | Q(pk__in=joint.values("decision_id")))
 
     def exempt(self):
         return self.filter(exempt_paragraph__isnull=False)
@@ -263,6 +272,16 @@ class Decision(AuditedModel):
     strategic_priorities = models.ManyToManyField(
         StrategicPriority, blank=True, related_name="decisions"
     )
+    # The lead authority numbers the decision; a joint committee's decision also
+    # belongs to the other councils it binds, and is on each one's forward plan.
+    joint_authorities = models.ManyToManyField(
+        Authority,
+        blank=True,
+        related_name="joint_decisions",
+        verbose_name="other authorities",
+        help_text="For a joint committee: the other councils the decision binds, "
+        "besides the lead authority.",
+    )
     related_decisions = models.ManyToManyField(
         "self",
         through="DecisionRelation",
@@ -273,7 +292,7 @@ class Decision(AuditedModel):
     )
 
     objects = models.Manager.from_queryset(DecisionQuerySet)()
-    history = audited_history(m2m_fields=[strategic_priorities])
+    history = audited_history(m2m_fields=[strategic_priorities, joint_authorities])
     history_url_name = "decisions:detail"
 
     class Meta:
@@ -297,6 +316,29 @@ class Decision(AuditedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("decisions:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.number and self.authority_id and self._typed_without_prefix():
+            # Every path (form, admin) prints a typed number as the authority's.
+            prefix = self.authority.decision_number_prefix
+            self.number = rules.prefixed_decision_number(self.number, prefix)
+        if self.status == self.Status.TAKEN and self.decision_date is None:
+            raise ValidationError({"decision_date": TAKEN_WITHOUT_DATE})
+
+    def _typed_without_prefix(self) -> bool:
+        """Whether the number is new here and has no prefix (one kept from before
+        prefixes stays as it is). A query only for a number without a prefix."""
+        try:
+            own_prefix, _, _ = rules.parse_decision_number(self.number)
+        except ValueError:
+            return False  # the field's own validation says what is wrong
+        if own_prefix:
+            return False
+        if self._state.adding:
+            return True
+        stored = Decision.objects.filter(pk=self.pk).values_list("number", flat=True).first()
+        return stored != self.number
 
     @property
     def is_exempt(self) -> bool:

@@ -381,6 +381,70 @@ def format_decision_number(year: int, sequence: int, prefix: str = "") -> str:
     return f"{prefix}{yy:0{DECISION_YEAR_DIGITS}d}/{sequence:0{DECISION_SEQUENCE_DIGITS}d}"
 
 
+def decision_number_prefix(text: str) -> str:
+    """A prefix as typed, made ready to print: ``"KCC"`` gives ``"KCC "``.
+
+    Surrounding spaces go; a prefix that ends in a letter gets one space, so that
+    "KCC 24/00056" reads as two words, while one that ends in a separator ("MD-")
+    is kept as it is. A prefix that cannot start a decision number raises
+    ``ValueError``. Source: as for ``format_decision_number``.
+    """
+    prefix = text.strip()
+    if not prefix or not _PREFIX_RE.fullmatch(prefix):
+        raise ValueError(
+            f"prefix {text!r} must start with a letter, use only letters, digits, "
+            "spaces, '-' or '_', and not end with a digit"
+        )
+    return f"{prefix} " if prefix[-1].isalpha() else prefix
+
+
+def default_decision_number_prefix(name: str, short_name: str = "", taken=()) -> str:
+    """The prefix an authority gets unless one is chosen: its short name, else the
+    initials of its name, never one in ``taken`` (compared without case or spaces).
+
+    ``("Kent County Council", "KCC")`` gives ``"KCC "``; ``("Southend-on-Sea City
+    Council", "")`` gives ``"SOSCC "``; a short name that cannot start a number
+    ("A1") falls back to the initials. A clash gains the next letter of the name's
+    last word, then ``B``, ``C``..., so that two councils' numbers never print
+    alike. Source: issue 13 ("KCC 26/00001", "SCC 26/00001").
+    """
+    taken_keys = {_prefix_key(t) for t in taken}
+    words = re.findall(r"[A-Za-z]+", name)
+    initials = "".join(word[0] for word in words).upper() or "X"
+    candidates = []
+    short = short_name.strip()
+    if short and short[0].isalpha() and _PREFIX_RE.fullmatch(short):
+        candidates.append(short)
+    candidates.append(initials)
+    last = words[-1] if words else ""
+    candidates += [initials + last[1:n].upper() for n in range(2, len(last) + 1)]
+    candidates += [initials + letter for letter in "BCDEFGHJKLMNPQRSTUVWXYZ"]
+    for candidate in candidates:
+        prefix = decision_number_prefix(candidate)
+        if _prefix_key(prefix) not in taken_keys:
+            return prefix
+    raise ValueError(f"no free decision number prefix for {name!r}")
+
+
+def _prefix_key(prefix: str) -> str:
+    return re.sub(r"[\s_-]", "", prefix).upper()
+
+
+def prefixes_print_alike(first: str, second: str) -> bool:
+    """Whether two prefixes would make numbers that read alike ("KCC " and "kcc-")."""
+    return _prefix_key(first) == _prefix_key(second)
+
+
+def prefixed_decision_number(number: str, prefix: str) -> str:
+    """``number`` with the authority's ``prefix`` if it has none: ``("24/00056", "KCC ")``
+    gives ``"KCC 24/00056"``; a number that has a prefix is kept as written. Numbers are
+    stored as printed, so that every page, PDF and file shows the same text. Source:
+    issue 13 (two councils' numbers never print alike).
+    """
+    own_prefix, _, _ = parse_decision_number(number)
+    return number.strip() if own_prefix else f"{prefix}{number.strip()}"
+
+
 def parse_decision_number(text: str) -> tuple[str, int, int]:
     """Split a decision number into ``(prefix, yy, sequence)``.
 

@@ -10,7 +10,8 @@ from decisions.models import (
 
 
 def allocate_number(*, authority, year: int) -> str:
-    """The next free decision number for ``authority`` in ``year``, e.g. ``24/00057``.
+    """The next free decision number for ``authority`` in ``year``, with its prefix,
+    e.g. ``KCC 24/00057`` (decisions.rules.format_decision_number).
 
     Call inside the transaction that saves the decision, so that a failed save
     gives the number back. Numbers entered by hand for historical records are

@@ -97,6 +97,14 @@ class ForwardPlan(RegisterView):
     def get_queryset(self):
         return Decision.objects.forward_plan(self.request.user)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        authority = _chosen_authority(self.filterset)
+        if authority is not None:
+            # Each council publishes its own plan (reg 9): a filtered page is that plan.
+            context["title"] = f"{self.title}: {authority.name}"
+        return context
+
     def get_table_kwargs(self):
         rows = self.object_list if hasattr(self, "object_list") else self.get_queryset()
         deadlines = {d.pk: figures.deadlines_for(d) for d in rows}
@@ -295,25 +303,33 @@ def notice_pdf(request, pk: int):
     return _decision_pdf(request, pk, pdf.NOTICE)
 
 
+def _chosen_authority(plan_filter):
+    """The authority a forward plan is filtered to, if one is chosen (and valid)."""
+    if plan_filter is None or not plan_filter.is_valid():
+        return None
+    return plan_filter.form.cleaned_data.get("authority")
+
+
 @permission_required("decisions.view_decision", raise_exception=True)
 def forward_plan_pdf(request):
     # The PDF lists what the page lists, with the same filters applied. The forward plan
     # is each authority's own: one plan per authority, the filtered one named even when
     # it plans nothing, each headed by the authority's name.
-    queryset = Decision.objects.forward_plan(request.user)
+    # A joint committee's decision is on the plan of each council it binds.
+    queryset = Decision.objects.forward_plan(request.user).prefetch_related("joint_authorities")
     plan_filter = ForwardPlanFilter(request.GET, queryset=queryset, request=request)
     decisions = list(plan_filter.qs)
-    chosen = plan_filter.form.cleaned_data.get("authority") if plan_filter.is_valid() else None
+    chosen = _chosen_authority(plan_filter)
     plans = {chosen.pk: {"authority": chosen, "rows": []}} if chosen else {}
     for d in decisions:
-        plan = plans.setdefault(d.authority_id, {"authority": d.authority, "rows": []})
-        plan["rows"].append(
-            {
-                "decision": d,
-                "hidden": visibility.withheld(d, request.user),
-                "deadlines": figures.deadlines_for(d),
-            }
-        )
+        row = {
+            "decision": d,
+            "hidden": visibility.withheld(d, request.user),
+            "deadlines": figures.deadlines_for(d),
+        }
+        for authority in [chosen] if chosen else [d.authority, *d.joint_authorities.all()]:
+            plan = plans.setdefault(authority.pk, {"authority": authority, "rows": []})
+            plan["rows"].append(row)
     ordered = sorted(plans.values(), key=lambda plan: plan["authority"].name)
     data = pdf.render_forward_plan_pdf(
         {

@@ -14,6 +14,7 @@ from contracts import demo as contracts_demo
 from contracts.figures import figures_for
 from contracts.models import Authority, Contract
 from contracts.rules import split_by_shares
+from decisions import rules as decision_rules
 from decisions.models import Decision
 from grants import services
 from grants.models import (
@@ -89,6 +90,7 @@ def _contract(constant: str) -> Contract | None:
 
 
 def _decision(authority: Authority, number: str) -> Decision | None:
+    number = decision_rules.prefixed_decision_number(number, authority.decision_number_prefix)
     return Decision.objects.filter(authority=authority, number=number).first()
 
 

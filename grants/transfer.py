@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 
 from audit.bulk import bulk_create_with_history
-from contracts.models import Authority
+from contracts.models import Authority, give_decision_number_prefixes
 from contracts.rules import MoneyError
 from grants import rules, services
 from grants.models import ZERO, Funder, GrantAllocation, GrantProgramme
@@ -278,6 +278,7 @@ def apply_import(plan: ImportPlan, *, reason: str = REASON, user=None) -> dict[s
             for authority in (row.authority, *(a for a, _ in row.shares)):
                 if authority.pk is None:
                     new[id(authority)] = authority
+        give_decision_number_prefixes(new.values())
         for authority in new.values():
             authority.clean_fields()
         bulk_create_with_history(list(new.values()), reason=reason, user=user)

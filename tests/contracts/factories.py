@@ -6,6 +6,16 @@ import factory
 from contracts.models import Authority, Contract, CostShare, ExtensionOption, Provider
 
 
+def _letters(n: int) -> str:
+    """0 -> "A", 25 -> "Z", 26 -> "BA": a different run of letters for each number."""
+    letters = ""
+    while True:
+        n, digit = divmod(n, 26)
+        letters = chr(ord("A") + digit) + letters
+        if not n:
+            return letters
+
+
 class AuthorityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Authority
@@ -13,6 +23,8 @@ class AuthorityFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Authority {n} Council")
     short_name = factory.Sequence(lambda n: f"A{n}")
+    # Letters only (a prefix may not end with a digit), different for every authority.
+    decision_number_prefix = factory.Sequence(lambda n: f"A{_letters(n)} ")
     key_decision_threshold = Decimal("1000000.00")
     call_in_working_days = 5
 

@@ -96,6 +96,7 @@ def test_an_authority_edit_keeps_its_history(commissioner_client):
             "short_name": "KCC",
             "key_decision_threshold": "1000000",
             "call_in_working_days": "3",
+            "decision_number_prefix": "KCC",
             "nation": "england_and_wales",
         },
     )

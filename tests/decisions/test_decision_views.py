@@ -1,8 +1,10 @@
 """Adding, editing, listing and reading decisions."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +17,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def kent():
-    return AuthorityFactory(name="Kent County Council", key_decision_threshold=Decimal("1000000"))
+    return AuthorityFactory(
+        name="Kent County Council",
+        key_decision_threshold=Decimal("1000000"),
+        decision_number_prefix="KCC ",
+    )
 
 
 def decision_data(authority, **overrides) -> dict:
@@ -43,20 +49,20 @@ def decision_data(authority, **overrides) -> dict:
 
 def test_a_clerk_adds_a_decision_and_gets_the_next_number(clerk_client, kent):
     yy = timezone.localdate().year % 100
-    DecisionFactory(authority=kent, number=f"{yy}/00055")
+    DecisionFactory(authority=kent, number=f"KCC {yy}/00055")
     response = clerk_client.post(reverse("decisions:create"), decision_data(kent))
     decision = Decision.objects.get(title__startswith="Kent Young Person")
     assert response.status_code == 302
     assert response["Location"] == reverse("decisions:detail", args=[decision.pk])
     # The hand-entered 00055 is stepped over; the counter starts the year at 00001.
-    assert decision.number == f"{yy}/00001"
+    assert decision.number == f"KCC {yy}/00001"
     assert decision.amount_involved == Decimal("4099533.88")
     assert decision.history.latest().history_type == "+"
 
 
 def test_a_clerk_enters_a_historical_number(clerk_client, kent):
     clerk_client.post(reverse("decisions:create"), decision_data(kent, number="22/00041"))
-    assert Decision.objects.get(authority=kent).number == "22/00041"
+    assert Decision.objects.get(authority=kent).number == "KCC 22/00041"
 
 
 @pytest.mark.parametrize(
@@ -102,11 +108,11 @@ def test_invalid_decision_input_is_reshown_with_its_message(
 
 
 def test_a_number_already_used_by_the_authority_is_refused(clerk_client, kent):
-    DecisionFactory(authority=kent, number="24/00056")
+    DecisionFactory(authority=kent, number="KCC 24/00056")
     response = clerk_client.post(
         reverse("decisions:create"), decision_data(kent, number="24/00056")
     )
-    assert "already has a decision 24/00056" in response.context["form"].errors["number"][0]
+    assert "already has a decision KCC 24/00056" in response.context["form"].errors["number"][0]
     assert Decision.objects.count() == 1
 
 
@@ -266,3 +272,27 @@ def test_the_edit_form_shows_dates_as_clerks_type_them_in_styled_boxes(clerk_cli
     html = clerk_client.get(reverse("decisions:edit", args=[decision.pk])).content.decode()
     assert 'value="02/07/2024"' in html
     assert 'class="govuk-input govuk-input--width-10"' in html.replace("  ", " ")
+
+
+def test_a_taken_decision_needs_the_date_it_was_taken(clerk_client, kent):
+    response = clerk_client.post(
+        reverse("decisions:create"), decision_data(kent, status="taken", decision_date="")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["decision_date"] == [
+        "Enter the date the decision was taken"
+    ]
+    assert not Decision.objects.exists()
+    response = clerk_client.post(
+        reverse("decisions:create"),
+        decision_data(kent, status="taken", decision_date="16/07/2024"),
+    )
+    assert response.status_code == 302
+    assert Decision.objects.get().decision_date == date(2024, 7, 16)
+
+
+def test_the_model_refuses_a_taken_decision_without_a_date(kent):
+    decision = DecisionFactory(authority=kent, status=Decision.Status.TAKEN)
+    with pytest.raises(ValidationError) as refused:
+        decision.full_clean()
+    assert refused.value.message_dict["decision_date"] == ["Enter the date the decision was taken"]

@@ -25,7 +25,7 @@ def _stages(decision) -> list[tuple]:
 
 
 def test_kent_24_00056_has_its_report_recommendations_pathway_and_links(demo):
-    d = Decision.objects.get(authority__name="Kent County Council", number="24/00056")
+    d = Decision.objects.get(authority__name="Kent County Council", number="KCC 24/00056")
     assert d.title == "Kent Young Person Drug and Alcohol Contract Commissioning"
     assert [r.verb for r in d.recommendations.all()] == [
         "APPROVE",
@@ -47,20 +47,20 @@ def test_kent_24_00056_has_its_report_recommendations_pathway_and_links(demo):
     assert [(link.kind, link.contract.title) for link in d.contract_links.all()] == [
         ("award", "Kent Young Persons Drug and Alcohol Service")
     ]
-    assert sorted(r.earlier.number for r in d.relations.all()) == ["22/00041", "23/00032"]
+    assert sorted(r.earlier.number for r in d.relations.all()) == ["KCC 22/00041", "KCC 23/00032"]
 
 
 def test_the_extension_and_the_grant_deployment_decisions_are_there(demo):
-    extension = Decision.objects.get(number="23/00032")
+    extension = Decision.objects.get(number="KCC 23/00032")
     assert "10 month extension was from 1 April 2024 to 31 January 2025" in extension.summary
     assert [link.kind for link in extension.contract_links.all()] == ["extend"]
-    ohid = Decision.objects.get(number="22/00041")
+    ohid = Decision.objects.get(number="KCC 22/00041")
     assert "£11,424,253" in ohid.summary
     assert ohid.is_key_decision
 
 
 def test_the_strategy_23_00021_carries_its_13_priorities_as_tags(demo):
-    strategy = Decision.objects.get(number="23/00021")
+    strategy = Decision.objects.get(number="KCC 23/00021")
     assert strategy.title == "Kent Drug and Alcohol Strategy 2023-2028"
     assert strategy.strategic_priorities.count() == 13
     assert _stages(strategy)[0][:2] == (
@@ -108,7 +108,7 @@ def test_loading_the_demo_twice_changes_nothing(demo):
 def test_every_demo_decision_page_and_pdf_opens(demo, clerk_client):
     for decision in Decision.objects.all():
         assert clerk_client.get(decision.get_absolute_url()).status_code == 200
-    report = Decision.objects.get(number="24/00056")
+    report = Decision.objects.get(number="KCC 24/00056")
     response = clerk_client.get(reverse("decisions:record_pdf", args=[report.pk]))
     assert response.content.startswith(b"%PDF-")
 
@@ -128,7 +128,7 @@ def test_the_illustrative_upcoming_decision_is_option_1_of_the_kent_yp_contract(
     option_1 = [y for y in figures_for(link.contract).years if y.source == "option 1"]
     assert d.amount_involved == sum(y.amount for y in option_1)
     assert [y.end for y in option_1][-1] == date(2029, 1, 31)
-    assert list(d.relations.values_list("earlier__number", flat=True)) == ["24/00056"]
+    assert list(d.relations.values_list("earlier__number", flat=True)) == ["KCC 24/00056"]
 
 
 def test_the_illustrative_decision_is_on_the_forward_plan_and_home_page_before_it(
@@ -142,3 +142,22 @@ def test_the_illustrative_decision_is_on_the_forward_plan_and_home_page_before_i
     assert "extension option 1 (illustrative)" in plan
     assert "Key decisions in the next 60 days" in home
     assert "extension option 1 (illustrative)" in home
+
+
+def test_the_northamptonshire_joint_committee_decision_belongs_to_both_councils(demo):
+    d = Decision.objects.get(decision_maker="Shared Services Joint Committee")
+    assert d.authority.name == "West Northamptonshire Council"
+    assert [a.name for a in d.joint_authorities.all()] == ["North Northamptonshire Council"]
+    north = d.joint_authorities.get()
+    assert d in Decision.objects.for_authority(north)
+    assert d.number.startswith("WNC ")
+
+
+def test_every_demo_decision_prints_its_councils_prefix_and_every_taken_one_has_a_date(demo):
+    decisions = list(Decision.objects.select_related("authority"))
+    assert decisions
+    for d in decisions:
+        assert d.number.startswith(d.authority.decision_number_prefix), d.number
+        if d.status == Decision.Status.TAKEN:
+            assert d.decision_date is not None, d.number
+        d.full_clean()  # the model's own rules hold for the demo too

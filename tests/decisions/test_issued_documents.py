@@ -204,7 +204,7 @@ def demo(db):
 def test_an_issued_24_00056_report_is_byte_identical_after_its_contract_and_decision_change(
     demo, clerk, clerk_client
 ):
-    decision = Decision.objects.get(number="24/00056")
+    decision = Decision.objects.get(number="KCC 24/00056")
     document = _issue(decision, clerk)
     before = _download(clerk_client, document)
     assert hashlib.sha256(before).hexdigest() == document.sha256

@@ -17,13 +17,13 @@ from tests.decisions.factories import DecisionFactory
 from tests.decisions.test_decision_views import decision_data
 from tests.html_forms import form_data
 
-TAKEN = "already has a decision 22/00041"
+TAKEN = "already has a decision KCC 22/00041"
 
 
 @pytest.mark.django_db
 def test_a_typed_number_already_taken_is_a_field_error(clerk_client):
-    kent = AuthorityFactory(name="Kent County Council")
-    DecisionFactory(authority=kent, number="22/00041")
+    kent = AuthorityFactory(name="Kent County Council", decision_number_prefix="KCC ")
+    DecisionFactory(authority=kent, number="KCC 22/00041")
     response = clerk_client.post(
         reverse("decisions:create"), decision_data(kent, number="22/00041")
     )
@@ -33,14 +33,14 @@ def test_a_typed_number_already_taken_is_a_field_error(clerk_client):
 
 @pytest.mark.django_db
 def test_a_number_taken_between_the_check_and_the_save_is_a_field_error(clerk_client, monkeypatch):
-    kent = AuthorityFactory(name="Kent County Council")
+    kent = AuthorityFactory(name="Kent County Council", decision_number_prefix="KCC ")
     checked = DecisionForm._post_clean
     rival = []
 
     def another_clerk_saves_after_the_check(form):
         checked(form)
         if not rival:  # once: the other clerk's save lands just after this check
-            rival.append(DecisionFactory(authority=kent, number="22/00041"))
+            rival.append(DecisionFactory(authority=kent, number="KCC 22/00041"))
 
     monkeypatch.setattr(DecisionForm, "_post_clean", another_clerk_saves_after_the_check)
     response = clerk_client.post(
@@ -49,13 +49,13 @@ def test_a_number_taken_between_the_check_and_the_save_is_a_field_error(clerk_cl
 
     assert response.status_code == 200
     assert TAKEN in str(response.context["form"].errors["number"])
-    assert Decision.objects.filter(authority=kent, number="22/00041").count() == 1
+    assert Decision.objects.filter(authority=kent, number="KCC 22/00041").count() == 1
 
 
 @pytest.mark.django_db
 def test_a_number_taken_meanwhile_in_the_admin_is_an_error_not_a_500(admin_client, monkeypatch):
-    kent = AuthorityFactory(name="Kent County Council")
-    decision = DecisionFactory(authority=kent, number="22/00040")
+    kent = AuthorityFactory(name="Kent County Council", decision_number_prefix="KCC ")
+    decision = DecisionFactory(authority=kent, number="KCC 22/00040")
     url = reverse("admin:decisions_decision_change", args=[decision.pk])
     data = form_data(admin_client.get(url).content.decode())
     data["number"] = "22/00041"
@@ -65,7 +65,7 @@ def test_a_number_taken_meanwhile_in_the_admin_is_an_error_not_a_500(admin_clien
     def another_clerk_saves_after_the_check(self, *args, **kwargs):
         checked(self, *args, **kwargs)
         if not rival:
-            rival.append(DecisionFactory(authority=kent, number="22/00041"))
+            rival.append(DecisionFactory(authority=kent, number="KCC 22/00041"))
 
     monkeypatch.setattr(Decision, "validate_constraints", another_clerk_saves_after_the_check)
     response = admin_client.post(url, data, follow=True)
@@ -73,7 +73,7 @@ def test_a_number_taken_meanwhile_in_the_admin_is_an_error_not_a_500(admin_clien
     assert response.status_code == 200
     assert "Someone else saved a record with the same value" in response.content.decode()
     decision.refresh_from_db()
-    assert decision.number == "22/00040"
+    assert decision.number == "KCC 22/00040"
 
 
 CLERKS = 10
@@ -86,7 +86,7 @@ def test_ten_clerks_typing_the_same_number_at_once_get_one_decision_and_field_er
         pytest.skip("Concurrent transactions need PostgreSQL")
     from accounts.roles import CLERK
 
-    kent = AuthorityFactory(name="Kent County Council")
+    kent = AuthorityFactory(name="Kent County Council", decision_number_prefix="KCC ")
     clients = []
     for i in range(CLERKS):
         client = Client(raise_request_exception=False)  # a 500 is counted, not raised
@@ -115,4 +115,4 @@ def test_ten_clerks_typing_the_same_number_at_once_get_one_decision_and_field_er
     for response in responses:
         if response.status_code == 200:
             assert TAKEN in str(response.context["form"].errors["number"])
-    assert Decision.objects.filter(authority=kent, number="22/00041").count() == 1
+    assert Decision.objects.filter(authority=kent, number="KCC 22/00041").count() == 1

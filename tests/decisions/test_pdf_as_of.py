@@ -46,7 +46,7 @@ def option_1_exercised_today(demo):
         decided_on=timezone.localdate(),
         reason="Performance is good",
     )
-    return Decision.objects.get(number="24/00056")
+    return Decision.objects.get(number="KCC 24/00056")
 
 
 def _report(decision, user, as_of=None) -> str:

@@ -88,6 +88,7 @@ def test_the_form_lists_the_fields_this_test_fills_in():
         "authority",
         "number",
         "strategic_priorities",
+        "joint_authorities",
     }
 
 

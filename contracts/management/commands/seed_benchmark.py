@@ -72,9 +72,9 @@ PENNY = Decimal("0.01")
 
 AUTHORITIES = (
     # name, short name, key decision threshold, number prefix
-    ("North Northamptonshire Council", "NNC", Decimal("500000.00")),
-    ("West Northamptonshire Council", "WNC", Decimal("500000.00")),
-    ("Kent County Council", "KCC", Decimal("1000000.00")),
+    ("North Northamptonshire Council", "NNC", Decimal("500000.00"), "NNC "),
+    ("West Northamptonshire Council", "WNC", Decimal("500000.00"), "WNC "),
+    ("Kent County Council", "KCC", Decimal("1000000.00"), "KCC "),
 )
 # Two authorities share their grants, as North and West Northamptonshire do.
 SHARED = (Decimal("48.6"), Decimal("51.4"))
@@ -339,8 +339,13 @@ class Seeder:
 
     def create_authorities(self) -> list[Authority]:
         rows = []
-        for name, short, threshold in AUTHORITIES:
-            row = Authority(name=name, short_name=short, key_decision_threshold=threshold)
+        for name, short, threshold, prefix in AUTHORITIES:
+            row = Authority(
+                name=name,
+                short_name=short,
+                key_decision_threshold=threshold,
+                decision_number_prefix=prefix,
+            )
             row._history_date = moment(date(2017, 1, 3))
             rows.append(row)
         return bulk_create_with_history(rows, reason=REASON, user=self.people[ADMINISTRATOR])
@@ -510,7 +515,8 @@ class Seeder:
         for decision in sorted(self.decisions, key=lambda d: (d.when, d.key, d.amount)):
             key = (decision.authority, decision.when.year)
             last[key] = last.get(key, 0) + 1
-            decision.number = format_decision_number(decision.when.year, last[key])
+            prefix = self.authorities[decision.authority].decision_number_prefix
+            decision.number = format_decision_number(decision.when.year, last[key], prefix)
         DecisionNumberCounter.objects.bulk_create(
             DecisionNumberCounter(authority=self.authorities[a], year=y, last_sequence=n)
             for (a, y), n in sorted(last.items())
