@@ -20,7 +20,6 @@ install: $(VENV)/.installed
 
 run: install pdf-packages
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
-	$(DEV_ENV) $(BIN)/python manage.py createcachetable
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	@echo "Serving on http://$(HOST)/ (Ctrl+C to stop)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST)

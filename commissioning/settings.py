@@ -111,9 +111,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 # Django's cache framework: the database cache, so that every app server shares one
-# cache (the public pages, public/cache.py). Its table is made by `createcachetable`,
-# run after `migrate` wherever the database is set up (Makefile, README "Deploying";
-# Django's test runner makes it in the test database itself).
+# cache (the public pages, public/cache.py). Its table is made by `migrate`
+# (public/migrations/0001_cache_table.py), wherever a database is set up.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -97,12 +97,11 @@ def _authorities_of(instance) -> list:
     if isinstance(instance, Authority):
         return [instance.pk, INDEX]
     if isinstance(instance, Decision):
-        return [instance.authority_id]
+        return _decision_authorities(instance.pk)
     if isinstance(instance, IssuedDocument):
         if instance.authority_id:
             return [instance.authority_id]
-        decision = Decision.objects.filter(pk=instance.decision_id)
-        return list(decision.values_list("authority_id", flat=True))
+        return _decision_authorities(instance.decision_id)
     if isinstance(instance, Contract):
         shared = CostShare.objects.filter(contract_id=instance.pk)
         return [instance.lead_authority_id, *shared.values_list("authority_id", flat=True)]
@@ -116,8 +115,17 @@ def _authorities_of(instance) -> list:
     # A part of a decision (recommendation, section, stage, link, attachment).
     decision_id = getattr(instance, "decision_id", None)
     if decision_id:
-        return list(Decision.objects.filter(pk=decision_id).values_list("authority_id", flat=True))
+        return _decision_authorities(decision_id)
     return []
+
+
+def _decision_authorities(decision_id) -> list:
+    """The lead authority of a decision and the joint ones: it is on each one's pages."""
+    from decisions.models import Decision
+
+    lead = Decision.objects.filter(pk=decision_id).values_list("authority_id", flat=True)
+    joint = Decision.joint_authorities.through.objects.filter(decision_id=decision_id)
+    return [*lead, *joint.values_list("authority_id", flat=True)]
 
 
 def _expire_for(sender, instance, **kwargs) -> None:
@@ -164,6 +172,12 @@ def connect_signals() -> None:
     m2m_changed.connect(_expire_for_m2m, dispatch_uid="public-cache-m2m")
 
 
-def _expire_for_m2m(sender, instance, action, **kwargs) -> None:
-    if action.startswith("post_") and type(instance) in watched_models():
-        _expire_for(sender, instance)
+def _expire_for_m2m(sender, instance, action, model=None, pk_set=None, **kwargs) -> None:
+    if not action.startswith("post_") or type(instance) not in watched_models():
+        return
+    _expire_for(sender, instance)
+    # A council taken off a joint decision no longer shows it: its pages expire too.
+    from contracts.models import Authority
+
+    if model is Authority and pk_set:
+        expire(*pk_set)

@@ -32,7 +32,7 @@ from contracts.dashboard import ending_within
 from contracts.models import Authority, ExtensionOption
 from decisions import figures, visibility
 from decisions.models import Decision
-from public.feeds import _for_authority, public_url
+from public.feeds import public_url
 from ui import exports
 
 # The public reads as a visitor who never signed in.
@@ -125,7 +125,7 @@ def forward_plan_ics(request, authority: int):
         f"{authority.name}: forward plan",
         f"Key decisions {authority.name} plans to take, and the meetings that consider them.",
     )
-    published = _for_authority(Decision.objects.published(today), authority).with_related()
+    published = Decision.objects.published(today).for_authority(authority).with_related()
 
     plan = published.key().upcoming(today).filter(decision_date__isnull=False)
     for decision in plan.order_by("decision_date", "number"):

@@ -28,12 +28,6 @@ FEED_ITEMS = 50
 PUBLIC = AnonymousUser()
 
 
-def _for_authority(queryset, authority):
-    """Decisions of ``authority``. Until DecisionQuerySet.for_authority (lead or joint
-    authority) lands, the lead authority's only."""
-    return queryset.filter(authority=authority)
-
-
 def public_url(name: str, fallback: str, **kwargs) -> str:
     """A page of the public site, or ``fallback`` while that page does not exist yet."""
     try:
@@ -56,7 +50,8 @@ def published_decisions(authority, today=None):
     )
     on_plan = Cast("forward_plan_published_on", DateTimeField())
     return (
-        _for_authority(Decision.objects.published(today), authority)
+        Decision.objects.published(today)
+        .for_authority(authority)
         .with_related()
         .annotate(last_issued=last_issued)
         # Greatest is NULL on SQLite when either is NULL: each side falls back on the other.

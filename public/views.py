@@ -64,13 +64,8 @@ def public_page(view):
     return login_not_required(require_safe(cached_page(with_authority)))
 
 
-def _for_authority(queryset, authority):
-    # Until DecisionQuerySet.for_authority (lead or joint authority) lands on main.
-    return queryset.filter(authority=authority)
-
-
 def _published(authority):
-    return _for_authority(Decision.objects.published(), authority)
+    return Decision.objects.published().for_authority(authority)
 
 
 # The authority's open-data files and feeds, by the page that links them.
@@ -241,10 +236,7 @@ def document(request, authority: int, pk: int):
     found = (
         IssuedDocument.objects.select_related("decision")
         .filter(pk=pk)
-        .filter(
-            Q(authority_id=authority)
-            | Q(decision__in=_for_authority(Decision.objects.published(), authority))
-        )
+        .filter(Q(authority_id=authority) | Q(decision__in=_published(authority)))
         .first()
     )
     if found is None or (found.decision and visibility.withheld(found.decision, READER)):
@@ -268,7 +260,7 @@ def document(request, authority: int, pk: int):
 @require_safe
 def attachment(request, authority: int, pk: int, attachment_pk: int):
     """A file attached to a published decision, if ui.attachments lets the public see it."""
-    decision = _for_authority(Decision.objects.published(), authority).filter(pk=pk).first()
+    decision = _published(authority).filter(pk=pk).first()
     if decision is None or visibility.withheld(decision, READER):
         return _not_found(request, "There is no published file at this address.")
     found = DecisionAttachment.objects.listed_for(READER).readable_by(READER)

@@ -26,7 +26,6 @@ export SECRET_KEY=benchmark-only-secret-key-0123456789abcdef
 export HISTORY_HMAC_KEY=benchmark-only-history-key-0123456789abcdef
 export ALLOWED_HOSTS=127.0.0.1 DATABASE_URL="$server/$db"
 $py manage.py migrate --no-input -v 0
-$py manage.py createcachetable
 DEBUG=true $py manage.py load_demo >/dev/null
 rm -rf staticfiles && $py manage.py collectstatic --no-input -v 0
 
