@@ -1,6 +1,3 @@
-from importlib import import_module
-from importlib.util import find_spec
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -38,7 +35,7 @@ from contracts.tables import (
     register_rows,
 )
 from contracts.timeline import timeline_svg
-from ui import attachments, exports, imports
+from ui import attachments, exports, imports, registry
 from ui.edit import delete_or_refuse, edit_view, form_status
 from ui.forms import ADD_ROW, DeleteForm, with_another_row, without_errors
 from ui.uploads import upload_limit
@@ -153,7 +150,6 @@ def provider_edit(request, pk: int):
 
 # Other apps add a section to the contract page: ``contract_panel(contract, user)``
 # returns None or a dict with "template" and its context (see contract_detail).
-PANEL_MODULES = ("decisions.panels", "grants.panels")
 
 
 class ContractList(RegisterView):
@@ -213,14 +209,12 @@ def _contract_or_404(pk: int) -> Contract:
 
 
 def _panels(contract: Contract, user) -> list[dict]:
-    panels = []
-    for name in PANEL_MODULES:
-        if find_spec(name.split(".")[0]) is None or find_spec(name) is None:
-            continue
-        panel = import_module(name).contract_panel(contract, user)
-        if isinstance(panel, dict):
-            panels.append(panel)
-    return panels
+    """What the apps above add to the contract page (ui.registry)."""
+    return [
+        panel
+        for contract_panel in registry.CONTRACT_PANELS
+        if (panel := contract_panel(contract, user))
+    ]
 
 
 CONTRACT_HISTORY_ROWS = 200  # as audit.history.combined_history shows

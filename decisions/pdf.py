@@ -18,6 +18,10 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from contracts.asof import contracts_as_of
+from contracts.figures import figures_for
+from contracts.timeline import AS_AT, timeline_svg
+
 STYLESHEET = Path(__file__).parent / "static" / "decisions" / "pdf.css"
 
 REPORT = "report"
@@ -128,12 +132,6 @@ def contract_timelines(decision, as_of: date) -> list[dict]:
     """Timeline SVGs of the contracts the decision awards or extends, each as it stood
     on ``as_of`` (the document's date, contracts.asof), marked "As at" that date: a
     document never says "Today"."""
-    try:
-        from contracts.timeline import AS_AT, timeline_svg
-    except ImportError:
-        return []
-    from contracts.asof import contracts_as_of
-    from contracts.figures import figures_for
 
     # Each contract once, in the links' order; their histories are read all at once,
     # so the PDF runs the same queries however many contracts it shows.

@@ -14,13 +14,12 @@ from django.utils import timezone
 from contracts.models import ExtensionOption
 from decisions import figures, pdf, rules, visibility
 from decisions.models import (
-    Decision,
     DecisionAttachment,
     DecisionContractLink,
     DecisionRelation,
     IssuedDocument,
 )
-from ui import attachments
+from ui import attachments, registry
 
 # Everything the decision page and the PDFs read, so templates run no queries.
 DETAIL_PREFETCH = (
@@ -54,10 +53,9 @@ DETAIL_PREFETCH = (
 
 
 def detail_prefetch() -> list:
-    """DETAIL_PREFETCH, with the grants deployed under the decision where the grants
-    app adds them (GrantAllocation.deploying_decision)."""
-    extra = ["deployed_allocations"] if hasattr(Decision, "deployed_allocations") else []
-    return [*DETAIL_PREFETCH, *extra]
+    """DETAIL_PREFETCH, with what the apps above add to a decision's page (ui.registry:
+    the grant allocations deployed under it)."""
+    return [*DETAIL_PREFETCH, *registry.DECISION_PREFETCHES]
 
 
 def document_date(decision, *, today: date) -> date:
@@ -88,12 +86,7 @@ def detail_context(decision, user, *, today: date, as_of: date | None = None) ->
         }
     past, future = figures.pathway_lines(decision, as_of=as_of)
     sections = figures.numbered_sections(decision)
-    allocations = (
-        list(decision.deployed_allocations.all())
-        if hasattr(Decision, "deployed_allocations")
-        else None
-    )
-    return {
+    context = {
         "decision": decision,
         "hidden": False,
         "deadlines": figures.deadlines_for(decision),
@@ -111,7 +104,6 @@ def detail_context(decision, user, *, today: date, as_of: date | None = None) ->
         # The files attached, as this reader may see them (ui.attachments); the report
         # lists the appendices and background papers among them (``report_label``).
         "attachments": shown_attachments(decision, user),
-        "allocations": allocations,
         # A later decision's link to this one is a part of it: withheld if it is exempt.
         "later_relations": [
             rel
@@ -120,6 +112,9 @@ def detail_context(decision, user, *, today: date, as_of: date | None = None) ->
         ],
         "today": today,
     }
+    for decision_context in registry.DECISION_CONTEXTS:
+        context.update(decision_context(decision))
+    return context
 
 
 def decision_pdf(

@@ -31,3 +31,9 @@ def contract_panel(contract, user) -> dict | None:
         "add_url": reverse("grants:funding_add", args=[contract.pk]),
         "funding_url": reverse("grants:contract_funding", args=[contract.pk]),
     }
+
+
+def decision_context(decision) -> dict:
+    """The grant allocations deployed under ``decision``, for its page (prefetched as
+    ``deployed_allocations``, registered in grants.apps)."""
+    return {"allocations": list(decision.deployed_allocations.all())}

@@ -1,19 +1,8 @@
-"""What the home page shows each role. Other apps add panels as they grow."""
+"""What the home page shows each role: the panels the apps register (ui.registry)."""
 
-from importlib import import_module
-from importlib.util import find_spec
-
-# Each entry: a module with ``home_panel(user) -> dict | None``; a panel is a dict
-# with "title", "template" and its context. Apps that have nothing yet are skipped.
-PANEL_MODULES = ("contracts.dashboard", "decisions.dashboard", "grants.dashboard")
+from ui import registry
 
 
 def dashboard_context(user) -> dict:
-    panels = []
-    for name in PANEL_MODULES:
-        if find_spec(name) is None:
-            continue
-        panel = import_module(name).home_panel(user)
-        if panel:
-            panels.append(panel)
+    panels = [panel for home_panel in registry.HOME_PANELS if (panel := home_panel(user))]
     return {"panels": panels}

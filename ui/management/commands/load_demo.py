@@ -1,15 +1,10 @@
-from importlib import import_module
-from importlib.util import find_spec
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import load_users
 from contracts.figures import deferred
-
-# Each app's demo module has ``load()``; order matters (decisions link contracts).
-DEMO_MODULES = ("contracts.demo", "decisions.demo", "grants.demo")
+from ui import registry
 
 
 class Command(BaseCommand):
@@ -36,9 +31,10 @@ class Command(BaseCommand):
         # Contracts' stored figures (contracts.figures) are written once, at the end.
         with transaction.atomic(), deferred():
             users = load_users(reset_existing=not options["force"])
-            for name in DEMO_MODULES:
-                if find_spec(name) is not None:
-                    import_module(name).load()
+            # Each app's loader (ui.registry), in the apps' order: decisions link
+            # contracts, grants cite decisions.
+            for load in registry.DEMO_LOADERS:
+                load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo logins:"))
         for username, password, role in users:
             self.stdout.write(f"  {role:<16} username: {username:<13} password: {password}")
