@@ -1,3 +1,6 @@
+import hashlib
+import secrets
+
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 
@@ -25,6 +28,12 @@ def users_with_history(user_ids) -> set[int]:
             .distinct()
         )
     return found
+
+
+def calendar_token_hash(token: str) -> str:
+    """What is stored of a calendar token: its SHA-256, so the table never holds a
+    working address, and a lookup by it compares no secret byte by byte."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class UserQuerySet(models.QuerySet):
@@ -81,6 +90,19 @@ class User(AbstractUser, VersionedModel):
     )
 
     objects = CouncilUserManager()
+
+    def new_calendar_token(self) -> str:
+        """A new secret for the user's calendar address (public.calendars), which
+        replaces any earlier one; only its hash is stored, so it is shown once."""
+        token = secrets.token_urlsafe(32)
+        # Only the hash is written: a bookkeeping field (unversioned, not in history).
+        self.calendar_token_hash = calendar_token_hash(token)
+        self.save(update_fields=["calendar_token_hash"])
+        return token
+
+    def holds_calendar_token(self, token: str | None) -> bool:
+        return bool(token) and calendar_token_hash(token) == self.calendar_token_hash
+
     # Who holds which role (group membership) and clearance, and when that changed.
     # Never the password hash, sign-in times or calendar secret.
     history = audited_history(

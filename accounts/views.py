@@ -7,8 +7,6 @@ Every signed-in user also has their own calendar page (``calendar``): the secret
 address of their deadlines calendar (public.calendars), made or reset there.
 """
 
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db import transaction
@@ -93,20 +91,15 @@ NEW_CALENDAR_TOKEN = "new_calendar_token"
 def calendar(request):
     """The signed-in user's deadlines calendar: make its secret address, or reset it.
 
-    Only the token's SHA-256 is stored (public.calendars.token_hash), so the address is
+    Only the token's SHA-256 is stored (User.new_calendar_token), so the address is
     shown once, on the page a reset leads to. Resetting an existing address asks for
     confirmation first; once reset, the old address answers 404.
     """
-    from public.calendars import token_hash
-
     user = request.user
     if request.method == "POST":
         if user.calendar_token_hash and request.POST.get("confirm") != "yes":
             return render(request, "accounts/calendar.html", {"confirming": True})
-        token = secrets.token_urlsafe(32)
-        # Only the hash is written: a bookkeeping field (accounts.models.User).
-        user.calendar_token_hash = token_hash(token)
-        user.save(update_fields=["calendar_token_hash"])
+        token = user.new_calendar_token()
         request.session[NEW_CALENDAR_TOKEN] = token
         messages.success(
             request, "Your calendar has a new address. Any old address no longer works."
@@ -114,7 +107,7 @@ def calendar(request):
         return redirect("accounts:calendar")
     token = request.session.pop(NEW_CALENDAR_TOKEN, None)
     # A token from an earlier reset that has since been replaced is not shown.
-    if token and token_hash(token) != user.calendar_token_hash:
+    if not user.holds_calendar_token(token):
         token = None
     address = (
         request.build_absolute_uri(reverse("public:my_calendar", kwargs={"token": token}))

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from accounts.models import User
+from accounts.models import User, calendar_token_hash
 from contracts.dashboard import ending_within
 from contracts.models import Authority, ExtensionOption
 from decisions import figures, visibility
@@ -171,17 +171,13 @@ def forward_plan_ics(request, authority: int):
 # --- A user's own deadlines ------------------------------------------------------------
 
 
-def token_hash(token: str) -> str:
-    """What is stored of a calendar token: its SHA-256, so the table never holds a
-    working address, and a lookup by it compares no secret byte by byte."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def user_for_token(token: str) -> User:
     """The active user whose calendar address holds ``token``, else 404."""
     if not token:
         raise Http404("No such calendar.")
-    user = User.objects.filter(calendar_token_hash=token_hash(token), is_active=True).first()
+    user = User.objects.filter(
+        calendar_token_hash=calendar_token_hash(token), is_active=True
+    ).first()
     if user is None:
         raise Http404("No such calendar.")
     return user
