@@ -810,6 +810,14 @@ class IssuedDocument(models.Model):
             return None
         return self.file
 
+    def download_name(self, served) -> str:
+        """The file name a download of ``served`` (one of its stored files) is given:
+        "KCC24-00056-report-v2.pdf", with "-public" for the public version."""
+        subject = self.decision.number if self.decision_id else "forward-plan"
+        slug = subject.replace("/", "-").replace(" ", "")
+        public = "-public" if self.public_file and served.name == self.public_file.name else ""
+        return f"{slug}-{self.kind}-v{self.version}{public}.pdf"
+
     @property
     def short_sha256(self) -> str:
         return self.sha256[:12]

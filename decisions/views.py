@@ -457,10 +457,7 @@ def issued_download(request, pk: int):
             {"document": document, "decision": document.decision, "title": "Exempt document"},
             status=403,
         )
-    public = "-public" if stored.name == document.public_file.name else ""
-    subject = document.decision.number if document.decision_id else "forward-plan"
-    slug = subject.replace("/", "-").replace(" ", "")
-    filename = f"{slug}-{document.kind}-v{document.version}{public}.pdf"
+    filename = document.download_name(stored)
     return exports.download(stored.open("rb"), filename, "application/pdf")
 
 

@@ -11,7 +11,6 @@ import functools
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch, Q
-from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,7 +35,7 @@ from public.tables import (
     PublicForwardPlanTable,
     PublicGrantTable,
 )
-from ui import attachments
+from ui import attachments, exports
 
 PER_PAGE = 25
 ISSUED_FORWARD_PLANS_SHOWN = 6
@@ -244,16 +243,7 @@ def document(request, authority: int, pk: int):
     stored = found.file_for(READER)
     if not stored:
         return _not_found(request, "This document is not published.")
-    subject = found.decision.number if found.decision_id else "forward-plan"
-    slug = subject.replace("/", "-").replace(" ", "")
-    response = FileResponse(
-        stored.open("rb"),
-        as_attachment=True,
-        filename=f"{slug}-{found.kind}-v{found.version}.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return exports.download(stored.open("rb"), found.download_name(stored), "application/pdf")
 
 
 @login_not_required
