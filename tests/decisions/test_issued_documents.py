@@ -358,6 +358,18 @@ def test_an_uncleared_reader_downloads_the_public_file_and_a_cleared_one_the_ful
         assert "paragraph 3" in text.lower()
 
 
+def test_each_reader_is_told_which_version_the_download_is(
+    exempt_decision, clerk, clerk_client, commissioner_client
+):
+    document = _issue(exempt_decision, clerk)
+    slug = exempt_decision.number.replace("/", "-").replace(" ", "")
+    url = reverse("decisions:issued_download", args=[document.pk])
+    full = clerk_client.get(url)["Content-Disposition"]
+    public = commissioner_client.get(url)["Content-Disposition"]
+    assert full == f'attachment; filename="{slug}-report-v1.pdf"'
+    assert public == f'attachment; filename="{slug}-report-v1-public.pdf"'
+
+
 def test_a_decision_made_exempt_after_issue_is_not_served_to_an_uncleared_reader(
     decision, clerk, clerk_client, commissioner_client
 ):
