@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from crispy_forms_gds.helper import FormHelper
 from django import forms
+from django.core.exceptions import ValidationError
 
 from contracts import rules
 from contracts.models import (
@@ -12,6 +13,7 @@ from contracts.models import (
     ExtensionOption,
     Provider,
     options_too_long_message,
+    validate_decision_number_prefix,
 )
 from decisions import rules as decision_rules
 from decisions.models import Decision
@@ -60,6 +62,11 @@ class AuthorityForm(GovukModelForm):
                 f"Enter a decision number prefix, for example {suggested}, so that this "
                 "council's decision numbers never print like another council's.",
             )
+            return cleaned
+        try:
+            validate_decision_number_prefix(typed)
+        except ValidationError as error:
+            self.add_error("decision_number_prefix", error)
             return cleaned
         prefix = decision_rules.decision_number_prefix(typed)
         cleaned["decision_number_prefix"] = prefix

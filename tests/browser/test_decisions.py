@@ -99,7 +99,7 @@ def test_a_clerk_creates_a_decision_adds_its_pathway_and_downloads_both_pdfs(
     page.get_by_role("button", name="Save").click()
     axe_check(page)
 
-    slug = decision.number.replace("/", "-")
+    slug = decision.number.replace("/", "-").replace(" ", "")
     name, report = _download_text(page, "Key Decision Report (PDF)", tmp_path)
     assert name == f"{slug}-report.pdf"
     assert f"Decision no: {decision.number}" in report

@@ -224,6 +224,14 @@ def test_the_authority_form_stores_the_prefix_ready_to_print():
     assert form.save().decision_number_prefix == "KCC "
 
 
+@pytest.mark.parametrize("typed", ["' OR 1=1 --", "0001-01-01", "-0.5", "101", "KCC1"])
+def test_the_authority_form_refuses_a_prefix_that_cannot_start_a_number(typed):
+    """A field error, never a 500 (tests/test_fuzz.py found these)."""
+    form = AuthorityForm(data=_authority_data(decision_number_prefix=typed))
+    assert not form.is_valid()
+    assert "Enter a prefix that starts with a letter" in form.errors["decision_number_prefix"][0]
+
+
 @pytest.mark.parametrize("typed", ["SCC", "scc", "S-CC"])
 def test_the_authority_form_refuses_a_prefix_that_prints_like_anothers(typed):
     AuthorityFactory(name="Southend-on-Sea City Council", decision_number_prefix="SCC ")
