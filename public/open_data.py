@@ -9,8 +9,11 @@ year that cannot be read 400 naming the parameter, an authority with no grants
 awarded 404 (an empty 360Giving package is invalid under its schema).
 """
 
+import json
+
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -59,11 +62,9 @@ def ocds_package(request, authority: int):
         uri=request.build_absolute_uri(),
         publisher=ocds.publisher_name(found),
     )
-    response = StreamingHttpResponse(
-        (chunk.encode() for chunk in chunks), content_type="application/json"
-    )
-    response["Content-Disposition"] = f'inline; filename="ocds-contracts-{found.pk}.json"'
-    return _public(response)
+    data = (chunk.encode() for chunk in chunks)
+    filename = f"ocds-contracts-{found.pk}.json"
+    return _public(exports.download(data, filename, "application/json", inline=True))
 
 
 @login_not_required
@@ -126,6 +127,6 @@ def giving_package(request, authority: int):
             },
             status=404,
         )
-    response = JsonResponse(giving.package(grants), json_dumps_params={"indent": 2})
-    response["Content-Disposition"] = f'inline; filename="360giving-grants-{found.pk}.json"'
-    return _public(response)
+    data = json.dumps(giving.package(grants), indent=2, cls=DjangoJSONEncoder)
+    filename = f"360giving-grants-{found.pk}.json"
+    return _public(exports.download(data, filename, "application/json", inline=True))
