@@ -12,6 +12,7 @@ the test.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,10 @@ AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PASSWORD = "correct-horse-battery"  # tests/accounts/factories.py
 NARROW, WIDE = 390, 1280
+# A page that shows errors says so first in its title (the GOV.UK pattern). Tests check
+# it with expect(page).to_have_title(ERROR_TITLE), which waits for the page a click
+# loads: a title read mid-load is "".
+ERROR_TITLE = re.compile(r"^Error: ")
 
 
 CSP_EVENTS = """

@@ -2,9 +2,10 @@
 and on the timeline; every page visited is checked with axe (WCAG 2.2 AA)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from contracts.models import Contract
-from tests.browser.conftest import axe_check, sign_in
+from tests.browser.conftest import ERROR_TITLE, axe_check, sign_in
 from tests.contracts.factories import AuthorityFactory, kent_contract
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +31,7 @@ def test_a_commissioner_creates_a_contract_and_exercises_its_option(page, commis
     page.get_by_role("button", name="Save contract").click()
 
     # Refused at the field, with the error summary linking to it; nothing saved.
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(ERROR_TITLE)
     link = page.locator(".govuk-error-summary a[href='#id_initial_end_date']")
     assert "on or after the start date" in link.inner_text()
     assert not Contract.objects.filter(reference="KCC-PH-0999").exists()
@@ -47,7 +48,7 @@ def test_a_commissioner_creates_a_contract_and_exercises_its_option(page, commis
     page.get_by_role("link", name="Exercise or decline option 1").click()
     axe_check(page)
     page.get_by_role("button", name="Record the decision").click()  # no reason yet
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(ERROR_TITLE)
     assert "Enter the reason for the decision." in page.locator(".govuk-error-summary").inner_text()
     axe_check(page)
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from decisions.models import Decision, PathwayStage
-from tests.browser.conftest import axe_check, sign_in
+from tests.browser.conftest import ERROR_TITLE, axe_check, sign_in
 from tests.contracts.factories import AuthorityFactory
 from tests.decisions.factories import DecisionFactory
 from tests.decisions.pdfs import pdf_text
@@ -53,7 +53,7 @@ def test_a_clerk_creates_a_decision_adds_its_pathway_and_downloads_both_pdfs(
     page.get_by_label("Key decision", exact=True).check()
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".govuk-error-summary a[href='#id_key_decision_reason']")).to_be_visible()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(ERROR_TITLE)
     axe_check(page)
 
     page.get_by_label("Why it is a key decision").fill(

@@ -1,7 +1,8 @@
 import pytest
+from playwright.sync_api import expect
 
 from contracts.models import Provider
-from tests.browser.conftest import axe_check, sign_in
+from tests.browser.conftest import ERROR_TITLE, axe_check, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -11,7 +12,7 @@ def test_the_sign_in_page_is_accessible_and_refuses_a_wrong_password(page, commi
     assert "/accounts/login/" in page.url
     axe_check(page)
     sign_in(page, "commissioner", password="wrong")
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(ERROR_TITLE)
     assert page.locator(".govuk-error-summary").is_visible()
     axe_check(page)
 
@@ -30,7 +31,7 @@ def test_a_commissioner_signs_in_creates_and_edits_a_provider(page, commissioner
     page.get_by_label("Name").fill("The Forward Trust")
     page.get_by_label("Charity number").fill("12-AB")
     page.get_by_role("button", name="Save").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(ERROR_TITLE)
     summary_link = page.locator(".govuk-error-summary a[href='#id_charity_number']")
     assert "charity number" in summary_link.inner_text()
     axe_check(page)

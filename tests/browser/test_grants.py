@@ -5,9 +5,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from grants.models import GrantAllocation, GrantCommitment
-from tests.browser.conftest import axe_check, sign_in
+from tests.browser.conftest import ERROR_TITLE, axe_check, sign_in
 from tests.contracts.factories import AuthorityFactory, ContractFactory
 from tests.grants.factories import FunderFactory, ProgrammeFactory
 
@@ -63,7 +64,7 @@ def test_a_commissioner_adds_an_allocation_commits_part_and_sees_the_summaries_c
     page.get_by_label(f"{north.name} (%)").fill("48.6")
     page.get_by_label(f"{west.name} (%)").fill("51.4")
     page.get_by_role("button", name="Save").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(ERROR_TITLE)
     assert page.locator(".govuk-error-summary a[href='#id_amount']").is_visible()
     axe_check(page)
 
@@ -93,7 +94,7 @@ def test_a_commissioner_adds_an_allocation_commits_part_and_sees_the_summaries_c
     page.get_by_label("Contract", exact=True).fill(contract.reference)  # a look-up
     page.get_by_label("Amount").fill("£2,243,000.01")
     page.get_by_role("button", name="Save").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(ERROR_TITLE)
     assert (
         "Only £2,243,000.00 of this allocation is uncommitted"
         in page.locator(".govuk-error-summary").inner_text()
