@@ -4,8 +4,7 @@ validated against the official 360Giving 1.4.3 schema vendored in grants/schemas
 import csv
 import io
 import json
-import re
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import jsonschema
@@ -17,6 +16,7 @@ from referencing.jsonschema import DRAFT202012
 from grants import giving
 from grants.models import OutboundGrant
 from tests.grants.factories import OutboundGrantFactory, OutboundProgrammeFactory
+from tests.schema_formats import FORMATS
 
 pytestmark = pytest.mark.django_db
 
@@ -31,23 +31,6 @@ PACKAGE_SCHEMA = _schema("360-giving-package-schema.json")
 # vendored copy so the tests need no network. The schema names its dialect
 # "http://json-schema.org/draft/2020-12/schema", which is draft 2020-12 spelt oddly.
 REGISTRY = Registry().with_resource(GRANT_SCHEMA["$id"], DRAFT202012.create_resource(GRANT_SCHEMA))
-
-
-# The schema accepts a date as "YYYY-MM-DD" or an RFC 3339 date-time, exactly one of
-# them (oneOf), so the date-time format must be checked. jsonschema checks it only with
-# the optional rfc3339-validator package, which is not installed: check it here.
-RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
-FORMATS = jsonschema.FormatChecker()
-
-
-@FORMATS.checks("date-time", raises=ValueError)
-def _is_date_time(value) -> bool:
-    if not isinstance(value, str):
-        return True
-    if not RFC3339.match(value):
-        return False
-    datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
-    return True
 
 
 def validate_package(data: dict) -> None:
