@@ -16,7 +16,6 @@ so a re-fetched calendar updates its events in place instead of duplicating them
 import hashlib
 from collections import defaultdict
 from datetime import date, timedelta
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser
@@ -32,7 +31,6 @@ from contracts.dashboard import ending_within
 from contracts.models import Authority, ExtensionOption
 from decisions import figures, visibility
 from decisions.models import Decision
-from public.feeds import public_url
 from ui import exports
 
 # The public reads as a visitor who never signed in.
@@ -98,13 +96,7 @@ def _host(request) -> str:
 def _public_decision_url(request, authority, decision) -> str:
     """The decision's page on ``authority``'s public site (a joint committee's decision
     is on each of its authorities')."""
-    fallback = reverse("public:forward_plan_ics", kwargs={"authority": authority.pk})
-    url = public_url(
-        "public:decision",
-        f"{fallback}#{quote(decision.number)}",
-        authority=authority.pk,
-        pk=decision.pk,
-    )
+    url = reverse("public:decision", kwargs={"authority": authority.pk, "pk": decision.pk})
     return request.build_absolute_uri(url)
 
 
