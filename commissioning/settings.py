@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "contracts",
     "decisions",
     "grants",
+    "psr",
     "public",
 ]
 

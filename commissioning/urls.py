@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("contracts.urls")),
     path("decisions/", include("decisions.urls")),
     path("grants/", include("grants.urls")),
+    path("psr/", include("psr.urls")),
     path("history/", include("audit.urls")),
     path("public/", include("public.urls")),
     path("imports/<uuid:pk>/", imports.job_detail, name="import_job"),

@@ -46,6 +46,9 @@ class ContractFigures:
     whole_life_value: Decimal
     value_to_current_end: Decimal
     reconciliation: rules.Reconciliation | None
+    # The whole-life value when the contract was entered into: options included,
+    # modifications not (PSR reg 13's "original lifetime value").
+    original_whole_life_value: Decimal
     time_remaining: str
     next_option_deadline: rules.OptionNotice | None
     shares: list[ShareFigure] = field(default_factory=list)
@@ -140,6 +143,7 @@ def figures_for(contract, today: date | None = None) -> ContractFigures:
         whole_life_value=whole_life,
         value_to_current_end=value_to_current,
         reconciliation=reconciliation,
+        original_whole_life_value=whole_life,
         time_remaining=rules.time_remaining(today, current_end),
         next_option_deadline=rules.next_option_deadline(notices, today),
         shares=_share_figures(contract, years, whole_life),
@@ -222,6 +226,7 @@ MAIN_FIELDS = (
     "current_end",
     "maximum_end",
     "whole_life_value",
+    "original_whole_life_value",
     "value_to_current_end",
     "reconciliation_state",
     "reconciliation_difference",
@@ -241,6 +246,7 @@ def _values_of(figures: ContractFigures) -> StoredValues:
         figures.current_end,
         figures.maximum_end,
         figures.whole_life_value,
+        figures.original_whole_life_value,
         figures.value_to_current_end,
         state,
         difference,

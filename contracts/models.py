@@ -385,6 +385,8 @@ class Contract(AuditedModel):
         PSR_DIRECT_C = "psr_direct_c", "PSR Direct Award C"
         PSR_MOST_SUITABLE = "psr_most_suitable", "PSR Most Suitable Provider"
         PSR_COMPETITIVE = "psr_competitive", "PSR Competitive Process"
+        PSR_FRAMEWORK = "psr_framework", "PSR framework call-off"
+        PSR_URGENT = "psr_urgent", "PSR urgent award (reg 14)"
         OPEN = "open", "Open tender"
         RESTRICTED = "restricted", "Restricted tender"
         NEGOTIATED = "negotiated", "Negotiated procedure"
@@ -485,6 +487,7 @@ class Contract(AuditedModel):
             ExtensionOption.history.filter(contract_id=pk),
             CostShare.history.filter(contract_id=pk),
             ContractAttachment.history.filter(contract_id=pk),
+            Modification.history.filter(contract_id=pk),
         ]
 
     class Meta:
@@ -698,6 +701,111 @@ class ExtensionOption(AuditedModel):
                 _figures_changed([self.contract_id])
 
 
+@bounded(signed=["annual_value_change", "lifetime_value_change"])
+class Modification(AuditedModel):
+    """A change to a contract during its term (a variation), in order.
+
+    Provider Selection Regime 2023 reg 13 (contracts.rules.psr_modification): what
+    changes, from when, on which ground, and whether it makes the contract materially
+    different in character. Modifications feed the stored figures. The decision that
+    authorised one is recorded on the decisions side (a "Varies" contract link that
+    names it), as the layering asks (docs/architecture.md).
+    """
+
+    class Kind(models.TextChoices):
+        VALUE = "value", "Value"
+        TERM = "term", "Term"
+        SCOPE = "scope", "Scope"
+        PROVIDER = "provider", "Provider identity"
+        PRICE = "price", "Price formula or indexation"
+
+    class Ground(models.TextChoices):
+        PROVIDED_FOR = rules.PROVIDED_FOR, "(a) Provided for in the contract"
+        PROVIDER_IDENTITY = (
+            rules.PROVIDER_IDENTITY,
+            "(b) Provider identity after a corporate change",
+        )
+        EXTERNAL = rules.EXTERNAL, "(c) External factors"
+        AUTHORITY = rules.AUTHORITY, "(d) Authority decision"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="modifications")
+    sequence = models.PositiveSmallIntegerField()
+    kind = models.CharField("type", max_length=10, choices=Kind.choices)
+    description = models.TextField(help_text="What changes, as the variation letter says it.")
+    effective_date = models.DateField(help_text="The day the change takes effect.")
+    annual_value_change = models.DecimalField(
+        "change in annual value (£)",
+        **MONEY,
+        null=True,
+        blank=True,
+        help_text="Signed: a reduction is negative, for example -25000.",
+    )
+    lifetime_value_change = models.DecimalField(
+        "change in lifetime value (£)",
+        **MONEY,
+        null=True,
+        blank=True,
+        help_text="Signed: the change over the rest of the contract's life.",
+    )
+    new_end_date = models.DateField(
+        null=True, blank=True, help_text="The new end date, where the term changes."
+    )
+    ground = models.CharField(max_length=20, choices=Ground.choices)
+    materially_different = models.BooleanField(
+        "makes the contract materially different in character", default=False
+    )
+    materially_different_reason = models.TextField(
+        "why it is or is not materially different", blank=True
+    )
+    # PROTECT: the record of a change of provider must keep the provider it names.
+    new_provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="modifications_gained",
+        help_text="For a change of provider identity: who the provider now is.",
+    )
+    new_provider_meets_basic_criteria = models.BooleanField(
+        "the new provider meets the basic selection criteria", default=False
+    )
+    urgent = models.BooleanField(
+        "made urgently (reg 14)",
+        default=False,
+        help_text="An urgent modification under regulation 14, reported in the annual summary.",
+    )
+    recorded_anyway_reason = models.TextField(
+        "why it is recorded although not permitted",
+        blank=True,
+        help_text="Required when the assessment says the modification is not permitted.",
+    )
+
+    history = audited_history()
+
+    class Meta:
+        ordering = ["contract", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "sequence"], name="modification_sequence_unique"
+            ),
+        ]
+
+    @classmethod
+    def annotate_history_visibility(cls, history_qs):
+        """History labels name the contract (audit.history.readable_history)."""
+        return labelled_by_parent(
+            history_qs, Contract, parent_id="contract_id", parent_label="reference"
+        )
+
+    def __str__(self) -> str:
+        return f"Modification {self.sequence} ({self.get_kind_display().lower()})"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            _figures_changed([self.contract_id])
+
+
 def options_too_long_message() -> str:
     return (
         f"The options of a contract can add up to {MAX_TERM_MONTHS} months "
@@ -776,6 +884,10 @@ class ContractFigures(models.Model):
     current_end = models.DateField()
     maximum_end = models.DateField()
     whole_life_value = models.DecimalField(**WIDE_MONEY)
+    # The lifetime value when the contract was entered into, options included and
+    # modifications not (PSR reg 13: the base of the cumulative change test; what an
+    # awarding decision authorised).
+    original_whole_life_value = models.DecimalField(**WIDE_MONEY, default=0)
     value_to_current_end = models.DecimalField(**WIDE_MONEY)
     reconciliation_state = models.CharField(
         max_length=8, choices=Reconciliation.choices, blank=True, default=""
@@ -863,6 +975,7 @@ class YearFigures(models.Model):
 
 @receiver(post_delete, sender=ExtensionOption)
 @receiver(post_delete, sender=CostShare)
+@receiver(post_delete, sender=Modification)
 def _part_deleted(sender, instance, origin=None, **kwargs) -> None:
     """An option or share deleted, alone or by a queryset: store its contract's figures.
 

@@ -757,3 +757,128 @@ def quarter_bounds(label: str) -> tuple[date, date]:
 def quarter_of(day: date) -> str:
     """The calendar quarter ``day`` falls in: ``quarter_of(date(2026, 8, 1))`` is "2026-Q3"."""
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+# --- Modifications (Provider Selection Regime, SI 2023/1348 reg 13) -----------------------
+
+# The grounds of reg 13(1), by the codes the variation form stores.
+PROVIDED_FOR = "provided_for"  # (a) provided for in the contract
+PROVIDER_IDENTITY = "provider_identity"  # (b) the provider's identity after a corporate change
+EXTERNAL = "external"  # (c) external factors beyond the authority's and provider's control
+AUTHORITY = "authority"  # (d) attributable to a decision of the authority
+MODIFICATION_GROUNDS = (PROVIDED_FOR, PROVIDER_IDENTITY, EXTERNAL, AUTHORITY)
+# Reg 13(1)(d)(ii): the cumulative change in lifetime value since the contract was entered
+# into must be under £500,000 or under 25% of the original lifetime value.
+MODIFICATION_VALUE_LIMIT = Decimal("500000")
+MODIFICATION_SHARE_LIMIT = Decimal("0.25")
+# Reg 13(2)-(3): a permitted modification changing the lifetime value by £500,000 or more
+# is published in a transparency notice within 30 days.
+MODIFICATION_NOTICE_THRESHOLD = Decimal("500000")
+MODIFICATION_NOTICE_DAYS = 30
+# NHS England's PSR modification guidance: a contract awarded by Direct Award Process A
+# or B may be modified if the change does not make it materially different in character.
+DIRECT_AWARD_A_OR_B = ("psr_direct_a", "psr_direct_b")
+
+
+@dataclass(frozen=True)
+class ModificationAssessment:
+    permitted: bool
+    notice_required: bool
+    reason: str
+
+
+def _pounds(amount: Decimal) -> str:
+    return format_money(amount)
+
+
+def psr_modification(
+    original_value: Decimal,
+    earlier_changes: list[Decimal],
+    change: Decimal,
+    *,
+    ground: str,
+    materially_different: bool = False,
+    awarded_by: str = "",
+) -> ModificationAssessment:
+    """Whether the Provider Selection Regime permits a modification, and whether it needs a
+    transparency notice.
+
+    The Health Care Services (Provider Selection Regime) Regulations 2023 (SI 2023/1348),
+    reg 13(1): a contract may be modified during its term if the modification
+    (a) is provided for in the contract in clear, precise and unambiguous terms;
+    (b) solely changes the provider's identity after a corporate change (the authority
+    being satisfied that the new provider meets the basic selection criteria);
+    (c) is made necessary by external factors beyond the control of the authority and
+    the provider, and does not make the contract materially different in character; or
+    (d) is attributable to a decision of the authority, does not make the contract
+    materially different in character, and the cumulative change in its lifetime value
+    since it was entered into is below £500,000 or less than 25% of the original
+    lifetime value. Reg 13(2)-(3): a modification changing the lifetime value by
+    £500,000 or more is published in a transparency notice within 30 days.
+
+    NHS England's PSR modification guidance adds that a contract awarded by Direct
+    Award Process A or B may be modified where the change does not make it materially
+    different in character (``awarded_by`` "psr_direct_a" or "psr_direct_b").
+
+    ``original_value`` is the lifetime value when the contract was entered into,
+    options included: exercising an option the contract provides for is not a
+    modification, so it is never among ``earlier_changes``, which hold the signed
+    lifetime-value changes of earlier modifications only. The cumulative change is
+    their net sum with ``change``, compared by its size, so a reduction counts as well
+    as an increase; "below" and "less than" are strict.
+
+    Worked case: a £2m contract varied by the authority by £499,999.99 is permitted
+    (below £500,000) with no notice; by £500,000 it is not (neither below £500,000 nor
+    under 25%, which is also £500,000).
+    """
+    if ground not in MODIFICATION_GROUNDS:
+        raise ValueError(f"Unknown modification ground {ground!r}.")
+    cumulative = sum(earlier_changes, Decimal("0")) + change
+    size = abs(cumulative)
+    notice = abs(change) >= MODIFICATION_NOTICE_THRESHOLD
+    share_limit = original_value * MODIFICATION_SHARE_LIMIT
+
+    def permitted(reason: str) -> ModificationAssessment:
+        if notice:
+            reason += (
+                f" Its change of {_pounds(abs(change))} is £500,000 or more, so publish a "
+                f"transparency notice within {MODIFICATION_NOTICE_DAYS} days (reg 13)."
+            )
+        return ModificationAssessment(True, notice, reason)
+
+    def refused(reason: str) -> ModificationAssessment:
+        return ModificationAssessment(
+            False,
+            False,
+            reason + " It is not a permitted modification: a new procurement is needed.",
+        )
+
+    if ground == PROVIDED_FOR:
+        return permitted("Permitted under reg 13(1)(a): the contract provides for it.")
+    if ground == PROVIDER_IDENTITY:
+        return permitted(
+            "Permitted under reg 13(1)(b): a change of the provider's identity after a "
+            "corporate change, if the new provider meets the basic selection criteria."
+        )
+    if awarded_by in DIRECT_AWARD_A_OR_B and not materially_different:
+        return permitted(
+            "Permitted: the contract was awarded by Direct Award Process A or B and the "
+            "change does not make it materially different in character."
+        )
+    if materially_different:
+        return refused("It makes the contract materially different in character.")
+    if ground == EXTERNAL:
+        return permitted(
+            "Permitted under reg 13(1)(c): made necessary by external factors and not "
+            "materially different in character."
+        )
+    if size < MODIFICATION_VALUE_LIMIT or size < share_limit:
+        return permitted(
+            f"Permitted under reg 13(1)(d): the cumulative change since award, "
+            f"{_pounds(size)}, is below £500,000 or less than 25% of the original "
+            f"value ({_pounds(share_limit)})."
+        )
+    return refused(
+        f"The cumulative change since award, {_pounds(size)}, is neither below £500,000 "
+        f"nor less than 25% of the original value ({_pounds(share_limit)})."
+    )

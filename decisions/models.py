@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditedModel, AuditedQuerySet, audited_history
-from contracts.models import Authority, Contract, StrategicPriority
+from contracts.models import Authority, Contract, Modification, StrategicPriority
 from decisions import rules, visibility
 from ui import attachments
 from ui.bounds import MONEY, bounded
@@ -510,6 +510,16 @@ class DecisionContractLink(DecisionPart):
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="decision_links")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     note = models.CharField(max_length=300, blank=True)
+    # The modification a "Varies" link authorised (PSR reg 13): the decisions side holds
+    # the link up to the contract's record, as the layering asks. PROTECT: what a
+    # decision authorised must not vanish from under it.
+    modification = models.ForeignKey(
+        Modification,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decision_links",
+    )
 
     history = audited_history()
 
@@ -517,9 +527,31 @@ class DecisionContractLink(DecisionPart):
         ordering = ["decision", "kind", "contract__reference"]
         constraints = [
             models.UniqueConstraint(
-                fields=["decision", "contract", "kind"], name="decision_contract_link_unique"
-            )
+                fields=["decision", "contract", "kind"],
+                condition=Q(modification__isnull=True),
+                name="decision_contract_link_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["decision", "modification"],
+                condition=Q(modification__isnull=False),
+                name="decision_modification_link_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(modification__isnull=True) | Q(kind="vary"),
+                name="decision_link_modification_only_varies",
+            ),
         ]
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.modification_id
+            and self.contract_id
+            and self.modification.contract_id != self.contract_id
+        ):
+            raise ValidationError(
+                {"modification": "Choose a modification of the contract this link names."}
+            )
 
     part_noun = "contract link"
 
