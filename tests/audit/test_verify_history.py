@@ -132,3 +132,47 @@ def test_the_demo_data_verifies():
     code, out = verify_history()
     assert code == 0, out
     assert Provider.history.exists()
+
+
+def test_a_column_added_after_release_keeps_earlier_rows_verifying_and_still_seals_values():
+    """audit.chain.ADDED_COLUMNS: a "Varies" link's modification column came after the
+    link's history began. A row written without it verifies; a value forged into it,
+    or removed from a row that had one, is found."""
+    from audit.chain import ADDED_COLUMNS, canonical
+    from decisions.models import DecisionContractLink
+    from tests.decisions.factories import DecisionFactory
+
+    contract = ContractFactory()
+    modification = contract.modifications.create(
+        sequence=1,
+        kind="value",
+        description="More places",
+        effective_date=contract.start_date,
+        lifetime_value_change=1000,
+        ground="authority",
+    )
+    old = DecisionContractLink.objects.create(
+        decision=DecisionFactory(), contract=contract, kind="award"
+    )
+    new = DecisionContractLink.objects.create(
+        decision=DecisionFactory(), contract=contract, kind="vary", modification=modification
+    )
+    model = DecisionContractLink.history.model
+    table = model._meta.db_table
+    assert "modification_id" in ADDED_COLUMNS[table]
+    old_row = model.objects.get(id=old.pk)
+    assert b"modification_id" not in canonical(old_row)
+    assert b"modification_id" in canonical(model.objects.get(id=new.pk))
+    assert verify(model) == []
+
+    tamper(
+        f"UPDATE {table} SET modification_id = %s WHERE history_id = %s",
+        [modification.pk, old_row.history_id],
+    )
+    tamper(
+        f"UPDATE {table} SET modification_id = NULL WHERE id = %s",
+        [new.pk],
+    )
+    found = {finding.history_id for finding in verify(model)}
+    assert old_row.history_id in found
+    assert model.objects.get(id=new.pk).history_id in found

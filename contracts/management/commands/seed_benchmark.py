@@ -140,8 +140,29 @@ SERVICES = {
     ),
 }
 AREA_WEIGHTS = (35, 25, 20, 12, 8)
+# How often each route is seeded, by route: every route is seeded, so the weights name
+# them rather than follow the choices' order.
+ROUTE_SHARE = {
+    "psr_direct_a": 6,
+    "psr_direct_b": 4,
+    "psr_direct_c": 3,
+    "psr_most_suitable": 8,
+    "psr_competitive": 10,
+    "psr_framework": 2,
+    "psr_urgent": 1,
+    "open": 20,
+    "restricted": 6,
+    "negotiated": 4,
+    "framework": 10,
+    "dps": 4,
+    "waiver": 6,
+    "s75": 5,
+    "in_house": 4,
+    "grant": 6,
+    "other": 4,
+}
 ROUTES = tuple(Contract.Route.values)
-ROUTE_WEIGHTS = (6, 4, 3, 8, 10, 20, 6, 4, 10, 4, 6, 5, 4, 6, 4)
+ROUTE_WEIGHTS = tuple(ROUTE_SHARE[route] for route in ROUTES)
 PERCENT_SPLITS = (
     (Decimal("50"), Decimal("50")),
     (Decimal("48.6"), Decimal("51.4")),
