@@ -28,9 +28,10 @@ CAN_DO = {
 }
 
 # Apps whose every model a role may edit; every role may view every domain app.
-DOMAIN_APPS = ("contracts", "decisions", "grants")
+DOMAIN_APPS = ("contracts", "decisions", "grants", "psr")
 EDITS = {
-    COMMISSIONER: ("contracts", "grants"),
+    # The Provider Selection Regime's records and notices (psr) are the commissioners'.
+    COMMISSIONER: ("contracts", "grants", "psr"),
     CLERK: ("decisions",),
     AUDITOR: (),
     ADMINISTRATOR: DOMAIN_APPS,

@@ -74,6 +74,12 @@ class ContractFilter(SearchFilterSet):
     authority = django_filters.CharFilter(
         label="Authority", method="filter_authority", help_text="Lead or sharing the cost."
     )
+    # Exact, from a provider's or an authority's page (contracts.portfolio): hidden in
+    # the form, so filtering further keeps them.
+    provider_id = django_filters.NumberFilter(method="filter_provider_id", widget=forms.HiddenInput)
+    authority_id = django_filters.NumberFilter(
+        method="filter_authority_id", widget=forms.HiddenInput
+    )
     service_area = django_filters.ChoiceFilter(
         label="Service area", choices=Contract.ServiceArea.choices, empty_label="Any"
     )
@@ -106,6 +112,8 @@ class ContractFilter(SearchFilterSet):
             "status",
             "provider",
             "authority",
+            "provider_id",
+            "authority_id",
             "service_area",
             "procurement_route",
             "ends_from",
@@ -155,6 +163,12 @@ class ContractFilter(SearchFilterSet):
             | Q(lead_authority__short_name__iexact=value)
             | Q(Exists(sharing))
         )
+
+    def filter_provider_id(self, queryset, name, value):
+        return queryset.filter(pk__in=Contract.objects.of_provider(int(value)).values("pk"))
+
+    def filter_authority_id(self, queryset, name, value):
+        return queryset.filter(pk__in=Contract.objects.of_authority(int(value)).values("pk"))
 
     def filter_ends_from(self, queryset, name, value):
         return queryset.filter(stored__current_end__gte=value)

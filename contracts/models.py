@@ -314,6 +314,12 @@ class ContractQuerySet(AuditedQuerySet):
         shared = ShareFigures.objects.filter(authority=authority).values("contract_id")
         return self.filter(Q(lead_authority=authority) | Q(pk__in=shared))
 
+    def of_provider(self, provider):
+        """The contracts ``provider`` (a provider or its id) delivers or is an alliance
+        partner in."""
+        partners = Contract.subcontractors.through.objects.filter(provider=provider)
+        return self.filter(Q(provider=provider) | Q(pk__in=partners.values("contract_id")))
+
     def ending_within(self, *, days: int, today: date | None = None):
         """Contracts not terminated whose current end (after exercised options) falls in
         the next ``days`` days: a range on the stored current end (indexed)."""

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from audit.history import combined_history, history_rows
 from audit.versioning import EditConflict
-from contracts import csv_format, rules, services
+from contracts import csv_format, portfolio, rules, services
 from contracts.figures import figures_for
 from contracts.filters import ALL, CURRENT, AuthorityFilter, ContractFilter, ProviderFilter
 from contracts.forms import (
@@ -80,6 +80,8 @@ def authority_detail(request, pk: int):
         "contracts/authority_detail.html",
         {
             "authority": authority,
+            "portfolio": portfolio.for_authority(authority, timezone.localdate()),
+            "panels": registry.panels_for(registry.AUTHORITY_PANELS, authority, request.user),
             "history": history_rows(authority.history.all(), request.user, limit=HISTORY_ROWS),
         },
     )
@@ -117,6 +119,8 @@ def provider_detail(request, pk: int):
         "contracts/provider_detail.html",
         {
             "provider": provider,
+            "portfolio": portfolio.for_provider(provider, timezone.localdate()),
+            "panels": registry.panels_for(registry.PROVIDER_PANELS, provider, request.user),
             "history": history_rows(provider.history.all(), request.user, limit=HISTORY_ROWS),
         },
     )

@@ -11,4 +11,6 @@ class DecisionsConfig(AppConfig):
 
         registry.register_home_panel(dashboard.home_panel)
         registry.register_contract_panel(panels.contract_panel)
+        registry.register_provider_panel(panels.provider_panel)
+        registry.register_authority_panel(panels.authority_panel)
         registry.register_demo_loader(demo.load)

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from contracts.models import Contract
 from decisions import figures, visibility
 from decisions.models import Decision, DecisionContractLink
 
@@ -51,3 +52,49 @@ def contract_panel(contract, user) -> dict | None:
         "rows": rows,
         "breached": any(r["ceiling"] and r["ceiling"].breached for r in rows),
     }
+
+
+DECISIONS_SHOWN = 10
+
+
+def _decisions_panel(decisions, user, *, caption: str, list_query: str = "") -> dict | None:
+    """The latest of ``decisions`` (by date; an exempt decision's date is withheld from
+    an uncleared user, so it sorts by number) and how many there are: two queries."""
+    if not user.has_perm("decisions.view_decision"):
+        return None
+    count = decisions.count()
+    if not count:
+        return None
+    latest = visibility.ordered(decisions, user, "-decision_date", "-number")
+    rows = [
+        {"decision": decision, "hidden": visibility.withheld(decision, user)}
+        for decision in latest.select_related("authority")[:DECISIONS_SHOWN]
+    ]
+    return {
+        "template": "decisions/includes/decisions_panel.html",
+        "caption": caption,
+        "rows": rows,
+        "count": count,
+        "list_query": list_query,
+    }
+
+
+def provider_panel(provider, user) -> dict | None:
+    """The decisions that award, extend or vary the provider's contracts."""
+    contracts = Contract.objects.of_provider(provider).values("pk")
+    about = DecisionContractLink.objects.filter(contract__in=contracts).values("decision_id")
+    return _decisions_panel(
+        Decision.objects.filter(pk__in=about),
+        user,
+        caption="Decisions about its contracts",
+    )
+
+
+def authority_panel(authority, user) -> dict | None:
+    """The authority's decisions, its joint committees' included."""
+    return _decisions_panel(
+        Decision.objects.for_authority(authority),
+        user,
+        caption="Its decisions",
+        list_query=f"authority={authority.pk}",
+    )

@@ -147,3 +147,12 @@ class FundingFilter(SearchFilterSet):
     class Meta:
         model = ContractFunding
         fields = ["q", "source", "authority", "financial_year"]
+
+
+class FunderFilter(SearchFilterSet):
+    search_fields = ("name", "short_name")
+    kind = django_filters.ChoiceFilter(label="Kind", choices=Funder.Kind.choices, empty_label="Any")
+
+    class Meta:
+        model = Funder
+        fields = ["q", "kind"]

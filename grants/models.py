@@ -56,6 +56,9 @@ class Funder(AuditedModel):
     def __str__(self) -> str:
         return self.short_name or self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("grants:funder_detail", args=[self.pk])
+
 
 @bounded()
 class GrantProgramme(AuditedModel):

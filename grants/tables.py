@@ -2,7 +2,13 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from grants.models import ContractFunding, GrantAllocation, GrantCommitment, OutboundGrant
+from grants.models import (
+    ContractFunding,
+    Funder,
+    GrantAllocation,
+    GrantCommitment,
+    OutboundGrant,
+)
 from ui import exports
 from ui.money import format_money
 from ui.tables import Table
@@ -229,4 +235,24 @@ class FundingTable(Table):
         return _money(value)
 
     def value_amount(self, value):
+        return exports.money(value)
+
+
+class FunderTable(Table):
+    name = tables.Column(linkify=True)
+    short_name = tables.Column(verbose_name="Short name")
+    kind = tables.Column()
+    allocations = tables.Column(verbose_name="Allocations", attrs=NUM)
+    total = tables.Column(verbose_name="Allocated", attrs=NUM_NOWRAP)
+
+    class Meta:
+        model = Funder
+        fields = ("name", "short_name", "kind", "allocations", "total")
+        attrs = {"class": "govuk-table"}
+        caption = "Funders"
+
+    def render_total(self, value):
+        return _money(value)
+
+    def value_total(self, value):
         return exports.money(value)

@@ -32,6 +32,8 @@ urlpatterns = [
     path("awarded/<int:pk>/delete/", views.outbound_delete, name="outbound_delete"),
     path("awarded/360giving.json", views.giving_json, name="giving_json"),
     path("awarded/360giving.csv", views.giving_csv, name="giving_csv"),
+    path("funders/", views.FunderList.as_view(), name="funder_list"),
+    path("funders/<int:pk>/", views.funder_detail, name="funder_detail"),
     path("import/", views.import_allocations, name="import"),
     path("export/", views.export_allocations, name="export"),
 ]

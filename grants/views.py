@@ -1,11 +1,13 @@
 import json
+from decimal import Decimal
 from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +18,7 @@ from grants import aggregates, coverage, giving, rules, services, summaries, tra
 from grants.filters import (
     AllocationFilter,
     CommitmentFilter,
+    FunderFilter,
     FundingFilter,
     OutboundGrantFilter,
 )
@@ -32,12 +35,19 @@ from grants.forms import (
 from grants.models import (
     AllocationShare,
     ContractFunding,
+    Funder,
     GrantAllocation,
     GrantCommitment,
     GrantProgramme,
     OutboundGrant,
 )
-from grants.tables import AllocationTable, CommitmentTable, FundingTable, OutboundGrantTable
+from grants.tables import (
+    AllocationTable,
+    CommitmentTable,
+    FunderTable,
+    FundingTable,
+    OutboundGrantTable,
+)
 from ui import exports, imports
 from ui.edit import delete_or_refuse, delete_with_history, edit_view, form_status, save_or_refuse
 from ui.uploads import upload_limit
@@ -699,3 +709,56 @@ def export_allocations(request):
         "financial_year", "programme__funder__name", "programme__name", "authority__name"
     )
     return exports.csv_response(transfer.export_rows(allocations), "grant-allocations.csv")
+
+
+# --- Funders ---------------------------------------------------------------------------
+
+
+class FunderList(RegisterView):
+    permission_required = "grants.view_funder"
+    model = Funder
+    table_class = FunderTable
+    filterset_class = FunderFilter
+    title = "Funders"
+    template_name = "grants/funder_list.html"
+    export_name = "funders"
+    empty_text = "No funders match. Clear the filters; administrators add funders."
+    filter_hint = "Search by name or short name."
+
+    def get_queryset(self):
+        return Funder.objects.annotate(
+            allocations=Count("programmes__allocations"),
+            total=Coalesce(Sum("programmes__allocations__amount"), Decimal("0")),
+        ).order_by("name")
+
+
+FUNDER_HISTORY_ROWS = 20
+
+
+@permission_required("grants.view_funder", raise_exception=True)
+def funder_detail(request, pk: int):
+    """A funder's programmes and what they allocated each year: three queries."""
+    funder = get_object_or_404(Funder, pk=pk)
+    programmes = funder.programmes.annotate(
+        allocations_count=Count("allocations"),
+        total=Coalesce(Sum("allocations__amount"), Decimal("0")),
+    ).order_by("name")
+    by_year = (
+        GrantAllocation.objects.filter(programme__funder=funder)
+        .values("financial_year", "status")
+        .annotate(count=Count("pk"), total=Sum("amount"))
+        .order_by("financial_year", "status")
+    )
+    return render(
+        request,
+        "grants/funder_detail.html",
+        {
+            "funder": funder,
+            "programmes": list(programmes),
+            "by_year": [
+                {**row, "status_label": GrantAllocation.Status(row["status"]).label}
+                for row in by_year
+            ],
+            "history": history_rows(funder.history.all(), request.user, limit=FUNDER_HISTORY_ROWS),
+        },
+    )

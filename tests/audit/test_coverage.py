@@ -3,10 +3,10 @@
 from django.apps import apps
 from django.contrib import admin
 
+from accounts.roles import DOMAIN_APPS
 from audit.admin import HistoryAdmin
 from audit.models import AuditedHistory
 
-DOMAIN_APPS = ("contracts", "decisions", "grants")
 # Models that are machinery rather than records, with the reason they keep no history.
 NOT_AUDITED = {
     # The next free decision number per authority and year: locked and bumped when a

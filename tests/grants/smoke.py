@@ -44,6 +44,8 @@ def routes() -> dict:
         "grants:outbound_delete": ((grant.pk,), "grants.delete_outboundgrant"),
         "grants:giving_json": ((), "grants.view_outboundgrant"),
         "grants:giving_csv": ((), "grants.view_outboundgrant"),
+        "grants:funder_list": ((), "grants.view_funder"),
+        "grants:funder_detail": ((allocation.programme.funder_id,), "grants.view_funder"),
         "grants:import": ((), add),
         "grants:export": ((), view),
     }
