@@ -219,10 +219,6 @@ class AnnualSummary:
         """Reg 25(2)(f) counts urgent awards and urgent modifications together."""
         return self.urgent_awards.count + self.urgent_modifications.count
 
-    @property
-    def dates_from_fallbacks(self) -> bool:
-        return any(row.date_from != rules.FROM_AWARD_RECORD for row in self.awards.rows)
-
 
 def _contracts(authority: Authority):
     awarding_decision_date = (
@@ -267,6 +263,20 @@ def _end(contract: Contract) -> date:
     return end
 
 
+def _standstill_ended(contract: Contract, record, awarded_on: date | None) -> date | None:
+    """When the standstill the representations were made in ended (reg 12,
+    decisions.rules.standstill_end); the award date where no notice date is recorded
+    (the award follows the standstill); None when neither is known."""
+    if not record.intention_notice_on:
+        return awarded_on
+    nation = contract.lead_authority.nation
+    try:
+        return standstill_end(record.intention_notice_on, record.further_decision_on, nation=nation)
+    except ValueError:
+        # A further decision recorded before the notice: the notice's standstill.
+        return standstill_end(record.intention_notice_on, nation=nation)
+
+
 def annual_summary(authority: Authority, year: int) -> AnnualSummary:
     period = rules.reporting_year(year)
     contracts = list(_contracts(authority))
@@ -280,33 +290,25 @@ def annual_summary(authority: Authority, year: int) -> AnnualSummary:
     representations = Figure("representations", "Standstill representations")
     for contract in contracts:
         record = _award_record(contract)
-        if contract.procurement_route not in rules.PSR_ROUTES or not _is_awarded(contract, record):
-            continue
-        awarded_on, date_from = rules.award_date(
-            record.awarded_on if record else None, contract.decided_on, contract.start_date
-        )
-        if awarded_on in period:
-            awards.rows.append(
-                AwardRow(
-                    contract=contract,
-                    awarded_on=awarded_on,
-                    date_from=date_from,
-                    original_value=contract.stored.original_whole_life_value,
-                    current_value=contract.stored.whole_life_value,
-                    shared=contract.lead_authority_id != authority.pk,
-                )
+        awarded_on = None
+        if contract.procurement_route in rules.PSR_ROUTES and _is_awarded(contract, record):
+            awarded_on, date_from = rules.award_date(
+                record.awarded_on if record else None, contract.decided_on, contract.start_date
             )
+            if awarded_on in period:
+                awards.rows.append(
+                    AwardRow(
+                        contract=contract,
+                        awarded_on=awarded_on,
+                        date_from=date_from,
+                        original_value=contract.stored.original_whole_life_value,
+                        current_value=contract.stored.whole_life_value,
+                        shared=contract.lead_authority_id != authority.pk,
+                    )
+                )
         if record and record.representations_received:
-            ended = (
-                standstill_end(
-                    record.intention_notice_on,
-                    record.further_decision_on,
-                    nation=contract.lead_authority.nation,
-                )
-                if record.intention_notice_on
-                else awarded_on
-            )
-            if ended in period:
+            ended = _standstill_ended(contract, record, awarded_on)
+            if ended and ended in period:
                 representations.rows.append(
                     RepresentationRow(
                         contract,

@@ -433,3 +433,24 @@ def test_the_demo_summaries_add_up_to_the_contracts_listed(roles):
             assert {row.contract.reference for row in listed} <= csv_references
     # The demo's Kent young people's service, awarded by the Competitive Process.
     assert awarded >= 1
+
+
+def test_representations_count_even_before_the_award_is_recorded(kent):
+    contract = ContractFactory(
+        lead_authority=kent,
+        procurement_route=Route.PSR_COMPETITIVE,
+        start_date=date(2026, 1, 1),
+        initial_end_date=date(2028, 12, 31),
+        procurement_stage=Contract.ProcurementStage.STANDSTILL,
+    )
+    award_record(
+        contract,
+        intention_notice_on=date(2025, 11, 3),
+        # Recorded before the notice by mistake: the notice's own standstill is used.
+        further_decision_on=date(2025, 10, 1),
+        representations_received=1,
+    )
+    summary = annual.annual_summary(kent, 2025)
+    assert summary.awards.count == 0
+    (row,) = summary.representations.rows
+    assert row.standstill_ended == date(2025, 11, 13)
