@@ -48,9 +48,9 @@ class AnnualChoiceForm(GovukForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [
-            (year, rules.reporting_year(year).label) for year in _years()
-        ]
+        years = _years()
+        self.fields["year"].choices = [(year, rules.reporting_year(year).label) for year in years]
+        self.fields["year"].initial = years[0]
 
 
 def annual(request):

@@ -423,14 +423,15 @@ def test_the_demo_summaries_add_up_to_the_contracts_listed(roles):
             page = client.get(summary_url(authority, year)).content.decode()
             for row in listed:
                 assert row.contract.reference in page
-            csv_references = {
-                row[1]
-                for row in csv_rows(client.get(summary_url(authority, year), {"_export": "csv"}))[
-                    1:
-                ]
-                if row and row[0] == ""
-            }
-            assert {row.contract.reference for row in listed} <= csv_references
+            exported = csv_rows(client.get(summary_url(authority, year), {"_export": "csv"}))
+            total = next(row for row in exported if row[1:2] == ["All contracts awarded"])
+            assert total[2:] == [
+                str(len(listed)),
+                f"{sum((r.original_value for r in listed), Decimal(0)):.2f}",
+                f"{sum((r.current_value for r in listed), Decimal(0)):.2f}",
+            ]
+            references = {row[1] for row in exported[1:] if row and row[0] == ""}
+            assert {row.contract.reference for row in listed} <= references
     # The demo's Kent young people's service, awarded by the Competitive Process.
     assert awarded >= 1
 
