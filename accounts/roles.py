@@ -28,9 +28,11 @@ CAN_DO = {
 }
 
 # Apps whose every model a role may edit; every role may view every domain app.
-DOMAIN_APPS = ("contracts", "decisions", "grants")
+DOMAIN_APPS = ("contracts", "decisions", "grants", "psr")
 EDITS = {
-    COMMISSIONER: ("contracts", "grants"),
+    # The Provider Selection Regime records (award records, notices) are the
+    # commissioners', who run the procurement.
+    COMMISSIONER: ("contracts", "grants", "psr"),
     CLERK: ("decisions",),
     AUDITOR: (),
     ADMINISTRATOR: DOMAIN_APPS,
