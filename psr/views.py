@@ -222,7 +222,11 @@ def _notice_published_page(request, draft: NoticeDraft):
     notice = draft.notice or Notice(
         contract=draft.contract, kind=draft.kind, modification=draft.modification
     )
-    form = NoticePublishedForm(request.POST or None, instance=notice)
+    initial = None
+    if draft.notice is None and draft.kind == Notice.Kind.INTENTION and draft.record:
+        # The record's notice date is what the standstill runs from: offer it.
+        initial = {"published_on": draft.record.intention_notice_on}
+    form = NoticePublishedForm(request.POST or None, instance=notice, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = save_or_refuse(form)
         if saved is not None:

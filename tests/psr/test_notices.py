@@ -223,3 +223,12 @@ def test_a_modification_notice_s_publication_is_recorded_against_it(commissioner
         modification,
         modification.contract,
     )
+
+
+def test_the_intention_notice_s_publication_form_offers_the_record_s_notice_date(
+    commissioner_client,
+):
+    record = _record()
+    page = commissioner_client.get(reverse("psr:notice_published", args=[record.pk, "intention"]))
+    assert page.context["form"]["published_on"].value() == "01/03/2024"
+    assert "correct the award record" in page.content.decode()
