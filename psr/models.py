@@ -6,6 +6,7 @@ themselves are the contract's (``contracts.Modification``), since they feed its
 figures. This app sits above decisions (docs/architecture.md).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from audit.models import AuditedModel, audited_history
@@ -27,6 +28,15 @@ class AwardRecord(AuditedModel):
     contract = models.OneToOneField(Contract, on_delete=models.PROTECT, related_name="award_record")
     provider_name = models.CharField(max_length=300)
     provider_address = models.TextField()
+    cpv_code = models.CharField(
+        "CPV code",
+        max_length=120,
+        blank=True,
+        help_text=(
+            "The most relevant Common Procurement Vocabulary code, for example "
+            "85323000-9 Community health services. Every PSR notice names it (Schedule 3)."
+        ),
+    )
     decision_makers = models.CharField(
         max_length=300,
         help_text="The committee, or the job titles of the individuals, who made the decision.",
@@ -69,6 +79,33 @@ class AwardRecord(AuditedModel):
 
     def __str__(self) -> str:
         return f"Award record of {self.contract.reference}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("psr:awardrecord_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        notice, further = self.intention_notice_on, self.further_decision_on
+        if notice and further and further < notice:
+            raise ValidationError(
+                {
+                    "further_decision_on": (
+                        "Enter a further decision date on or after the intention notice "
+                        f"({notice:%d/%m/%Y})."
+                    )
+                }
+            )
+        if further and not notice:
+            raise ValidationError(
+                {
+                    "intention_notice_on": (
+                        "Enter the date the intention notice was published: a further "
+                        "decision follows representations about it."
+                    )
+                }
+            )
 
 
 @bounded()

@@ -21,6 +21,7 @@ APP_SMOKE_MODULES = (
     "tests.public.smoke",
     "tests.public.smoke_feeds",
     "tests.psr.smoke_annual",
+    "tests.psr.smoke",
 )
 # A route's permission for pages anyone may read, signed in or not (the public site).
 PUBLIC = "public"
