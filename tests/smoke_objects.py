@@ -17,6 +17,7 @@ APP_SMOKE_MODULES = (
     "tests.contracts.smoke",
     "tests.decisions.smoke",
     "tests.grants.smoke",
+    "tests.psr.smoke",
     "tests.ui.smoke",
     "tests.public.smoke",
     "tests.public.smoke_feeds",

@@ -1,0 +1,422 @@
+"""Recording a variation of a contract (a ``contracts.Modification``): the form, its
+reg 13 assessment, the service that saves it with its authorising decision, and the
+views.
+
+Two steps without JavaScript: "Check" shows what the Provider Selection Regime's reg 13
+test (``contracts.rules.psr_modification``) says of the change; "Save" records it. A
+modification that is not permitted can still be recorded, because a council must record
+what happened: with a warning, the reason, and the decision that made it.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+
+from audit.history import history_rows
+from contracts import rules
+from contracts.models import Contract, Modification, Provider
+from decisions.figures import modification_change
+from decisions.models import Decision, DecisionContractLink
+from ui.fields import MoneyField, UkDateField
+from ui.forms import GovukModelForm
+from ui.lookup import DECISIONS, PROVIDERS, LookupField, set_user
+
+# --- The assessment ----------------------------------------------------------------------
+
+
+def original_value(contract: Contract) -> Decimal:
+    """The contract's lifetime value when it was entered into (reg 13's base), as
+    stored with its figures."""
+    return contract.stored.original_whole_life_value
+
+
+def assess(
+    contract: Contract,
+    earlier: list[Modification],
+    *,
+    change: Decimal | None,
+    ground: str,
+    materially_different: bool,
+) -> rules.ModificationAssessment:
+    """The reg 13 test of one change to ``contract``, after its ``earlier`` modifications."""
+    return rules.psr_modification(
+        original_value(contract),
+        [modification_change(m) for m in earlier],
+        change if change is not None else Decimal("0.00"),
+        ground=ground,
+        materially_different=materially_different,
+        awarded_by=contract.procurement_route,
+    )
+
+
+def _change_of(data) -> Decimal | None:
+    """The lifetime change a form's cleaned data gives, as ``modification_change`` reads
+    a saved one."""
+    return modification_change(
+        Modification(lifetime_value_change=data.get("lifetime_value_change"))
+    )
+
+
+@dataclass(frozen=True)
+class AssessedModification:
+    modification: Modification
+    assessment: rules.ModificationAssessment
+
+
+def assessed(contract: Contract, modifications: list[Modification]) -> list[AssessedModification]:
+    """Each of the contract's modifications, in order, with its assessment against the
+    ones before it."""
+    ordered = sorted(modifications, key=lambda m: m.sequence)
+    return [
+        AssessedModification(
+            m,
+            assess(
+                contract,
+                ordered[:i],
+                change=modification_change(m),
+                ground=m.ground,
+                materially_different=m.materially_different,
+            ),
+        )
+        for i, m in enumerate(ordered)
+    ]
+
+
+def fingerprint(assessment: rules.ModificationAssessment) -> str:
+    """A short mark of an assessment, carried by the form between "Check" and "Save":
+    a save whose assessment is not the one the user was shown is shown again."""
+    text = f"{assessment.permitted}|{assessment.notice_required}|{assessment.reason}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# --- The form ----------------------------------------------------------------------------
+
+NOT_PERMITTED_REASON = "Say why it is recorded although the assessment says it is not permitted."
+NOT_PERMITTED_DECISION = "Enter the decision that made the modification: it is not permitted."
+
+
+class VariationForm(GovukModelForm):
+    kind = forms.ChoiceField(
+        label="Type of variation",
+        choices=Modification.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the type of variation."},
+    )
+    effective_date = UkDateField(
+        label="Effective date", help_text="The day the change takes effect."
+    )
+    annual_value_change = MoneyField(
+        label="Change in annual value (optional)",
+        required=False,
+        allow_negative=True,
+        help_text="A reduction is negative, for example -£25,000.",
+    )
+    lifetime_value_change = MoneyField(
+        label="Change in lifetime value (optional)",
+        required=False,
+        allow_negative=True,
+        help_text="The change over the rest of the contract's life: what the reg 13 test "
+        "adds up. A reduction is negative.",
+    )
+    new_end_date = UkDateField(
+        label="New end date (optional)", required=False, help_text="Where the term changes."
+    )
+    ground = forms.ChoiceField(
+        label="Ground under regulation 13(1)",
+        choices=Modification.Ground.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the ground the modification is made on."},
+    )
+    new_provider = LookupField(
+        Provider.objects.order_by("name"),
+        lookup=PROVIDERS,
+        noun="new provider",
+        required=False,
+        label="New provider (optional)",
+        help_text="For a change of the provider's identity: who the provider now is.",
+    )
+    decision = LookupField(
+        Decision.objects.none(),
+        lookup=DECISIONS,
+        noun="authorising decision",
+        suggest=False,  # only the contract's own councils' decisions may be chosen
+        required=False,
+        label="Authorising decision (optional)",
+        help_text="The decision that authorised the variation: its number, for example "
+        "24/00056, or part of its subject. Required if the variation is not permitted.",
+    )
+    # The fingerprint of the assessment the user was shown (see ``fingerprint``).
+    assessed = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
+
+    class Meta:
+        model = Modification
+        fields = [
+            "kind",
+            "description",
+            "effective_date",
+            "annual_value_change",
+            "lifetime_value_change",
+            "new_end_date",
+            "ground",
+            "materially_different",
+            "materially_different_reason",
+            "new_provider",
+            "new_provider_meets_basic_criteria",
+            "urgent",
+            "recorded_anyway_reason",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "materially_different_reason": forms.Textarea(attrs={"rows": 3}),
+            "recorded_anyway_reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, contract: Contract, earlier, saving: bool = False, user=None, **kw):
+        super().__init__(*args, **kw)
+        self.contract = contract
+        self.earlier = list(earlier)
+        self.saving = saving
+        self.assessment: rules.ModificationAssessment | None = None
+        # The page draws its own "Check" and "Save" buttons.
+        self.helper.inputs = []
+        authorities = {contract.lead_authority_id} | {s.authority_id for s in contract.shares.all()}
+        self.fields["decision"].queryset = (
+            Decision.objects.select_related("authority")
+            .filter(authority_id__in=authorities)
+            .order_by("-number")
+        )
+        self.fields["description"].error_messages["required"] = "Describe the variation."
+        self.fields["effective_date"].error_messages["required"] = "Enter the effective date."
+        set_user(self, user)
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, ground = cleaned.get("kind"), cleaned.get("ground")
+        if kind == Modification.Kind.VALUE and not (
+            cleaned.get("lifetime_value_change") or cleaned.get("annual_value_change")
+        ):
+            self.add_error("lifetime_value_change", "Enter the change in value.")
+        if kind == Modification.Kind.TERM and not cleaned.get("new_end_date"):
+            self.add_error("new_end_date", "Enter the new end date: the term changes.")
+        start, effective = self.contract.start_date, cleaned.get("effective_date")
+        if effective and effective < start:
+            self.add_error(
+                "effective_date", "The variation cannot take effect before the contract starts."
+            )
+        new_end = cleaned.get("new_end_date")
+        if new_end and effective and new_end < effective:
+            self.add_error(
+                "new_end_date", "The new end date must be on or after the effective date."
+            )
+        if (kind == Modification.Kind.PROVIDER or ground == rules.PROVIDER_IDENTITY) and not (
+            cleaned.get("new_provider")
+        ):
+            self.add_error("new_provider", "Enter the new provider.")
+        if ground == rules.PROVIDER_IDENTITY and not cleaned.get(
+            "new_provider_meets_basic_criteria"
+        ):
+            self.add_error(
+                "new_provider_meets_basic_criteria",
+                "Ground (b) applies only if the authority is satisfied that the new provider "
+                "meets the basic selection criteria.",
+            )
+        if cleaned.get("materially_different") and not cleaned.get("materially_different_reason"):
+            self.add_error(
+                "materially_different_reason", "Say why it makes the contract materially different."
+            )
+        if ground in rules.MODIFICATION_GROUNDS:
+            self.assessment = assess(
+                self.contract,
+                self.earlier,
+                change=_change_of(cleaned),
+                ground=ground,
+                materially_different=bool(cleaned.get("materially_different")),
+            )
+            if self.saving and not self.assessment.permitted:
+                if not cleaned.get("recorded_anyway_reason", "").strip():
+                    self.add_error("recorded_anyway_reason", NOT_PERMITTED_REASON)
+                if not cleaned.get("decision"):
+                    self.add_error("decision", NOT_PERMITTED_DECISION)
+        return cleaned
+
+    def modification_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    @property
+    def shown_assessment_is_current(self) -> bool:
+        return self.assessment is not None and self.cleaned_data.get("assessed") == fingerprint(
+            self.assessment
+        )
+
+    def show_assessment(self) -> None:
+        """Carry the assessment now shown, so "Save" can tell it was seen."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("assessed")] = fingerprint(self.assessment)
+
+
+# --- The service -------------------------------------------------------------------------
+
+
+def record_modification(*, contract: Contract, data: dict, decision, user) -> Modification:
+    """Record a variation of ``contract`` as its next modification, with a "Varies" link
+    from ``decision`` naming it when a decision is given, in one transaction.
+
+    The reg 13 test is worked out again under the lock, against the modifications
+    recorded by then: one that is not permitted needs a reason and a decision, whatever
+    path records it. Raises ValidationError naming the field.
+    """
+    with transaction.atomic():
+        # Lock the contract: two users recording variations at once must not both take
+        # the same sequence number (nor each assess against a list missing the other).
+        locked = (
+            Contract.objects.select_related("stored")
+            .select_for_update(of=("self",))
+            .get(pk=contract.pk)
+        )
+        earlier = list(locked.modifications.order_by("sequence"))
+        assessment = assess(
+            locked,
+            earlier,
+            change=_change_of(data),
+            ground=data["ground"],
+            materially_different=data.get("materially_different", False),
+        )
+        if not assessment.permitted:
+            errors = {}
+            if not (data.get("recorded_anyway_reason") or "").strip():
+                errors["recorded_anyway_reason"] = NOT_PERMITTED_REASON
+            if decision is None:
+                errors["decision"] = NOT_PERMITTED_DECISION
+            if errors:
+                raise ValidationError(errors)
+        last = locked.modifications.aggregate(last=Max("sequence"))["last"] or 0
+        modification = Modification(contract=locked, sequence=last + 1, **data)
+        modification.full_clean(exclude=["contract"])
+        modification._change_reason = f"Variation {modification.sequence} recorded"
+        modification._history_user = user
+        modification.save()
+        if decision is not None:
+            link = DecisionContractLink(
+                decision=decision,
+                contract=locked,
+                kind=DecisionContractLink.Kind.VARY,
+                modification=modification,
+            )
+            link.full_clean()
+            link._change_reason = f"Authorised variation {modification.sequence}"
+            link._history_user = user
+            link.save()
+    return modification
+
+
+# --- The views ---------------------------------------------------------------------------
+
+
+def _contract_for_variation(pk: int) -> Contract:
+    return get_object_or_404(
+        Contract.objects.select_related("stored", "lead_authority").prefetch_related(
+            "shares", Prefetch("modifications", queryset=Modification.objects.order_by("sequence"))
+        ),
+        pk=pk,
+    )
+
+
+@permission_required("contracts.change_contract", raise_exception=True)
+def variation_new(request, pk: int):
+    """Record a variation: "Check" shows its reg 13 assessment, then "Save" records it."""
+    contract = _contract_for_variation(pk)
+    saving = request.method == "POST" and "_save" in request.POST
+    form = VariationForm(
+        request.POST or None,
+        contract=contract,
+        earlier=contract.modifications.all(),
+        saving=saving,
+        user=request.user,
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            if saving and form.shown_assessment_is_current:
+                data = form.modification_data()
+                try:
+                    modification = record_modification(
+                        contract=contract,
+                        data=data,
+                        decision=form.cleaned_data["decision"],
+                        user=request.user,
+                    )
+                except ValidationError as error:
+                    for name, problems in error.message_dict.items():
+                        form.add_error(name if name in form.fields else None, problems)
+                    status = 400
+                else:
+                    messages.success(
+                        request,
+                        f"Variation {modification.sequence} of {contract.reference} recorded.",
+                    )
+                    return redirect("psr:variation_detail", modification.pk)
+            elif saving:
+                messages.info(
+                    request, "The assessment changed with what you typed: check it, then save."
+                )
+            if form.assessment is not None and not form.errors:
+                form.show_assessment()
+        else:
+            status = 400
+    return render(
+        request,
+        "psr/variation_form.html",
+        {
+            "form": form,
+            "contract": contract,
+            "assessment": form.assessment,
+            "checked": form.is_bound and not form.errors and form.assessment is not None,
+            "original_value": original_value(contract),
+            "earlier_total": sum(
+                (modification_change(m) for m in contract.modifications.all()), Decimal("0.00")
+            ),
+            "title": f"Record a variation of {contract.reference}",
+            "cancel_url": contract.get_absolute_url(),
+        },
+        status=status,
+    )
+
+
+@permission_required("contracts.view_modification", raise_exception=True)
+def variation_detail(request, pk: int):
+    """A variation with its reg 13 assessment, the decision that authorised it and its
+    history."""
+    modification = get_object_or_404(
+        Modification.objects.select_related("new_provider").prefetch_related(
+            Prefetch(
+                "decision_links",
+                queryset=DecisionContractLink.objects.select_related("decision"),
+            )
+        ),
+        pk=pk,
+    )
+    contract = _contract_for_variation(modification.contract_id)
+    row = next(
+        r for r in assessed(contract, contract.modifications.all()) if r.modification.pk == pk
+    )
+    return render(
+        request,
+        "psr/variation_detail.html",
+        {
+            "contract": contract,
+            "modification": modification,
+            "assessment": row.assessment,
+            "change": modification_change(modification),
+            "links": list(modification.decision_links.all()),
+            "history": history_rows(modification.history.all(), request.user),
+            "title": f"Variation {modification.sequence} of {contract.reference}",
+        },
+    )
