@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 
+from contracts.models import Modification
 from decisions.figures import modification_change
 from decisions.models import DecisionContractLink
 from psr.variations import assessed
@@ -21,7 +22,7 @@ def contract_panel(contract, user) -> dict | None:
         [contract],
         Prefetch(
             "modifications",
-            queryset=contract.modifications.model.objects.order_by("sequence").prefetch_related(
+            queryset=Modification.objects.order_by("sequence").prefetch_related(
                 Prefetch(
                     "decision_links",
                     queryset=DecisionContractLink.objects.select_related("decision"),

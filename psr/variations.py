@@ -19,8 +19,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from audit.history import history_rows
+from audit.versioning import EditConflict
 from contracts import rules
 from contracts.models import Contract, Modification, Provider
 from decisions.figures import modification_change
@@ -289,31 +291,83 @@ def record_modification(*, contract: Contract, data: dict, decision, user) -> Mo
             ground=data["ground"],
             materially_different=data.get("materially_different", False),
         )
-        if not assessment.permitted:
-            errors = {}
-            if not (data.get("recorded_anyway_reason") or "").strip():
-                errors["recorded_anyway_reason"] = NOT_PERMITTED_REASON
-            if decision is None:
-                errors["decision"] = NOT_PERMITTED_DECISION
-            if errors:
-                raise ValidationError(errors)
+        _refuse_unless_recorded_anyway(assessment, data, decision)
         last = locked.modifications.aggregate(last=Max("sequence"))["last"] or 0
         modification = Modification(contract=locked, sequence=last + 1, **data)
         modification.full_clean(exclude=["contract"])
         modification._change_reason = f"Variation {modification.sequence} recorded"
         modification._history_user = user
         modification.save()
-        if decision is not None:
-            link = DecisionContractLink(
-                decision=decision,
-                contract=locked,
-                kind=DecisionContractLink.Kind.VARY,
-                modification=modification,
-            )
-            link.full_clean()
-            link._change_reason = f"Authorised variation {modification.sequence}"
-            link._history_user = user
-            link.save()
+        _link_decision(modification, decision, user)
+    return modification
+
+
+def _refuse_unless_recorded_anyway(assessment, data: dict, decision) -> None:
+    if assessment.permitted:
+        return
+    errors = {}
+    if not (data.get("recorded_anyway_reason") or "").strip():
+        errors["recorded_anyway_reason"] = NOT_PERMITTED_REASON
+    if decision is None:
+        errors["decision"] = NOT_PERMITTED_DECISION
+    if errors:
+        raise ValidationError(errors)
+
+
+def _link_decision(modification: Modification, decision, user) -> None:
+    """Make ``decision`` the one that authorised ``modification`` (none if None): its
+    "Varies" link names the modification (decisions.DecisionContractLink)."""
+    for link in modification.decision_links.all():
+        if decision is not None and link.decision_id == decision.pk:
+            return
+        link._change_reason = f"Variation {modification.sequence}: another decision named"
+        link._history_user = user
+        link.delete()
+    if decision is None:
+        return
+    link = DecisionContractLink(
+        decision=decision,
+        contract_id=modification.contract_id,
+        kind=DecisionContractLink.Kind.VARY,
+        modification=modification,
+    )
+    link.full_clean()
+    link._change_reason = f"Authorised variation {modification.sequence}"
+    link._history_user = user
+    link.save()
+
+
+def change_modification(*, modification: Modification, data: dict, decision, user) -> Modification:
+    """Change a recorded variation and the decision that authorised it, in one
+    transaction; assessed again against the variations before it.
+
+    ``modification.version`` is the version the form was opened with: a save by
+    someone else meanwhile raises EditConflict (audit.versioning).
+    """
+    with transaction.atomic():
+        # Lock the contract, as record_modification does: an assessment reads the
+        # variations before this one, which must not change under it.
+        locked = (
+            Contract.objects.select_related("stored")
+            .select_for_update(of=("self",))
+            .get(pk=modification.contract_id)
+        )
+        earlier = list(locked.modifications.filter(sequence__lt=modification.sequence))
+        assessment = assess(
+            locked,
+            earlier,
+            change=_change_of(data),
+            ground=data["ground"],
+            materially_different=data.get("materially_different", False),
+        )
+        _refuse_unless_recorded_anyway(assessment, data, decision)
+        for name, value in data.items():
+            setattr(modification, name, value)
+        modification.full_clean(exclude=["contract"])
+        modification._change_reason = f"Variation {modification.sequence} changed"
+        modification._history_user = user
+        modification.save()
+        _link_decision(modification, decision, user)
     return modification
 
 
@@ -329,15 +383,25 @@ def _contract_for_variation(pk: int) -> Contract:
     )
 
 
-@permission_required("contracts.change_contract", raise_exception=True)
-def variation_new(request, pk: int):
-    """Record a variation: "Check" shows its reg 13 assessment, then "Save" records it."""
-    contract = _contract_for_variation(pk)
+def _variation_form_page(request, contract: Contract, modification: Modification | None = None):
+    """The two steps of recording (or changing) a variation: "Check" shows its reg 13
+    assessment against the variations before it, "Save" records it."""
+    earlier = [
+        m
+        for m in contract.modifications.all()
+        if modification is None or m.sequence < modification.sequence
+    ]
+    initial = {}
+    if modification is not None:
+        links = list(modification.decision_links.all())
+        initial["decision"] = links[0].decision if links else None
     saving = request.method == "POST" and "_save" in request.POST
     form = VariationForm(
         request.POST or None,
+        instance=modification,
+        initial=initial,
         contract=contract,
-        earlier=contract.modifications.all(),
+        earlier=earlier,
         saving=saving,
         user=request.user,
     )
@@ -345,24 +409,14 @@ def variation_new(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             if saving and form.shown_assessment_is_current:
-                data = form.modification_data()
-                try:
-                    modification = record_modification(
-                        contract=contract,
-                        data=data,
-                        decision=form.cleaned_data["decision"],
-                        user=request.user,
-                    )
-                except ValidationError as error:
-                    for name, problems in error.message_dict.items():
-                        form.add_error(name if name in form.fields else None, problems)
-                    status = 400
-                else:
+                saved = _save_variation(request, form, contract, modification)
+                if saved is not None:
+                    verb = "changed" if modification else "recorded"
                     messages.success(
-                        request,
-                        f"Variation {modification.sequence} of {contract.reference} recorded.",
+                        request, f"Variation {saved.sequence} of {contract.reference} {verb}."
                     )
-                    return redirect("psr:variation_detail", modification.pk)
+                    return redirect("psr:variation_detail", saved.pk)
+                status = 409 if getattr(form, "conflict", None) else 400
             elif saving:
                 messages.info(
                     request, "The assessment changed with what you typed: check it, then save."
@@ -371,22 +425,69 @@ def variation_new(request, pk: int):
                 form.show_assessment()
         else:
             status = 400
+    noun = f"variation {modification.sequence}" if modification else "a variation"
     return render(
         request,
         "psr/variation_form.html",
         {
             "form": form,
             "contract": contract,
+            "modification": modification,
             "assessment": form.assessment,
             "checked": form.is_bound and not form.errors and form.assessment is not None,
             "original_value": original_value(contract),
-            "earlier_total": sum(
-                (modification_change(m) for m in contract.modifications.all()), Decimal("0.00")
+            "earlier": earlier,
+            "earlier_total": sum((modification_change(m) for m in earlier), Decimal("0.00")),
+            "title": f"{'Change' if modification else 'Record'} {noun} of {contract.reference}",
+            "cancel_url": (
+                reverse("psr:variation_detail", args=[modification.pk])
+                if modification
+                else contract.get_absolute_url()
             ),
-            "title": f"Record a variation of {contract.reference}",
-            "cancel_url": contract.get_absolute_url(),
         },
         status=status,
+    )
+
+
+def _save_variation(request, form, contract, modification) -> Modification | None:
+    """Save through the service; None, with the form saying why, when refused."""
+    data = form.modification_data()
+    decision = form.cleaned_data["decision"]
+    try:
+        if modification is None:
+            return record_modification(
+                contract=contract, data=data, decision=decision, user=request.user
+            )
+        return change_modification(
+            modification=form.instance, data=data, decision=decision, user=request.user
+        )
+    except EditConflict as conflict:
+        form.keep_input_after(conflict)
+    except ValidationError as error:
+        for name, problems in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, problems)
+    return None
+
+
+@permission_required("contracts.change_contract", raise_exception=True)
+def variation_new(request, pk: int):
+    """Record a variation: "Check" shows its reg 13 assessment, then "Save" records it."""
+    return _variation_form_page(request, _contract_for_variation(pk))
+
+
+@permission_required("contracts.change_contract", raise_exception=True)
+def variation_edit(request, pk: int):
+    modification = get_object_or_404(
+        Modification.objects.prefetch_related(
+            Prefetch(
+                "decision_links",
+                queryset=DecisionContractLink.objects.select_related("decision__authority"),
+            )
+        ),
+        pk=pk,
+    )
+    return _variation_form_page(
+        request, _contract_for_variation(modification.contract_id), modification
     )
 
 

@@ -10,4 +10,5 @@ def routes() -> dict:
         # Variations (psr.variations).
         "psr:variation_new": ((contract.pk,), "contracts.change_contract"),
         "psr:variation_detail": ((variation.pk,), "contracts.view_modification"),
+        "psr:variation_edit": ((variation.pk,), "contracts.change_contract"),
     }

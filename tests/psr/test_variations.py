@@ -17,6 +17,7 @@ from decisions.models import DecisionContractLink
 from psr.variations import record_modification
 from tests.contracts.factories import AuthorityFactory, ProviderFactory
 from tests.decisions.factories import DecisionFactory
+from tests.html_forms import form_data
 from tests.psr.variations_data import modification, salford_contract
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +47,10 @@ def _data(**fields) -> dict:
 def _check_then_save(client, contract, data):
     checked = client.post(_url(contract), {**data, "_check": "1"})
     assert checked.status_code == 200, checked.context["form"].errors
-    assessed = checked.context["form"].data["assessed"]
-    return checked, client.post(_url(contract), {**data, "assessed": assessed, "_save": "1"})
+    # What the browser posts back: the page as shown, the assessment's mark included.
+    posted = form_data(checked.content.decode(), containing="assessed")
+    assert posted["assessed"] == checked.context["form"].data["assessed"]
+    return checked, client.post(_url(contract), {**posted, "_save": "1"})
 
 
 def test_a_commissioner_checks_a_variation_then_saves_it_with_its_decision(
@@ -216,3 +219,59 @@ def test_the_variations_panel_runs_the_same_queries_for_2_or_50_variations(
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert response.content.decode().count("govuk-tag--green") >= 50
+
+
+def _edit_url(variation) -> str:
+    return reverse("psr:variation_edit", args=[variation.pk])
+
+
+def test_a_commissioner_changes_a_variation_and_its_decision(commissioner_client, contract):
+    first = DecisionFactory(authority=contract.lead_authority, number="SCC 26/00001")
+    DecisionFactory(authority=contract.lead_authority, number="SCC 26/00002")
+    variation = modification(contract)
+    DecisionContractLink.objects.create(
+        decision=first, contract=contract, kind="vary", modification=variation
+    )
+    page = commissioner_client.get(_edit_url(variation))
+    assert page.status_code == 200
+    assert 'value="SCC 26/00001' in page.content.decode()
+    data = _data(lifetime_value_change="£400,000", decision="SCC 26/00002", version="1")
+    checked = commissioner_client.post(_edit_url(variation), {**data, "_check": "1"})
+    assert checked.status_code == 200, checked.context["form"].errors
+    assessed = checked.context["form"].data["assessed"]
+    saved = commissioner_client.post(
+        _edit_url(variation), {**data, "assessed": assessed, "_save": "1"}
+    )
+    assert saved.status_code == 302
+    variation.refresh_from_db()
+    assert variation.lifetime_value_change == Decimal("400000.00")
+    assert variation.version == 2
+    link = DecisionContractLink.objects.get()
+    assert (link.decision.number, link.modification) == ("SCC 26/00002", variation)
+    assert variation.history.latest().history_change_reason == "Variation 1 changed"
+
+
+def test_a_change_saved_by_someone_else_meanwhile_is_not_overwritten(commissioner_client, contract):
+    variation = modification(contract)
+    data = _data(lifetime_value_change="£400,000", version="1")
+    checked = commissioner_client.post(_edit_url(variation), {**data, "_check": "1"})
+    assessed = checked.context["form"].data["assessed"]
+    variation.description = "Someone else's words."
+    variation.save()
+    refused = commissioner_client.post(
+        _edit_url(variation), {**data, "assessed": assessed, "_save": "1"}
+    )
+    assert refused.status_code == 409
+    variation.refresh_from_db()
+    assert variation.lifetime_value_change == Decimal("320000.00")
+    assert variation.description == "Someone else's words."
+
+
+def test_a_change_is_assessed_against_the_variations_before_it_only(commissioner_client, contract):
+    first = modification(contract, lifetime_value_change=Decimal("1000.00"))
+    modification(contract, lifetime_value_change=Decimal("20000000.00"))  # a later one
+    response = commissioner_client.post(
+        _edit_url(first), {**_data(lifetime_value_change="£2,000", version="1"), "_check": "1"}
+    )
+    assert response.status_code == 200
+    assert response.context["assessment"].permitted
