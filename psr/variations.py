@@ -59,12 +59,10 @@ def assess(
     )
 
 
-def _change_of(data) -> Decimal | None:
-    """The lifetime change a form's cleaned data gives, as ``modification_change`` reads
-    a saved one."""
-    return modification_change(
-        Modification(lifetime_value_change=data.get("lifetime_value_change"))
-    )
+def _change_of(data: dict, contract: Contract) -> Decimal:
+    """The lifetime change that a variation's ``data`` (not yet saved) makes, read as
+    ``modification_change`` reads a saved one."""
+    return modification_change(Modification(contract=contract, **data))
 
 
 @dataclass(frozen=True)
@@ -238,7 +236,7 @@ class VariationForm(GovukModelForm):
             self.assessment = assess(
                 self.contract,
                 self.earlier,
-                change=_change_of(cleaned),
+                change=_change_of(self._modification_fields(cleaned), self.contract),
                 ground=ground,
                 materially_different=bool(cleaned.get("materially_different")),
             )
@@ -249,8 +247,11 @@ class VariationForm(GovukModelForm):
                     self.add_error("decision", NOT_PERMITTED_DECISION)
         return cleaned
 
+    def _modification_fields(self, cleaned: dict) -> dict:
+        return {name: cleaned[name] for name in self.Meta.fields if name in cleaned}
+
     def modification_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return self._modification_fields(self.cleaned_data)
 
     @property
     def shown_assessment_is_current(self) -> bool:
@@ -287,7 +288,7 @@ def record_modification(*, contract: Contract, data: dict, decision, user) -> Mo
         assessment = assess(
             locked,
             earlier,
-            change=_change_of(data),
+            change=_change_of(data, locked),
             ground=data["ground"],
             materially_different=data.get("materially_different", False),
         )
@@ -356,7 +357,7 @@ def change_modification(*, modification: Modification, data: dict, decision, use
         assessment = assess(
             locked,
             earlier,
-            change=_change_of(data),
+            change=_change_of(data, locked),
             ground=data["ground"],
             materially_different=data.get("materially_different", False),
         )
@@ -434,7 +435,9 @@ def _variation_form_page(request, contract: Contract, modification: Modification
             "contract": contract,
             "modification": modification,
             "assessment": form.assessment,
-            "checked": form.is_bound and not form.errors and form.assessment is not None,
+            # "Save" once the user has been shown the assessment that stands.
+            "can_save": form.assessment is not None
+            and (not form.errors or form.shown_assessment_is_current),
             "original_value": original_value(contract),
             "earlier": earlier,
             "earlier_total": sum((modification_change(m) for m in earlier), Decimal("0.00")),

@@ -98,6 +98,9 @@ def test_a_variation_that_is_not_permitted_needs_a_reason_and_a_decision_to_be_r
     assert refused.status_code == 400
     errors = refused.context["form"].errors
     assert "recorded_anyway_reason" in errors and "decision" in errors
+    # The warning stays on the page, and so does "Save": the assessment was seen.
+    assert "Not permitted" in refused.content.decode()
+    assert "Save the variation" in refused.content.decode()
     assert not Modification.objects.exists()
     DecisionFactory(authority=contract.lead_authority, number="SCC 26/00002")
     data |= {"recorded_anyway_reason": "Made before the regime applied.", "decision": "26/00002"}
