@@ -136,3 +136,11 @@ def test_a_refused_modification_over_the_notice_threshold_needs_no_notice_but_a_
 def test_an_unknown_ground_is_refused():
     with pytest.raises(ValueError, match="Unknown modification ground"):
         rules.psr_modification(D("1"), [], D("0"), ground="whim")
+
+
+def test_the_reason_names_the_cumulative_change_the_quarter_and_the_original_value():
+    assessment = rules.psr_modification(D("4000000"), [D("600000")], D("400000"), ground=DD)
+    assert assessment.reason.startswith(
+        "The cumulative change since award, £1,000,000.00, is neither below £500,000 nor "
+        "less than £1,000,000.00, 25% of the original value of £4,000,000.00."
+    )
