@@ -18,6 +18,8 @@ def contract_panel(contract, user) -> dict | None:
     """
     if not user.has_perm("contracts.view_modification"):
         return None
+    # Its own attribute: the page's prefetch of the contract's modifications (if any)
+    # does not carry their decisions.
     prefetch_related_objects(
         [contract],
         Prefetch(
@@ -28,10 +30,11 @@ def contract_panel(contract, user) -> dict | None:
                     queryset=DecisionContractLink.objects.select_related("decision"),
                 )
             ),
+            to_attr="psr_modifications",
         ),
     )
     can_record = user.has_perm("contracts.change_contract")
-    modifications = list(contract.modifications.all())
+    modifications = contract.psr_modifications
     if not modifications and not can_record:
         return None
     rows = [
