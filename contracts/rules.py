@@ -875,10 +875,11 @@ def psr_modification(
     if size < MODIFICATION_VALUE_LIMIT or size < share_limit:
         return permitted(
             f"Permitted under reg 13(1)(d): the cumulative change since award, "
-            f"{_pounds(size)}, is below £500,000 or less than 25% of the original "
-            f"value ({_pounds(share_limit)})."
+            f"{_pounds(size)}, is below £500,000 or less than {_pounds(share_limit)}, 25% "
+            f"of the original value of {_pounds(original_value)}."
         )
     return refused(
         f"The cumulative change since award, {_pounds(size)}, is neither below £500,000 "
-        f"nor less than 25% of the original value ({_pounds(share_limit)})."
+        f"nor less than {_pounds(share_limit)}, 25% of the original value of "
+        f"{_pounds(original_value)}."
     )

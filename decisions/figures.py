@@ -128,10 +128,31 @@ def lines(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class CeilingItem:
+    """One amount a decision authorised: "Award of KCC-PH-YPDA-2025", £4,099,533.88."""
+
+    label: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
 class CeilingLine:
+    """A contract link of the decision and what it counts against the ceiling.
+
+    ``items`` make up ``amount``; a link that counts nothing says why in ``note``.
+    """
+
     link: object
-    whole_life_value: Decimal
-    counts: bool
+    items: list[CeilingItem]
+    note: str = ""
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((item.amount for item in self.items), Decimal("0.00"))
+
+    @property
+    def counts(self) -> bool:
+        return bool(self.items)
 
 
 @dataclass(frozen=True)
@@ -145,38 +166,104 @@ class Ceiling:
     def breached(self) -> bool:
         return self.excess > 0
 
+    @property
+    def items(self) -> list[CeilingItem]:
+        """Every amount that makes up the total, in the order of the lines."""
+        return [item for line in self.lines for item in line.items]
 
-def _whole_life_value(contract, today: date) -> Decimal:
-    """The contract's whole-life value as stored with it (``ContractFigures``), which
-    callers read with the link (``contract__stored``); worked out only if none is."""
+
+def modification_change(modification) -> Decimal:
+    """The signed lifetime-value change of a modification: what a decision that
+    authorised it spent, and what the reg 13 test adds up.
+
+    The one place the apps read it (the ceiling here, the variation form in psr), so
+    that contracts.rules.modification_lifetime_change, when it lands, is switched in
+    here once. Until then: the lifetime change recorded, or nothing.
+    """
+    return modification.lifetime_value_change or Decimal("0.00")
+
+
+def _original_whole_life_value(contract, today: date) -> Decimal:
+    """The contract's whole-life value at award (PSR reg 13's original lifetime value),
+    as stored with it (``ContractFigures``, read with the link as ``contract__stored``);
+    worked out only if none is."""
     stored = getattr(contract, "stored", None)
     if stored is not None:
-        return stored.whole_life_value
-    return figures_for(contract, today=today).whole_life_value
+        return stored.original_whole_life_value
+    return figures_for(contract, today=today).original_whole_life_value
+
+
+def _option_items(decision, contract, today: date) -> list[CeilingItem]:
+    """The value of the option periods of ``contract`` that ``decision`` authorised,
+    from the contract's year rows (contracts.figures: a row's source is "option N", N
+    the option's place in sequence order). Reads ``contract.options.all()``."""
+    options = sorted(contract.options.all(), key=lambda o: o.sequence)
+    authorised = {
+        f"option {number}": option
+        for number, option in enumerate(options, start=1)
+        if option.authorising_decision_id == decision.pk
+    }
+    if not authorised:
+        return []
+    years = figures_for(contract, today=today).years
+    items = []
+    for source, option in authorised.items():
+        rows = [y.amount for y in years if y.source == source]
+        if rows:  # a declined option has no period, so no value
+            items.append(
+                CeilingItem(
+                    f"Option {option.sequence} of {contract.reference}",
+                    sum(rows, Decimal("0.00")),
+                )
+            )
+    return items
+
+
+# What a link that counts nothing says, by kind.
+NOTHING_COUNTED = {
+    "vary": "Names no variation, so counts nothing: record the variation it authorised.",
+    "extend": "No option of this contract is authorised by this decision, so counts nothing.",
+}
+
+
+def ceiling_line(decision, link, today: date) -> CeilingLine:
+    """What one contract link of ``decision`` counts against its ceiling: an award, the
+    contract's whole-life value at award; a variation, its change; an extension, the
+    value of the option periods this decision authorised."""
+    contract = link.contract
+    if link.kind == link.Kind.AWARD:
+        value = _original_whole_life_value(contract, today)
+        return CeilingLine(link, [CeilingItem(f"Award of {contract.reference}", value)])
+    if link.kind == link.Kind.VARY and link.modification_id:
+        modification = link.modification
+        label = f"Variation {modification.sequence} of {contract.reference}"
+        return CeilingLine(link, [CeilingItem(label, modification_change(modification))])
+    if link.kind == link.Kind.EXTEND:
+        items = _option_items(decision, contract, today)
+        if items:
+            return CeilingLine(link, items)
+    return CeilingLine(link, [], note=NOTHING_COUNTED.get(link.kind, ""))
 
 
 def ceiling_for(decision, today: date | None = None, links=None) -> Ceiling:
-    """The contracts under a decision against its approved maximum.
+    """What a decision authorised, item by item, against its approved maximum.
 
-    Each contract counts once, however many award or vary links it has. ``links`` are
-    the decision's contract links when the caller has already read them (the contract
-    page reads those of all its decisions at once); by default,
-    ``decision.contract_links.all()``.
+    ``links`` are the decision's contract links when the caller has already read them
+    (the contract page reads those of all its decisions at once); by default,
+    ``decision.contract_links.all()``. Each is read with its contract's stored figures
+    (``contract__stored``), its modification, and for an extension the contract's
+    options and shares (what ``figures_for`` reads), so no query runs per link.
     """
     today = today or timezone.localdate()
-    lines_: list[CeilingLine] = []
-    counted: dict[int, Decimal] = {}
-    for link in decision.contract_links.all() if links is None else links:
-        value = _whole_life_value(link.contract, today)
-        counts = link.counts_against_ceiling
-        if counts:
-            counted[link.contract_id] = value
-        lines_.append(CeilingLine(link, value, counts))
-    values = list(counted.values())
+    lines_ = [
+        ceiling_line(decision, link, today)
+        for link in (decision.contract_links.all() if links is None else links)
+    ]
+    amounts = [item.amount for line in lines_ for item in line.items]
     return Ceiling(
         approved_maximum=decision.approved_maximum,
-        total=sum(values, Decimal("0.00")),
-        excess=rules.ceiling_excess(decision.approved_maximum, values),
+        total=sum(amounts, Decimal("0.00")),
+        excess=rules.ceiling_excess(decision.approved_maximum, amounts),
         lines=lines_,
     )
 

@@ -15,14 +15,19 @@ def contract_panel(contract, user) -> dict | None:
     """
     # One query, however many decisions: every link of every decision about this
     # contract. This contract's links are the rows; each decision's links (to any
-    # contract, with its stored whole-life value) make its ceiling.
+    # contract, with what each counts) make its ceiling.
     about_this = DecisionContractLink.objects.filter(contract=contract).values("decision_id")
     links = DecisionContractLink.objects.filter(decision_id__in=about_this)
     # By date; an exempt decision's date and what it does are withheld, so by number.
     links = list(
         visibility.ordered(
             links, user, "decision__decision_date", "decision__number", "kind", prefix="decision__"
-        ).select_related("decision__authority", "contract__stored")
+        )
+        .select_related(
+            "decision__authority", "contract__stored", "contract__lead_authority", "modification"
+        )
+        # What an extension's ceiling reads (decisions.figures.ceiling_line).
+        .prefetch_related("contract__options", "contract__shares__authority")
     )
     links_of: dict[int, list[DecisionContractLink]] = defaultdict(list)
     for link in links:

@@ -30,7 +30,7 @@ DETAIL_PREFETCH = (
     Prefetch(
         "contract_links",
         queryset=DecisionContractLink.objects.select_related(
-            "contract__provider", "contract__lead_authority", "contract__stored"
+            "contract__provider", "contract__lead_authority", "contract__stored", "modification"
         ).prefetch_related("contract__options", "contract__shares__authority"),
     ),
     Prefetch("relations", queryset=DecisionRelation.objects.select_related("earlier")),

@@ -624,22 +624,23 @@ def split_pathway(
 
 # --- Ceiling ------------------------------------------------------------------------
 
-# Link kinds whose contract value counts against a decision's approved maximum: an
-# extension exercises an option already priced into the whole-life value at award.
-CEILING_LINK_KINDS = ("award", "vary")
+# Link kinds that count against a decision's approved maximum, each for what it
+# authorised (decisions.figures.ceiling_line): an award, the whole-life value at award;
+# a variation, its change; an extension, the option periods it authorised.
+CEILING_LINK_KINDS = ("award", "vary", "extend")
 
 
-def ceiling_excess(
-    approved_maximum: Decimal | None, whole_life_values: Sequence[Decimal]
-) -> Decimal:
-    """How far the contracts under a decision exceed its approved maximum; zero if not.
+def ceiling_excess(approved_maximum: Decimal | None, amounts: Sequence[Decimal]) -> Decimal:
+    """How far what a decision authorised exceeds its approved maximum; zero if not.
 
-    The whole-life values of the contracts it awards or varies are summed and
-    compared with the ceiling. No ceiling recorded means nothing to breach.
+    The amounts it authorised (the whole-life value at award of each contract it
+    awards, the change of each variation, the value of each option period it
+    exercises) are summed and compared with the ceiling; a reduction counts as
+    negative. No ceiling recorded means nothing to breach.
     Source: the authority's financial regulations (a decision authorises
     spending up to the value it approved) and PSR 2023 reg 13 on modifications.
     """
     if approved_maximum is None:
         return Decimal("0.00")
-    total = sum(whole_life_values, Decimal("0.00"))
+    total = sum(amounts, Decimal("0.00"))
     return max(total - approved_maximum, Decimal("0.00"))

@@ -6,10 +6,12 @@ class PsrConfig(AppConfig):
     verbose_name = "Provider Selection Regime"
 
     def ready(self) -> None:
-        # Award records and notices (reg 24, Schedule 3): a panel on a PSR contract's
-        # page, and the demo's award records.
-        from psr import demo_records, notices
+        from psr import demo, demo_records, notices, panels
         from ui import registry
 
+        # The contract page lists its variations with their reg 13 assessment, and a
+        # PSR contract's award record and notices (reg 24, Schedule 3).
+        registry.register_contract_panel(panels.contract_panel)
         registry.register_contract_panel(notices.award_panel)
+        registry.register_demo_loader(demo.load)
         registry.register_demo_loader(demo_records.load)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from psr import annual_views, views
+from psr import annual_views, variations, views
 
 app_name = "psr"
 
@@ -53,4 +53,8 @@ urlpatterns: list = [
         annual_views.annual_summary_pdf,
         name="annual_summary_pdf",
     ),
+    # Variations of a contract (psr.variations).
+    path("contracts/<int:pk>/variations/new/", variations.variation_new, name="variation_new"),
+    path("variations/<int:pk>/", variations.variation_detail, name="variation_detail"),
+    path("variations/<int:pk>/edit/", variations.variation_edit, name="variation_edit"),
 ]

@@ -17,11 +17,12 @@ APP_SMOKE_MODULES = (
     "tests.contracts.smoke",
     "tests.decisions.smoke",
     "tests.grants.smoke",
+    "tests.psr.smoke",
+    "tests.psr.smoke_annual",
+    "tests.psr.smoke_variations",
     "tests.ui.smoke",
     "tests.public.smoke",
     "tests.public.smoke_feeds",
-    "tests.psr.smoke_annual",
-    "tests.psr.smoke",
 )
 # A route's permission for pages anyone may read, signed in or not (the public site).
 PUBLIC = "public"

@@ -48,15 +48,15 @@ def test_a_breach_is_flagged_on_the_decision_and_on_the_contract(commissioner_cl
     assert "Over the approved £4,000,000.00 by £99,533.88" in html
 
 
-def test_awards_and_variations_count_against_the_ceiling_but_extensions_do_not(contract):
+def test_links_that_name_nothing_authorised_count_nothing_and_an_award_counts_once(contract):
     from decisions.figures import ceiling_for
 
     decision = DecisionFactory(approved_maximum=WHOLE_LIFE)
+    # An extension that authorised no option, a variation naming no modification.
     DecisionContractLinkFactory(decision=decision, contract=contract, kind="extend")
-    assert ceiling_for(decision).total == 0
     DecisionContractLinkFactory(decision=decision, contract=contract, kind="vary")
+    assert ceiling_for(decision).total == 0
     DecisionContractLinkFactory(decision=decision, contract=contract, kind="award")
-    # The same contract awarded and varied counts once.
     assert ceiling_for(decision).total == WHOLE_LIFE
     DecisionContractLinkFactory(decision=decision, contract=ContractFactory(), kind="award")
     assert ceiling_for(decision).breached
