@@ -2,13 +2,16 @@
 
 Pages, exports, imports, PDFs and the decisions and grants apps all call
 ``figures_for(contract)``, so every figure comes from the same rule. It reads the
-contract's options and shares through ``.all()``, so callers that list many contracts
-prefetch them (``Contract.objects.with_related()``) and pay no query per row.
+contract's options, shares and modifications through ``.all()``, so callers that list
+many contracts prefetch them (``Contract.objects.with_related()``) and pay no query per
+row. Modifications change the figures as docs/domain.md "Rules: Modifications" says
+(rules.modified_schedule); the original whole-life value leaves them out.
 
 The figures that do not depend on the day are also stored (contracts.models,
 ``ContractFigures``, ``ShareFigures``, ``YearFigures``) by :func:`store_figures`, which
 runs ``figures_for`` itself: the stored tables are its output, written whenever a
-contract, option or share is saved or deleted (see contracts.models for why there).
+contract, option, share or modification is saved or deleted (see contracts.models
+for why there).
 :func:`stale_figures` finds stored figures that no longer agree with ``figures_for``.
 """
 
@@ -502,7 +505,8 @@ def known_contracts(contracts: Iterable) -> None:
     their options and shares (``.options.all()``, ``.shares.all()`` with each share's
     authority, and the lead authority) exactly as written, and nothing else in the
     block will change them, so their figures are worked out from these objects at
-    its end rather than read back (an import's new contracts). Outside one, nothing."""
+    its end rather than read back (an import's new contracts). Their modifications
+    are still read, in one query a batch. Outside one, nothing."""
     known = getattr(_pending, "known", None)
     if known is not None:
         known.update((contract.pk, contract) for contract in contracts)
