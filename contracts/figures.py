@@ -98,18 +98,23 @@ def rule_modifications(contract) -> list[rules.Modification]:
 
 
 def lifetime_change_of(contract, modification) -> Decimal:
-    """The signed lifetime-value change ``modification`` (saved or not, with its
-    sequence) makes to ``contract``, given the contract's other modifications before
-    it: rules.modification_lifetime_change with the contract's terms. The variation
-    form passes it to rules.psr_modification; a decision's ceiling counts it."""
+    """The signed lifetime-value change ``modification`` (saved or not; valid, with an
+    effective date) makes to ``contract``, given the contract's other modifications
+    before it: rules.modification_lifetime_change with the contract's terms. One with
+    no sequence yet comes after all the others. The variation form passes it to
+    rules.psr_modification; a decision's ceiling counts it."""
+    others = rule_modifications(contract)
+    sequence = modification.sequence
+    if sequence is None:
+        sequence = max((m.sequence for m in others), default=0) + 1
     change = rules.Modification(
-        sequence=modification.sequence,
+        sequence=sequence,
         effective_date=modification.effective_date,
         annual_change=modification.annual_value_change,
         lifetime_change=modification.lifetime_value_change,
         new_end=modification.new_end_date,
     )
-    earlier = [m for m in rule_modifications(contract) if m.sequence < change.sequence]
+    earlier = [m for m in others if m.sequence < sequence]
     return rules.modification_lifetime_change(
         change,
         start=contract.start_date,

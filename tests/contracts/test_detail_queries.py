@@ -1,8 +1,8 @@
 """The contract page runs the same 14 queries however much is linked to the contract.
 
-Its options, shares, modifications, subcontractors, strategic priorities, decisions (with their other
-contracts), funding, grant commitments and history are all read in the view, a fixed
-number of queries each; the template runs none.
+Its options, shares, modifications, subcontractors, strategic priorities, decisions
+(with their other contracts), funding, grant commitments and history are all read in
+the view, a fixed number of queries each; the template runs none.
 """
 
 from datetime import date

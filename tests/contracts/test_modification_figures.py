@@ -211,6 +211,8 @@ def test_lifetime_change_of_gives_an_unsaved_modification_its_change():
     )
     contract = Contract.objects.with_related().get(pk=contract.pk)
     assert lifetime_change_of(contract, new) == Decimal("365000.00")
+    new.sequence = None  # not numbered yet: after the others
+    assert lifetime_change_of(contract, new) == Decimal("365000.00")
 
 
 # --- The contract page ----------------------------------------------------------------
