@@ -319,3 +319,17 @@ def test_a_modification_deleted_by_then_is_not_in_the_contract_as_it_stood():
     assert figures_for(stood).whole_life_value == Decimal("51271600.00")
     stood = contract_as_of(contract, date(2026, 6, 1))
     assert figures_for(stood).whole_life_value == Decimal("50951600.00")
+
+
+def test_the_contract_page_shows_the_ends_a_term_change_makes(commissioner_client):
+    contract = _salford()
+    _modification(
+        contract,
+        kind=Modification.Kind.TERM,
+        effective_date=date(2031, 1, 1),
+        new_end_date=date(2031, 9, 30),
+    )
+    html = commissioner_client.get(contract.get_absolute_url()).content.decode()
+    assert _summary(html, "Current end") == "30 September 2031"
+    assert _summary(html, "Maximum end (all options)") == "30 September 2033"
+    assert _summary(html, "Change by variations") == "£3,639,400.00"
