@@ -8,6 +8,7 @@ from contracts.models import (
     ContractAttachment,
     CostShare,
     ExtensionOption,
+    Modification,
     Provider,
     StrategicPriority,
 )
@@ -45,13 +46,21 @@ class ShareInline(admin.TabularInline):
     autocomplete_fields = ("authority",)
 
 
+class ModificationInline(admin.StackedInline):
+    # Saved through the model, so its history and the contract's stored figures are
+    # written as on every other path (contracts.models).
+    model = Modification
+    extra = 0
+    raw_id_fields = ("new_provider",)
+
+
 @admin.register(Contract)
 class ContractAdmin(HistoryAdmin):
     list_display = ("reference", "title", "provider", "lead_authority", "start_date")
     search_fields = ("reference", "title", "provider__name")
     list_filter = ("service_area", "procurement_route")
     raw_id_fields = ("provider", "lead_authority", "subcontractors")
-    inlines = [OptionInline, ShareInline]
+    inlines = [OptionInline, ShareInline, ModificationInline]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The contract and its inlines are saved one by one; their stored figures are

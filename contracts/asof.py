@@ -1,7 +1,7 @@
 """A contract as it stood on a date, for documents and for the auditors' history page.
 
-``contract_as_of(contract, when)`` rebuilds the contract with its extension options
-and cost shares as they stood at the end of ``when``, and ``figures_for(that,
+``contract_as_of(contract, when)`` rebuilds the contract with its extension options,
+cost shares and modifications as they stood at the end of ``when``, and ``figures_for(that,
 today=when)`` then gives its figures on that day (current and maximum end, value,
 shares) from the same rules as the live pages.
 
@@ -13,6 +13,11 @@ history (the audit app's historical rows) is read only where they do not:
   declined after ``when`` was pending then, whenever that was typed in; one decided
   on or before ``when`` was decided then, even if it was recorded later. An option
   decided with no date recorded has the status its history gives.
+- A modification counts once it was recorded or once it took effect, whichever
+  comes first: one recorded by ``when`` is there as it stood then (agreed, even if it
+  takes effect later); one recorded afterwards whose effective date is on or before
+  ``when`` had happened by then, and is there as it is now. One deleted by then, or
+  deleted since having been recorded only afterwards, is left out.
 - Everything else (the contract's terms, an option's months and price, the shares)
   is the version the history holds at the end of ``when``. Records deleted by then
   are left out, and so are options and shares added to the contract afterwards.
@@ -29,7 +34,14 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
-from contracts.models import Authority, Contract, CostShare, ExtensionOption, Provider
+from contracts.models import (
+    Authority,
+    Contract,
+    CostShare,
+    ExtensionOption,
+    Modification,
+    Provider,
+)
 
 PENDING = ExtensionOption.Status.PENDING
 DECIDED = frozenset({ExtensionOption.Status.EXERCISED, ExtensionOption.Status.DECLINED})
@@ -62,10 +74,11 @@ def contract_as_of(contract: Contract | int, when: date) -> Contract:
     end of ``when``, with its options and shares as they stood then (see the module's
     docstring), read in a fixed number of queries whatever its history holds.
 
-    The snapshot's ``options.all()`` and ``shares.all()`` give those options and
-    shares, so ``figures_for`` and the timeline read them as they would a live
-    contract's. It also carries ``as_of`` (``when``) and ``entered_later`` (True when
-    the contract was entered after ``when`` and is shown as first entered).
+    The snapshot's ``options.all()``, ``shares.all()`` and ``modifications.all()``
+    give those options, shares and modifications, so ``figures_for`` and the timeline
+    read them as they would a live contract's. It also carries ``as_of`` (``when``)
+    and ``entered_later`` (True when the contract was entered after ``when`` and is
+    shown as first entered).
     """
     pk = contract if isinstance(contract, int) else contract.pk
     return contracts_as_of([contract], when)[pk]
@@ -73,7 +86,8 @@ def contract_as_of(contract: Contract | int, when: date) -> Contract:
 
 def contracts_as_of(contracts: Iterable[Contract | int], when: date) -> dict[int, Contract]:
     """:func:`contract_as_of` of several contracts, by id, in the same few queries (at
-    most six) however many contracts, options, shares and history rows there are.
+    most seven) however many contracts, options, shares, modifications and history rows
+    there are.
     Authorities and providers already read with the live contracts are not read again."""
     given = list(contracts)
     live = {c.pk: c for c in given if isinstance(c, Contract)}
@@ -82,6 +96,7 @@ def contracts_as_of(contracts: Iterable[Contract | int], when: date) -> dict[int
     versions = _by_record(Contract.history.filter(id__in=pks))
     options = _by_record(ExtensionOption.history.filter(contract_id__in=pks), "contract_id")
     shares = _by_record(CostShare.history.filter(contract_id__in=pks), "contract_id")
+    modifications = _by_record(Modification.history.filter(contract_id__in=pks), "contract_id")
 
     snapshots = {}
     for pk in pks:
@@ -130,6 +145,10 @@ def contracts_as_of(contracts: Iterable[Contract | int], when: date) -> dict[int
             share_rows.append(share)
         _prefetch(snapshot, "options", sorted(option_rows, key=lambda o: o.sequence))
         _prefetch(snapshot, "shares", sorted(share_rows, key=lambda s: (s.authority.name, s.pk)))
+        modification_rows = _modifications_on(when, modifications.get(pk, {}), moment)
+        for modification in modification_rows:
+            modification.contract = snapshot
+        _prefetch(snapshot, "modifications", sorted(modification_rows, key=lambda m: m.sequence))
     return snapshots
 
 
@@ -178,6 +197,20 @@ def _parts(by_record: dict[int, list], moment: datetime, contract_entered_later:
         if stood is not None and stood.history_type != DELETED:
             parts.append((stood, latest))
     return parts
+
+
+def _modifications_on(when: date, by_record: dict[int, list], moment: datetime) -> list:
+    """The modifications of a contract that counted at the end of ``when`` (see the
+    module's docstring), each as its version says."""
+    counted = []
+    for versions in by_record.values():
+        stood, latest = _stood(versions, moment), versions[-1]
+        if stood is not None:
+            if stood.history_type != DELETED:
+                counted.append(stood.instance)
+        elif latest.history_type != DELETED and latest.effective_date <= when:
+            counted.append(latest.instance)
+    return counted
 
 
 def _known_authorities(contracts) -> dict:

@@ -2,13 +2,16 @@
 
 Pages, exports, imports, PDFs and the decisions and grants apps all call
 ``figures_for(contract)``, so every figure comes from the same rule. It reads the
-contract's options and shares through ``.all()``, so callers that list many contracts
-prefetch them (``Contract.objects.with_related()``) and pay no query per row.
+contract's options, shares and modifications through ``.all()``, so callers that list
+many contracts prefetch them (``Contract.objects.with_related()``) and pay no query per
+row. Modifications change the figures as docs/domain.md "Rules: Modifications" says
+(rules.modified_schedule); the original whole-life value leaves them out.
 
 The figures that do not depend on the day are also stored (contracts.models,
 ``ContractFigures``, ``ShareFigures``, ``YearFigures``) by :func:`store_figures`, which
 runs ``figures_for`` itself: the stored tables are its output, written whenever a
-contract, option or share is saved or deleted (see contracts.models for why there).
+contract, option, share or modification is saved or deleted (see contracts.models
+for why there).
 :func:`stale_figures` finds stored figures that no longer agree with ``figures_for``.
 """
 
@@ -21,6 +24,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, connections, models, router, transaction
 from django.utils import timezone
 
@@ -60,6 +64,11 @@ class ContractFigures:
         return rules.financial_year_profile(self.years)
 
     @property
+    def modification_change(self) -> Decimal:
+        """What the modifications changed the whole-life value by (signed)."""
+        return self.whole_life_value - self.original_whole_life_value
+
+    @property
     def status_label(self) -> str:
         return self.status.replace("_", " ").capitalize()
 
@@ -71,11 +80,60 @@ def rule_options(contract) -> list[rules.Option]:
     ]
 
 
-def _share_figures(contract, years, whole_life: Decimal) -> list[ShareFigure]:
+def rule_modifications(contract) -> list[rules.Modification]:
+    """The contract's modifications as the rules take them. An unsaved contract (an
+    import's preview) has none."""
+    if contract.pk is None:
+        return []
+    return [
+        rules.Modification(
+            sequence=m.sequence,
+            effective_date=m.effective_date,
+            annual_change=m.annual_value_change,
+            lifetime_change=m.lifetime_value_change,
+            new_end=m.new_end_date,
+        )
+        for m in sorted(contract.modifications.all(), key=lambda m: m.sequence)
+    ]
+
+
+def lifetime_change_of(contract, modification) -> Decimal:
+    """The signed lifetime-value change ``modification`` (saved or not; valid, with an
+    effective date) makes to ``contract``, given the contract's other modifications
+    before it: rules.modification_lifetime_change with the contract's terms. One with
+    no sequence yet comes after all the others. The variation form passes it to
+    rules.psr_modification; a decision's ceiling counts it."""
+    others = rule_modifications(contract)
+    sequence = modification.sequence
+    if sequence is None:
+        sequence = max((m.sequence for m in others), default=0) + 1
+    change = rules.Modification(
+        sequence=sequence,
+        effective_date=modification.effective_date,
+        annual_change=modification.annual_value_change,
+        lifetime_change=modification.lifetime_value_change,
+        new_end=modification.new_end_date,
+    )
+    earlier = [m for m in others if m.sequence < sequence]
+    return rules.modification_lifetime_change(
+        change,
+        start=contract.start_date,
+        initial_end=contract.initial_end_date,
+        annual_value=contract.annual_value,
+        uplift_percent=contract.annual_uplift_percent,
+        uplift_from_year=contract.uplift_from_year,
+        options=rule_options(contract),
+        earlier=earlier,
+    )
+
+
+def _share_figures(
+    contract, years, whole_life: Decimal, annual_value: Decimal
+) -> list[ShareFigure]:
     shares = list(contract.shares.all())
     if not shares:
         # No shares recorded: the lead authority pays it all.
-        return [ShareFigure(contract.lead_authority, "100%", contract.annual_value, whole_life)]
+        return [ShareFigure(contract.lead_authority, "100%", annual_value, whole_life)]
     # Keyed by position, so unsaved rows (an import preview) split the same way.
     if all(s.percentage is not None for s in shares):
         weights = {i: s.percentage for i, s in enumerate(shares)}
@@ -86,19 +144,21 @@ def _share_figures(contract, years, whole_life: Decimal) -> list[ShareFigure]:
             i: f"{rules.format_money(s.fixed_amount or Decimal(0))} a year"
             for i, s in enumerate(shares)
         }
-    annual = rules.split_by_shares(contract.annual_value, weights)
+    annual = rules.split_by_shares(annual_value, weights)
     whole = rules.split_by_shares(whole_life, weights)
     return [ShareFigure(s.authority, labels[i], annual[i], whole[i]) for i, s in enumerate(shares)]
 
 
 @rules.wide_decimals
-def figures_for(contract, today: date | None = None) -> ContractFigures:
+def figures_for(
+    contract, today: date | None = None, modifications: list[rules.Modification] | None = None
+) -> ContractFigures:
+    """The contract's figures on ``today``, from its options, shares and modifications
+    (``modifications`` as rule_modifications gives them, when already read)."""
     today = today or timezone.localdate()
     options = rule_options(contract)
-    exercised = rules.exercised_option_months(options)
-    current_end = rules.current_end(contract.initial_end_date, exercised)
-    available = rules.available_option_months(options)
-    maximum_end = rules.maximum_end(contract.initial_end_date, available)
+    if modifications is None:
+        modifications = rule_modifications(contract)
     args = (
         contract.start_date,
         contract.initial_end_date,
@@ -106,12 +166,32 @@ def figures_for(contract, today: date | None = None) -> ContractFigures:
         contract.annual_uplift_percent,
         contract.uplift_from_year,
     )
-    years = rules.contract_years(*args, options=options)
+    annual_value = contract.annual_value
+    if modifications:
+        # docs/domain.md "Rules: Modifications": the modifications move the ends and add
+        # their own rows; the original value is the schedule without them.
+        schedule = rules.modified_schedule(*args, options=options, modifications=modifications)
+        years, current_end, maximum_end = (
+            schedule.years,
+            schedule.current_end,
+            schedule.maximum_end,
+        )
+        original = schedule.original_whole_life_value
+        # The annual value as varied: what the shares split each year.
+        annual_value += sum((m.annual_change or 0 for m in modifications), Decimal("0.00"))
+    else:
+        exercised = rules.exercised_option_months(options)
+        current_end = rules.current_end(contract.initial_end_date, exercised)
+        available = rules.available_option_months(options)
+        maximum_end = rules.maximum_end(contract.initial_end_date, available)
+        years = rules.contract_years(*args, options=options)
+        original = None
     whole_life = sum((y.amount for y in years), Decimal("0.00"))
-    if any(y.end == current_end for y in years):
+    if modifications or any(y.end == current_end for y in years):
         # The rows tile the term, so when one ends on the current end the rows up to
         # it are exactly the schedule rules.value_to_current_end would cut: sum them
-        # rather than work the schedule out twice.
+        # rather than work the schedule out twice. A modification's rows are cut where
+        # the term's are, and its term changes end rows on the ends they make.
         value_to_current = sum((y.amount for y in years if y.end <= current_end), Decimal("0.00"))
     else:
         value_to_current = rules.value_to_current_end(*args, options=options)
@@ -143,10 +223,10 @@ def figures_for(contract, today: date | None = None) -> ContractFigures:
         whole_life_value=whole_life,
         value_to_current_end=value_to_current,
         reconciliation=reconciliation,
-        original_whole_life_value=whole_life,
+        original_whole_life_value=whole_life if original is None else original,
         time_remaining=rules.time_remaining(today, current_end),
         next_option_deadline=rules.next_option_deadline(notices, today),
-        shares=_share_figures(contract, years, whole_life),
+        shares=_share_figures(contract, years, whole_life, annual_value),
     )
 
 
@@ -189,7 +269,8 @@ def _batches(ids: list, size: int = STORE_BATCH):
 
 def _computed_in_batches(contract_ids, stored_models, known=None):
     """(contract, figures) for each id that exists, in id order, prefetching a batch at
-    a time: three queries a batch, none a contract. Contracts in ``known`` (by id) are
+    a time: four queries a batch (the modifications' one whatever is known), none a
+    contract. Contracts in ``known`` (by id) are
     not read: they are in memory with all their options and shares."""
     Contract, _, CostShare, _, _ = stored_models
     known = known or {}
@@ -207,10 +288,39 @@ def _computed_in_batches(contract_ids, stored_models, known=None):
                 )
             )
             read = {contract.pk: contract for contract in contracts}
+        modifications = _modifications_of(Contract, batch)
         for pk in batch:
             contract = known.get(pk) or read.get(pk)
             if contract is not None:
-                yield contract, figures_for(contract)
+                yield contract, figures_for(contract, modifications=modifications.get(pk, []))
+
+
+def _modifications_of(Contract, ids: list[int]) -> dict[int, list[rules.Modification]]:
+    """The modifications of these contracts as the rules take them, by contract id, in
+    one query (contracts read or known alike). A data migration's historical Contract
+    from before modifications existed has none."""
+    try:
+        Modification = Contract._meta.get_field("modifications").related_model
+    except FieldDoesNotExist:
+        return {}
+    found: dict[int, list[rules.Modification]] = {}
+    rows = (
+        Modification._base_manager.filter(contract_id__in=ids)
+        .order_by("contract_id", "sequence")
+        .values_list(
+            "contract_id",
+            "sequence",
+            "effective_date",
+            "annual_value_change",
+            "lifetime_value_change",
+            "new_end_date",
+        )
+    )
+    for contract_id, sequence, effective, annual, lifetime, new_end in rows:
+        found.setdefault(contract_id, []).append(
+            rules.Modification(sequence, effective, annual, lifetime, new_end)
+        )
+    return found
 
 
 @dataclass(frozen=True)
@@ -400,7 +510,8 @@ def known_contracts(contracts: Iterable) -> None:
     their options and shares (``.options.all()``, ``.shares.all()`` with each share's
     authority, and the lead authority) exactly as written, and nothing else in the
     block will change them, so their figures are worked out from these objects at
-    its end rather than read back (an import's new contracts). Outside one, nothing."""
+    its end rather than read back (an import's new contracts). Their modifications
+    are still read, in one query a batch. Outside one, nothing."""
     known = getattr(_pending, "known", None)
     if known is not None:
         known.update((contract.pk, contract) for contract in contracts)

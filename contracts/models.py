@@ -296,6 +296,7 @@ class ContractQuerySet(AuditedQuerySet):
                 queryset=ExtensionOption.objects.select_related("authorising_decision"),
             ),
             models.Prefetch("shares", queryset=CostShare.objects.select_related("authority")),
+            "modifications",
             "subcontractors",
             "strategic_priorities",
         )
@@ -855,6 +856,17 @@ CONTRACT_FIGURE_FIELDS = frozenset(
 OPTION_FIGURE_FIELDS = frozenset(
     {"contract", "contract_id", "sequence", "months", "price", "status"}
 )
+MODIFICATION_FIGURE_FIELDS = frozenset(
+    {
+        "contract",
+        "contract_id",
+        "sequence",
+        "effective_date",
+        "annual_value_change",
+        "lifetime_value_change",
+        "new_end_date",
+    }
+)
 
 # A whole-life value can be far above one year's bound (ui.bounds.MONEY_MAX, £10bn):
 # 60 contract years (30 + 30 of options) of £10bn compounding at 25% a year need 17
@@ -998,9 +1010,15 @@ def _part_deleted(sender, instance, origin=None, **kwargs) -> None:
 @receiver(bulk_written, sender=Contract)
 @receiver(bulk_written, sender=ExtensionOption)
 @receiver(bulk_written, sender=CostShare)
+@receiver(bulk_written, sender=Modification)
 def _bulk_written(sender, objs, fields=None, **kwargs) -> None:
-    """audit.bulk wrote contracts, options or shares: store their contracts' figures."""
-    feeding = CONTRACT_FIGURE_FIELDS if sender is Contract else OPTION_FIGURE_FIELDS
+    """audit.bulk wrote contracts, options, shares or modifications: store their
+    contracts' figures."""
+    feeding = {
+        Contract: CONTRACT_FIGURE_FIELDS,
+        ExtensionOption: OPTION_FIGURE_FIELDS,
+        Modification: MODIFICATION_FIGURE_FIELDS,
+    }.get(sender, frozenset())
     if sender is not CostShare and not _feeds_figures(fields, feeding):
         return
     _figures_changed([obj.pk if sender is Contract else obj.contract_id for obj in objs])

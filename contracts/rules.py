@@ -883,3 +883,375 @@ def psr_modification(
         f"nor less than {_pounds(share_limit)}, 25% of the original value of "
         f"{_pounds(original_value)}."
     )
+
+
+# --- Modifications and the figures (docs/domain.md "Rules: Modifications") --------------
+
+
+@dataclass(frozen=True)
+class Modification:
+    """What a modification changes in the figures: from ``effective_date``, the annual
+    value by ``annual_change`` and/or the lifetime value by ``lifetime_change`` (both
+    signed, None when not given), and the term to ``new_end`` (None when it stays).
+    ``sequence`` orders the modifications of a contract and names their rows."""
+
+    sequence: int
+    effective_date: date
+    annual_change: Decimal | None = None
+    lifetime_change: Decimal | None = None
+    new_end: date | None = None
+
+    @property
+    def source(self) -> str:
+        return f"modification {self.sequence}"
+
+
+@dataclass(frozen=True)
+class _Block:
+    """The core term or one option (declined ones left out), as laid out after the term
+    changes: ``start``..``end``, where ``base_end`` is where it would end unchanged and
+    ``moved_by`` names the modification that last moved its end."""
+
+    index: int
+    source: str
+    start: date
+    end: date
+    base_end: date
+    decided: bool  # the core, or an exercised option: part of the current term
+    price: Decimal | None
+    months: int | None
+    moved_by: str
+
+
+def _blocks(
+    start: date, initial_end: date, options: Sequence[Option], moved: Mapping[int, tuple]
+) -> list[_Block]:
+    """The core and the options that can still run, in order, each following on from the
+    last; ``moved`` maps a block's index to (new end, the modification's source)."""
+    if initial_end < start:
+        raise ValueError("The initial end date is before the start date.")
+    chain = [(CORE, None, None, True)] + [
+        (f"option {number}", option.months, option.price, option.status == EXERCISED)
+        for number, option in enumerate(options, start=1)
+        if option.status != DECLINED
+    ]
+    blocks, previous_end = [], None
+    for index, (source, months, price, decided) in enumerate(chain):
+        if previous_end is None:
+            block_start, base_end = start, initial_end
+        else:
+            block_start, base_end = previous_end + ONE_DAY, extend_end(previous_end, months)
+        end, moved_by = base_end, ""
+        if index in moved:
+            # A new end before the block starts would leave it no days: it keeps one
+            # (the variation form refuses such an end; stored data never breaks a page).
+            new_end, moved_by = moved[index]
+            end = max(new_end, block_start)
+        blocks.append(
+            _Block(index, source, block_start, end, base_end, decided, price, months, moved_by)
+        )
+        previous_end = end
+    return blocks
+
+
+def _anchor(blocks: Sequence[_Block], effective_date: date) -> _Block:
+    """The block a term change made on ``effective_date`` moves the end of: the last of
+    the core and the exercised options to start on or before it (the core when it is
+    before the start). An option still to come is never moved: it keeps its months."""
+    decided = [block for block in blocks if block.decided]
+    started = [block for block in decided if block.start <= effective_date]
+    return started[-1] if started else decided[0]
+
+
+def _laid_out(
+    start: date,
+    initial_end: date,
+    options: Sequence[Option],
+    modifications: Sequence[Modification],
+) -> list[list[_Block]]:
+    """The blocks before any term change, then after each modification in turn."""
+    moved: dict[int, tuple] = {}
+    layouts = [_blocks(start, initial_end, options, moved)]
+    for modification in modifications:
+        if modification.new_end is not None:
+            anchor = _anchor(layouts[-1], modification.effective_date)
+            moved[anchor.index] = (modification.new_end, modification.source)
+        layouts.append(_blocks(start, initial_end, options, moved))
+    return layouts
+
+
+def _ordered(modifications: Iterable[Modification]) -> list[Modification]:
+    return sorted(modifications, key=lambda m: m.sequence)
+
+
+def modified_ends(
+    start: date,
+    initial_end: date,
+    options: Sequence[Option] = (),
+    modifications: Sequence[Modification] = (),
+) -> tuple[date, date]:
+    """(current end, maximum end) after the options and the modifications' term changes.
+
+    docs/domain.md "Rules: Modifications". Modifications are taken in sequence. One with a
+    ``new_end`` moves the end of the part of the term current on its effective date
+    (the core term, or the last exercised option started by then) to that date; the
+    options still to come follow on from it keeping their months, so the maximum end
+    moves with the current end. With no term change these are :func:`current_end` and
+    :func:`maximum_end`.
+
+    >>> modified_ends(date(2025, 2, 1), date(2027, 1, 31), [Option(24), Option(12)],
+    ...               [Modification(1, date(2026, 12, 1), new_end=date(2027, 7, 31))])
+    (datetime.date(2027, 7, 31), datetime.date(2030, 7, 31))
+    """
+    blocks = _laid_out(start, initial_end, options, _ordered(modifications))[-1]
+    return [block for block in blocks if block.decided][-1].end, blocks[-1].end
+
+
+@dataclass(frozen=True)
+class _Costed(_Period):
+    """A period to cost; a priced option is spread over its whole unchanged length
+    (``price_start``..``price_end``) even where a term change cuts it short."""
+
+    price_start: date | None = None
+    price_end: date | None = None
+
+
+def _periods_of(blocks: Sequence[_Block]) -> list[_Costed]:
+    periods = []
+    for block in blocks:
+        own_end = min(block.end, block.base_end)
+        periods.append(
+            _Costed(
+                block.start,
+                own_end,
+                block.source,
+                block.price,
+                block.months,
+                block.start,
+                block.base_end,
+            )
+        )
+        if block.end > block.base_end:
+            # Time a term change adds is costed at the annual value, like the core term.
+            periods.append(_Costed(block.base_end + ONE_DAY, block.end, block.moved_by, None, None))
+    return periods
+
+
+def _base_rows(
+    start: date,
+    annual_value: Decimal,
+    uplift_percent: Decimal,
+    uplift_from_year: int,
+    periods: Sequence[_Costed],
+) -> list[ContractYear]:
+    """The rows of :func:`contract_years` for these periods (to the last one's end)."""
+    annual, uplift = _exact(annual_value), 1 + _exact(uplift_percent) / 100
+    if uplift_from_year < 1:
+        raise ValueError("The uplift must start from year one or later.")
+    last = periods[-1].end
+    rows: list[ContractYear] = []
+    number = 1
+    while (year_start := add_months(start, 12 * (number - 1))) <= last:
+        year_end = add_months(start, 12 * number) - ONE_DAY
+        year_days = (year_end - year_start).days + 1
+        exponent = number - uplift_from_year + 1
+        year_cost = annual * uplift**exponent if exponent > 0 else annual
+        for period in periods:
+            row_start, row_end = max(year_start, period.start), min(year_end, period.end)
+            if row_start > row_end:
+                continue
+            fraction = _share(row_start, row_end, MONTHS_IN_YEAR, year_days)
+            if period.price is None or period.months is None:
+                cost = year_cost * fraction
+            else:
+                price_days = (period.price_end - period.price_start).days + 1
+                cost = _exact(period.price) * _share(row_start, row_end, period.months, price_days)
+            rows.append(
+                ContractYear(
+                    number=number,
+                    start=row_start,
+                    end=row_end,
+                    fraction=_to_decimal(fraction),
+                    amount=_to_penny(cost),
+                    source=period.source,
+                )
+            )
+        number += 1
+    return rows
+
+
+def _year_days(start: date, number: int) -> int:
+    return (add_months(start, 12 * number) - add_months(start, 12 * (number - 1))).days
+
+
+def _from(row: ContractYear, effective_date: date) -> tuple[date, int]:
+    """The first day of ``row`` on or after ``effective_date``, and how many days of the
+    row run from then (0 when the row ends before it)."""
+    first = max(row.start, effective_date)
+    return first, max((row.end - first).days + 1, 0)
+
+
+def _annual_change_total(
+    rows: Sequence[ContractYear], start: date, effective_date: date, annual_change: Decimal
+) -> Decimal:
+    """An annual change over ``rows`` from ``effective_date``: each day of a contract year
+    is that year's share (1 / days in the year), rounded once to the penny."""
+    total = sum(
+        (Fraction(_from(row, effective_date)[1], _year_days(start, row.number)) for row in rows),
+        Fraction(0),
+    )
+    return _to_penny(_exact(annual_change) * total)
+
+
+def _spread(
+    amount: Decimal,
+    rows: Sequence[ContractYear],
+    start: date,
+    modification: Modification,
+    *,
+    by_year_share: bool,
+) -> list[ContractYear]:
+    """``amount`` spread over ``rows`` from the modification's effective date, pro rata
+    by days (each day weighted by its contract year's length when ``by_year_share``),
+    the pennies adding up exactly (largest remainder); a row of the modification for
+    each row it touches. An effective date after the last row puts it all on the last
+    day, so a modification's change is never lost."""
+    if amount == 0 or not rows:
+        return []
+    effective_date = min(modification.effective_date, rows[-1].end)
+    common = math.lcm(*(_year_days(start, row.number) for row in rows))
+    touched = {}
+    for position, row in enumerate(rows):
+        first, days = _from(row, effective_date)
+        if days:
+            year_days = _year_days(start, row.number)
+            weight = days * (common // year_days) if by_year_share else days
+            touched[position] = (first, Fraction(days, year_days), Decimal(weight))
+    parts = split_by_shares(amount, {p: weight for p, (_, _, weight) in touched.items()})
+    return [
+        ContractYear(
+            rows[p].number,
+            first,
+            rows[p].end,
+            _to_decimal(fraction),
+            parts[p],
+            modification.source,
+        )
+        for p, (first, fraction, _) in touched.items()
+        if parts[p]
+    ]
+
+
+@dataclass(frozen=True)
+class ModifiedSchedule:
+    """The schedule with the modifications: its rows (the base rows, then each
+    modification's rows), the ends, the original whole-life value (no modifications)
+    and each modification's signed lifetime-value change, by sequence."""
+
+    years: list[ContractYear]
+    current_end: date
+    maximum_end: date
+    original_whole_life_value: Decimal
+    lifetime_changes: dict[int, Decimal]
+
+
+@wide_decimals
+def modified_schedule(
+    start: date,
+    initial_end: date,
+    annual_value: Decimal,
+    uplift_percent: Decimal = Decimal(0),
+    uplift_from_year: int = 2,
+    options: Sequence[Option] = (),
+    modifications: Sequence[Modification] = (),
+) -> ModifiedSchedule:
+    """The value schedule of :func:`contract_years` with the modifications applied.
+
+    docs/domain.md "Rules: Modifications". In sequence order, each modification:
+
+    - with a ``new_end``, moves the end of the term as :func:`modified_ends` says; time
+      it adds is costed at the annual value (uplift as for any contract year), time it
+      removes is no longer costed (a priced option cut short costs its share of the
+      price). That difference is the term change's own effect on the value;
+    - with a ``lifetime_change``, changes the whole-life value by exactly that: what the
+      term change did not already account for is spread over the term from the
+      effective date to the maximum end, pro rata by days;
+    - else with an ``annual_change``, adds it for every day from the effective date to
+      the maximum end, each day being its contract year's share (pro rata by days within
+      the contract year), rounded once and spread so its rows add up to it exactly.
+
+    Its lifetime-value change is what it adds to the whole-life value, so the whole-life
+    value is always the original plus the modifications' lifetime changes. The annual
+    change is not uplifted: the variation states the new price (a change of indexation
+    is its own modification). Each modification's rows are cut where the base rows are,
+    so the value to the current end and the financial years take them from their dates.
+
+    With no modifications the rows are :func:`contract_years`' rows.
+    """
+    ordered = _ordered(modifications)
+    layouts = _laid_out(start, initial_end, options, ordered)
+    bases = [
+        _base_rows(start, annual_value, uplift_percent, uplift_from_year, _periods_of(blocks))
+        for blocks in layouts
+    ]
+    totals = [_total(rows) for rows in bases]
+    final = bases[-1]
+    extra: list[ContractYear] = []
+    changes: dict[int, Decimal] = {}
+    for position, modification in enumerate(ordered, start=1):
+        term_effect = totals[position] - totals[position - 1]
+        if modification.lifetime_change is not None:
+            rest, by_year_share = modification.lifetime_change - term_effect, False
+        elif modification.annual_change is not None:
+            rest = _annual_change_total(
+                final, start, modification.effective_date, modification.annual_change
+            )
+            by_year_share = True
+        else:
+            rest, by_year_share = Decimal("0.00"), False
+        extra += _spread(rest, final, start, modification, by_year_share=by_year_share)
+        changes[modification.sequence] = term_effect + rest
+    decided = [block for block in layouts[-1] if block.decided]
+    return ModifiedSchedule(
+        years=sorted(final + extra, key=lambda row: row.number),
+        current_end=decided[-1].end,
+        maximum_end=layouts[-1][-1].end,
+        original_whole_life_value=totals[0],
+        lifetime_changes=changes,
+    )
+
+
+@wide_decimals
+def modification_lifetime_change(
+    modification: Modification,
+    *,
+    start: date,
+    initial_end: date,
+    annual_value: Decimal,
+    uplift_percent: Decimal = Decimal(0),
+    uplift_from_year: int = 2,
+    options: Sequence[Option] = (),
+    earlier: Sequence[Modification] = (),
+) -> Decimal:
+    """The signed change a modification makes to the contract's lifetime value.
+
+    docs/domain.md "Rules: Modifications" (:func:`modified_schedule`): the lifetime change
+    given, else what its term change and its annual change add over the rest of the
+    term. This is the ``change`` that :func:`psr_modification` tests and a decision's
+    ceiling counts; the whole-life value moves by exactly it. ``earlier`` are the
+    contract's other modifications before this one (a later one can move the term an
+    annual change runs over); the contract's terms are those of :func:`contract_years`.
+
+    Worked case: £7,278,800 a year from 1 April 2026 to 31 March 2033, an annual change
+    of £365,000 from 1 April 2032 adds £365,000 (the last contract year, 365 days).
+    """
+    schedule = modified_schedule(
+        start,
+        initial_end,
+        annual_value,
+        uplift_percent,
+        uplift_from_year,
+        options,
+        [*earlier, modification],
+    )
+    return schedule.lifetime_changes[modification.sequence]

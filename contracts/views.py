@@ -250,6 +250,8 @@ def contract_detail(request, pk: int):
             "figures": figures,
             "options": options,
             "next_option": contract.next_pending_option(),
+            # The original and current values are shown side by side once it has any.
+            "modified": bool(contract.modifications.all()),
             "status_tag": STATUS_TAGS.get(figures.status, "govuk-tag--grey"),
             "timeline": timeline_svg(contract, figures, today),
             "history": history,

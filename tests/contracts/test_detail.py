@@ -137,6 +137,7 @@ class _Prefetched:
         self._contract = contract
         self.options = _Rows(options)
         self.shares = _Rows([])
+        self.modifications = _Rows([])
 
     def __getattr__(self, name):
         return getattr(self._contract, name)

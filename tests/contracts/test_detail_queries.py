@@ -1,8 +1,8 @@
-"""The contract page runs the same 13 queries however much is linked to the contract.
+"""The contract page runs the same 14 queries however much is linked to the contract.
 
-Its options, shares, subcontractors, strategic priorities, decisions (with their other
-contracts), funding, grant commitments and history are all read in the view, a fixed
-number of queries each; the template runs none.
+Its options, shares, modifications, subcontractors, strategic priorities, decisions
+(with their other contracts), funding, grant commitments and history are all read in
+the view, a fixed number of queries each; the template runs none.
 """
 
 from datetime import date
@@ -32,10 +32,11 @@ TODAY = date(2026, 6, 1)
 # A signed-in commissioner's request, with nothing to save in the session:
 #  1 the session; 2 the user; 3 their roles and permissions (accounts.backends);
 #  4 the contract with its provider and lead authority; 5 options; 6 shares;
-#  7 subcontractors; 8 strategic priorities; 9 attachments (with their uploaders);
-# 10 the history of the contract, its options, shares and attachments (one UNION);
-# 11 the decisions panel (decisions.panels); 12 funding lines; 13 grant commitments.
-CONTRACT_PAGE_QUERIES = 13
+#  7 modifications; 8 subcontractors; 9 strategic priorities; 10 attachments (with
+# their uploaders); 11 the history of the contract, its options, shares, attachments
+# and modifications (one UNION); 12 the decisions panel (decisions.panels); 13 funding
+# lines; 14 grant commitments.
+CONTRACT_PAGE_QUERIES = 14
 
 
 def _contract_with(n: int):
@@ -90,7 +91,7 @@ def _page(client, contract):
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_the_contract_page_shows_50_of_everything_in_the_same_13_queries_as_2(
+def test_the_contract_page_shows_50_of_everything_in_the_same_14_queries_as_2(
     commissioner_client,
 ):
     _, few = _page(commissioner_client, _contract_with(2))

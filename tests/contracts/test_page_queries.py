@@ -28,7 +28,8 @@ TODAY = date(2026, 6, 1)
 
 # A signed-in commissioner's request, with nothing to save in the session: the session,
 # the user, their roles and permissions (accounts.backends), then the page's own.
-HOME_QUERIES = 20  # 3, and the contracts, decisions and grants panels (ui/dashboard.py)
+# The contracts panel's two lists each prefetch their options, shares and modifications.
+HOME_QUERIES = 22  # 3, and the contracts, decisions and grants panels (ui/dashboard.py)
 PROVIDER_QUERIES = 5  # 3, the provider and its latest history
 AUTHORITY_QUERIES = 5  # 3, the authority and its latest history
 
