@@ -127,6 +127,58 @@ def lifetime_change_of(contract, modification) -> Decimal:
     )
 
 
+@dataclass(frozen=True)
+class AssessedModification:
+    """A modification with the signed lifetime change it makes and its reg 13 test."""
+
+    modification: object
+    change: Decimal
+    assessment: rules.ModificationAssessment
+
+
+def original_value_of(contract) -> Decimal:
+    """The lifetime value when the contract was entered into (reg 13's base), as stored
+    with its figures (read with the contract as ``stored``); worked out if none is."""
+    stored = getattr(contract, "stored", None) if contract.pk else None
+    if stored is not None:
+        return stored.original_whole_life_value
+    return figures_for(contract).original_whole_life_value
+
+
+def assess_modification(contract, modification, *, original_value=None) -> AssessedModification:
+    """rules.psr_modification of ``modification`` (saved, or not yet: then it comes after
+    all the others), against the original value and the changes of the contract's
+    modifications before it. The one place the variation form, the panels, the notices,
+    the annual summary and a decision's ceiling read a modification's change and test.
+    Reads the contract's options and modifications (``.all()``: prefetch them for a list)."""
+    change = lifetime_change_of(contract, modification)
+    saved = {m.pk: m for m in contract.modifications.all()}
+    sequence = modification.sequence if modification.pk in saved else None
+    earlier = [
+        lifetime_change_of(contract, m)
+        for m in sorted(saved.values(), key=lambda m: m.sequence)
+        if sequence is None or m.sequence < sequence
+    ]
+    assessment = rules.psr_modification(
+        original_value_of(contract) if original_value is None else original_value,
+        earlier,
+        change,
+        ground=modification.ground,
+        materially_different=modification.materially_different,
+        awarded_by=contract.procurement_route,
+    )
+    return AssessedModification(modification, change, assessment)
+
+
+def assessed_modifications(contract) -> list[AssessedModification]:
+    """Each of the contract's modifications in order, with its change and its test."""
+    original = original_value_of(contract)
+    return [
+        assess_modification(contract, m, original_value=original)
+        for m in sorted(contract.modifications.all(), key=lambda m: m.sequence)
+    ]
+
+
 def _share_figures(
     contract, years, whole_life: Decimal, annual_value: Decimal
 ) -> list[ShareFigure]:
@@ -147,6 +199,25 @@ def _share_figures(
     annual = rules.split_by_shares(annual_value, weights)
     whole = rules.split_by_shares(whole_life, weights)
     return [ShareFigure(s.authority, labels[i], annual[i], whole[i]) for i, s in enumerate(shares)]
+
+
+@rules.wide_decimals
+def schedule_of(contract) -> list[rules.ContractYear]:
+    """The contract's year rows, its modifications' included, as ``figures_for`` gives
+    them: from its options and modifications only, not its shares (a decision's
+    ceiling reads an option's years without the shares of every contract it names)."""
+    options = rule_options(contract)
+    modifications = rule_modifications(contract)
+    args = (
+        contract.start_date,
+        contract.initial_end_date,
+        contract.annual_value,
+        contract.annual_uplift_percent,
+        contract.uplift_from_year,
+    )
+    if modifications:
+        return rules.modified_schedule(*args, options=options, modifications=modifications).years
+    return rules.contract_years(*args, options=options)
 
 
 @rules.wide_decimals

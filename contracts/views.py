@@ -227,7 +227,10 @@ CONTRACT_HISTORY_ROWS = 200  # as audit.history.combined_history shows
 @permission_required("contracts.view_contract", raise_exception=True)
 def contract_detail(request, pk: int):
     contract = get_object_or_404(
-        Contract.objects.with_related().prefetch_related(
+        # The stored figures: the panels above read the value at award from them.
+        Contract.objects.with_related()
+        .select_related("stored")
+        .prefetch_related(
             Prefetch(
                 "attachments",
                 queryset=ContractAttachment.objects.select_related("uploaded_by", "withdrawn_by"),

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from contracts.figures import figures_for
+from contracts.figures import figures_for, lifetime_change_of, schedule_of
 from decisions import rules
 
 NOTICE_LABELS = {
@@ -172,17 +172,6 @@ class Ceiling:
         return [item for line in self.lines for item in line.items]
 
 
-def modification_change(modification) -> Decimal:
-    """The signed lifetime-value change of a modification: what a decision that
-    authorised it spent, and what the reg 13 test adds up.
-
-    The one place the apps read it (the ceiling here, the variation form in psr), so
-    that contracts.rules.modification_lifetime_change, when it lands, is switched in
-    here once. Until then: the lifetime change recorded, or nothing.
-    """
-    return modification.lifetime_value_change or Decimal("0.00")
-
-
 def _original_whole_life_value(contract, today: date) -> Decimal:
     """The contract's whole-life value at award (PSR reg 13's original lifetime value),
     as stored with it (``ContractFigures``, read with the link as ``contract__stored``);
@@ -205,7 +194,7 @@ def _option_items(decision, contract, today: date) -> list[CeilingItem]:
     }
     if not authorised:
         return []
-    years = figures_for(contract, today=today).years
+    years = schedule_of(contract)
     items = []
     for source, option in authorised.items():
         rows = [y.amount for y in years if y.source == source]
@@ -237,7 +226,8 @@ def ceiling_line(decision, link, today: date) -> CeilingLine:
     if link.kind == link.Kind.VARY and link.modification_id:
         modification = link.modification
         label = f"Variation {modification.sequence} of {contract.reference}"
-        return CeilingLine(link, [CeilingItem(label, modification_change(modification))])
+        change = lifetime_change_of(contract, modification)
+        return CeilingLine(link, [CeilingItem(label, change)])
     if link.kind == link.Kind.EXTEND:
         items = _option_items(decision, contract, today)
         if items:
@@ -251,8 +241,9 @@ def ceiling_for(decision, today: date | None = None, links=None) -> Ceiling:
     ``links`` are the decision's contract links when the caller has already read them
     (the contract page reads those of all its decisions at once); by default,
     ``decision.contract_links.all()``. Each is read with its contract's stored figures
-    (``contract__stored``), its modification, and for an extension the contract's
-    options and shares (what ``figures_for`` reads), so no query runs per link.
+    (``contract__stored``), its modification, and the contract's options and
+    modifications (what ``schedule_of`` and ``lifetime_change_of`` read), so no query
+    runs per link.
     """
     today = today or timezone.localdate()
     lines_ = [

@@ -27,7 +27,7 @@ def contract_panel(contract, user) -> dict | None:
             "decision__authority", "contract__stored", "contract__lead_authority", "modification"
         )
         # What an extension's ceiling reads (decisions.figures.ceiling_line).
-        .prefetch_related("contract__options", "contract__shares__authority")
+        .prefetch_related("contract__options", "contract__modifications")
     )
     links_of: dict[int, list[DecisionContractLink]] = defaultdict(list)
     for link in links:

@@ -31,7 +31,9 @@ DETAIL_PREFETCH = (
         "contract_links",
         queryset=DecisionContractLink.objects.select_related(
             "contract__provider", "contract__lead_authority", "contract__stored", "modification"
-        ).prefetch_related("contract__options", "contract__shares__authority"),
+        ).prefetch_related(
+            "contract__options", "contract__shares__authority", "contract__modifications"
+        ),
     ),
     Prefetch("relations", queryset=DecisionRelation.objects.select_related("earlier")),
     Prefetch("later_relations", queryset=DecisionRelation.objects.select_related("decision")),

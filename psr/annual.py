@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
 
+from contracts.figures import assessed_modifications
 from contracts.models import Authority, Contract, Modification
 from decisions.models import Decision, DecisionContractLink
 from decisions.rules import standstill_end
@@ -42,15 +43,6 @@ PROCESS_LABELS = {
     rules.FRAMEWORK_CALL_OFF: "Call-off from a framework agreement",
     rules.URGENT_AWARD: "Urgent award (reg 14)",
 }
-
-
-def lifetime_change(modification: Modification) -> Decimal:
-    """The lifetime-value change the reg 13 test counts for a modification.
-
-    One place, so that contracts.rules.modification_lifetime_change (issue 14, which
-    spreads an annual change over the rest of the term) can replace it.
-    """
-    return modification.lifetime_value_change or ZERO
 
 
 @dataclass
@@ -280,10 +272,15 @@ def _standstill_ended(contract: Contract, record, awarded_on: date | None) -> da
 def annual_summary(authority: Authority, year: int) -> AnnualSummary:
     period = rules.reporting_year(year)
     contracts = list(_contracts(authority))
-    modifications = list(
-        Modification.objects.filter(contract__in=[c.pk for c in contracts])
-        .select_related("new_provider")
-        .order_by("contract_id", "sequence")
+    # Each contract's modifications and options: what contracts.figures reads for a
+    # modification's change and its reg 13 test.
+    prefetch_related_objects(
+        contracts,
+        Prefetch(
+            "modifications",
+            queryset=Modification.objects.select_related("new_provider").order_by("sequence"),
+        ),
+        "options",
     )
 
     awards = Figure("awards", "Contracts awarded")
@@ -325,25 +322,13 @@ def annual_summary(authority: Authority, year: int) -> AnnualSummary:
 
     processes = [of_routes(code, PROCESS_LABELS[code], (code,)) for code in rules.AWARD_PROCESSES]
 
-    by_contract = {contract.pk: contract for contract in contracts}
     in_year = Figure("modifications", "Modifications made")
-    mods_of: dict[int, list[Modification]] = {}
-    for modification in modifications:
-        mods_of.setdefault(modification.contract_id, []).append(modification)
-    for contract_id, mods in mods_of.items():
-        contract = by_contract[contract_id]
-        changes = [lifetime_change(m) for m in mods]
-        assessments = rules.assess_in_order(
-            contract.stored.original_whole_life_value,
-            [
-                (change, m.ground, m.materially_different)
-                for change, m in zip(changes, mods, strict=True)
-            ],
-            awarded_by=contract.procurement_route,
-        )
-        for modification, change, assessment in zip(mods, changes, assessments, strict=True):
-            if modification.effective_date in period:
-                in_year.rows.append(ModificationRow(modification, contract, change, assessment))
+    for contract in contracts:
+        for row in assessed_modifications(contract):
+            if row.modification.effective_date in period:
+                in_year.rows.append(
+                    ModificationRow(row.modification, contract, row.change, row.assessment)
+                )
     in_year.rows.sort(key=lambda row: (row.modification.effective_date, row.contract.reference))
 
     def modifications_where(key: str, label: str, test) -> Figure:

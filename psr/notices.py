@@ -9,13 +9,13 @@ notice). The notice's page and its PDF both render ``draft.rows``, so they say t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from contracts.figures import assess_modification
 from contracts.models import Contract, Modification
-from contracts.rules import ModificationAssessment, psr_modification
+from contracts.rules import ModificationAssessment
 from decisions.models import DecisionContractLink
 from psr import rules
 from psr.models import AwardRecord, Notice
@@ -224,6 +224,7 @@ def modification_queryset():
         "contract__stored",
         "new_provider",
     ).prefetch_related(
+        "contract__options",
         Prefetch("contract__modifications", queryset=Modification.objects.order_by("sequence")),
         Prefetch(
             "decision_links",
@@ -231,27 +232,6 @@ def modification_queryset():
                 "decision__number"
             ),
         ),
-    )
-
-
-def assessment_of(modification: Modification) -> ModificationAssessment:
-    """contracts.rules.psr_modification for a stored modification: its contract's
-    original lifetime value and the changes of the modifications before it (prefetched
-    as ``contract.modifications``)."""
-    contract = modification.contract
-    earlier = [
-        m.lifetime_value_change or Decimal("0")
-        for m in contract.modifications.all()
-        if m.sequence < modification.sequence
-    ]
-    stored = getattr(contract, "stored", None)
-    return psr_modification(
-        stored.original_whole_life_value if stored else Decimal("0"),
-        earlier,
-        modification.lifetime_value_change or Decimal("0"),
-        ground=modification.ground,
-        materially_different=modification.materially_different,
-        awarded_by=contract.procurement_route,
     )
 
 
@@ -267,7 +247,8 @@ def modification_notice(modification: Modification) -> NoticeDraft:
     modification is permitted and changes the lifetime value by £500,000 or more."""
     contract = modification.contract
     record = _record_of(contract)
-    assessment = assessment_of(modification)
+    assessed = assess_modification(contract, modification)
+    assessment = assessed.assessment
     authority = contract.lead_authority.name
     decisions = [
         f"{link.decision.decision_maker}"
@@ -284,12 +265,10 @@ def modification_notice(modification: Modification) -> NoticeDraft:
     else:
         provider_text = NOT_RECORDED
     stored = getattr(contract, "stored", None)
-    change = modification.lifetime_value_change
     nature = [f"{modification.get_kind_display()}: {modification.description}"]
     if modification.annual_value_change is not None:
         nature.append(f"Change in annual value: {format_money(modification.annual_value_change)}")
-    if change is not None:
-        nature.append(f"Change in lifetime value: {format_money(change)}")
+    nature.append(f"Change in lifetime value: {format_money(assessed.change)}")
     if modification.new_end_date:
         nature.append(f"New end date: {modification.new_end_date:%d/%m/%Y}")
     rows = _schedule_3(

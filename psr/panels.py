@@ -3,48 +3,40 @@
 from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 
-from contracts.models import Modification
-from decisions.figures import modification_change
+from contracts.figures import assessed_modifications
 from decisions.models import DecisionContractLink
-from psr.variations import assessed
 
 
 def contract_panel(contract, user) -> dict | None:
     """The contract's variations in order, each with its reg 13 assessment and the
     decision that authorised it; a flag when any is not permitted.
 
-    The modifications and their decisions are read here (two queries, however many),
-    since the contract page does not prefetch another app's records.
+    The decisions are read here (one query, however many), since the contract page
+    does not prefetch another app's records.
     """
     if not user.has_perm("contracts.view_modification"):
         return None
-    # Its own attribute: the page's prefetch of the contract's modifications (if any)
-    # does not carry their decisions.
+    # The page has read the contract's modifications (Contract.objects.with_related);
+    # the decisions that authorised them are read here, one query however many.
+    modifications = sorted(contract.modifications.all(), key=lambda m: m.sequence)
     prefetch_related_objects(
-        [contract],
+        modifications,
         Prefetch(
-            "modifications",
-            queryset=Modification.objects.order_by("sequence").prefetch_related(
-                Prefetch(
-                    "decision_links",
-                    queryset=DecisionContractLink.objects.select_related("decision"),
-                )
-            ),
-            to_attr="psr_modifications",
+            "decision_links", queryset=DecisionContractLink.objects.select_related("decision")
         ),
     )
     can_record = user.has_perm("contracts.change_contract")
-    modifications = contract.psr_modifications
     if not modifications and not can_record:
         return None
+    decisions = {m.pk: [link.decision for link in m.decision_links.all()] for m in modifications}
     rows = [
         {
             "modification": row.modification,
             "assessment": row.assessment,
-            "change": modification_change(row.modification),
-            "decisions": [link.decision for link in row.modification.decision_links.all()],
+            "change": row.change,
+            "decisions": decisions[row.modification.pk],
         }
-        for row in assessed(contract, modifications)
+        for row in assessed_modifications(contract)
     ]
     return {
         "template": "psr/includes/variations_panel.html",

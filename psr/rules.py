@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
-from contracts.rules import MODIFICATION_NOTICE_DAYS, ModificationAssessment, psr_modification
+from contracts.rules import MODIFICATION_NOTICE_DAYS
 from decisions.rules import standstill_end
 
 # --- Records and notices (reg 24, Schedule 3) ------------------------------------------
@@ -253,29 +252,6 @@ def award_date(recorded: date | None, decided: date | None, start: date) -> tupl
     if decided:
         return decided, FROM_DECISION
     return start, FROM_START
-
-
-def assess_in_order(
-    original_value: Decimal, changes: list[tuple[Decimal, str, bool]], *, awarded_by: str
-) -> list[ModificationAssessment]:
-    """The reg 13 test (contracts.rules.psr_modification) of each of a contract's
-    modifications in order, given as (lifetime-value change, ground, materially
-    different): each is tested against the original value and the changes before it.
-    """
-    assessments = []
-    for index, (change, ground, materially_different) in enumerate(changes):
-        earlier = [earlier_change for earlier_change, _, _ in changes[:index]]
-        assessments.append(
-            psr_modification(
-                original_value,
-                earlier,
-                change,
-                ground=ground,
-                materially_different=materially_different,
-                awarded_by=awarded_by,
-            )
-        )
-    return assessments
 
 
 def held_on_range(start: date, end: date, first: date, last: date) -> bool:

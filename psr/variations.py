@@ -9,7 +9,6 @@ what happened: with a warning, the reason, and the decision that made it.
 """
 
 import hashlib
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
@@ -24,8 +23,13 @@ from django.urls import reverse
 from audit.history import history_rows
 from audit.versioning import EditConflict
 from contracts import rules
+from contracts.figures import (
+    assess_modification,
+    assessed_modifications,
+    lifetime_change_of,
+    original_value_of,
+)
 from contracts.models import Contract, Modification, Provider
-from decisions.figures import modification_change
 from decisions.models import Decision, DecisionContractLink
 from ui.fields import MoneyField, UkDateField
 from ui.forms import GovukModelForm
@@ -34,60 +38,18 @@ from ui.lookup import DECISIONS, PROVIDERS, LookupField, set_user
 # --- The assessment ----------------------------------------------------------------------
 
 
-def original_value(contract: Contract) -> Decimal:
-    """The contract's lifetime value when it was entered into (reg 13's base), as
-    stored with its figures."""
-    return contract.stored.original_whole_life_value
+def _candidate(contract: Contract, data: dict, instance: Modification | None) -> Modification:
+    """The variation as the form or service has it, not yet saved: in its place among
+    the contract's modifications when it is a change of one already recorded."""
+    if instance is None or instance.pk is None:
+        return Modification(contract=contract, **data)
+    return Modification(contract=contract, pk=instance.pk, sequence=instance.sequence, **data)
 
 
-def assess(
-    contract: Contract,
-    earlier: list[Modification],
-    *,
-    change: Decimal | None,
-    ground: str,
-    materially_different: bool,
-) -> rules.ModificationAssessment:
-    """The reg 13 test of one change to ``contract``, after its ``earlier`` modifications."""
-    return rules.psr_modification(
-        original_value(contract),
-        [modification_change(m) for m in earlier],
-        change if change is not None else Decimal("0.00"),
-        ground=ground,
-        materially_different=materially_different,
-        awarded_by=contract.procurement_route,
-    )
-
-
-def _change_of(data: dict, contract: Contract) -> Decimal:
-    """The lifetime change that a variation's ``data`` (not yet saved) makes, read as
-    ``modification_change`` reads a saved one."""
-    return modification_change(Modification(contract=contract, **data))
-
-
-@dataclass(frozen=True)
-class AssessedModification:
-    modification: Modification
-    assessment: rules.ModificationAssessment
-
-
-def assessed(contract: Contract, modifications: list[Modification]) -> list[AssessedModification]:
-    """Each of the contract's modifications, in order, with its assessment against the
-    ones before it."""
-    ordered = sorted(modifications, key=lambda m: m.sequence)
-    return [
-        AssessedModification(
-            m,
-            assess(
-                contract,
-                ordered[:i],
-                change=modification_change(m),
-                ground=m.ground,
-                materially_different=m.materially_different,
-            ),
-        )
-        for i, m in enumerate(ordered)
-    ]
+def assess(contract: Contract, data: dict, instance: Modification | None = None):
+    """The reg 13 test of a variation (contracts.figures.assess_modification): its
+    lifetime change and its assessment against the variations before it."""
+    return assess_modification(contract, _candidate(contract, data, instance)).assessment
 
 
 def fingerprint(assessment: rules.ModificationAssessment) -> str:
@@ -232,14 +194,12 @@ class VariationForm(GovukModelForm):
             self.add_error(
                 "materially_different_reason", "Say why it makes the contract materially different."
             )
-        if ground in rules.MODIFICATION_GROUNDS:
-            self.assessment = assess(
-                self.contract,
-                self.earlier,
-                change=_change_of(self._modification_fields(cleaned), self.contract),
-                ground=ground,
-                materially_different=bool(cleaned.get("materially_different")),
-            )
+        # The change is worked out from the effective date (contracts.rules), so the
+        # assessment waits until it is a valid date.
+        if ground in rules.MODIFICATION_GROUNDS and cleaned.get("effective_date"):
+            fields = self._modification_fields(cleaned)
+            fields.setdefault("ground", ground)
+            self.assessment = assess(self.contract, fields, self.instance)
             if self.saving and not self.assessment.permitted:
                 if not cleaned.get("recorded_anyway_reason", "").strip():
                     self.add_error("recorded_anyway_reason", NOT_PERMITTED_REASON)
@@ -284,14 +244,7 @@ def record_modification(*, contract: Contract, data: dict, decision, user) -> Mo
             .select_for_update(of=("self",))
             .get(pk=contract.pk)
         )
-        earlier = list(locked.modifications.order_by("sequence"))
-        assessment = assess(
-            locked,
-            earlier,
-            change=_change_of(data, locked),
-            ground=data["ground"],
-            materially_different=data.get("materially_different", False),
-        )
+        assessment = assess(locked, data)
         _refuse_unless_recorded_anyway(assessment, data, decision)
         last = locked.modifications.aggregate(last=Max("sequence"))["last"] or 0
         modification = Modification(contract=locked, sequence=last + 1, **data)
@@ -353,14 +306,7 @@ def change_modification(*, modification: Modification, data: dict, decision, use
             .select_for_update(of=("self",))
             .get(pk=modification.contract_id)
         )
-        earlier = list(locked.modifications.filter(sequence__lt=modification.sequence))
-        assessment = assess(
-            locked,
-            earlier,
-            change=_change_of(data, locked),
-            ground=data["ground"],
-            materially_different=data.get("materially_different", False),
-        )
+        assessment = assess(locked, data, modification)
         _refuse_unless_recorded_anyway(assessment, data, decision)
         for name, value in data.items():
             setattr(modification, name, value)
@@ -438,9 +384,11 @@ def _variation_form_page(request, contract: Contract, modification: Modification
             # "Save" once the user has been shown the assessment that stands.
             "can_save": form.assessment is not None
             and (not form.errors or form.shown_assessment_is_current),
-            "original_value": original_value(contract),
+            "original_value": original_value_of(contract),
             "earlier": earlier,
-            "earlier_total": sum((modification_change(m) for m in earlier), Decimal("0.00")),
+            "earlier_total": sum(
+                (lifetime_change_of(contract, m) for m in earlier), Decimal("0.00")
+            ),
             "title": f"{'Change' if modification else 'Record'} {noun} of {contract.reference}",
             "cancel_url": (
                 reverse("psr:variation_detail", args=[modification.pk])
@@ -508,9 +456,7 @@ def variation_detail(request, pk: int):
         pk=pk,
     )
     contract = _contract_for_variation(modification.contract_id)
-    row = next(
-        r for r in assessed(contract, contract.modifications.all()) if r.modification.pk == pk
-    )
+    row = next(r for r in assessed_modifications(contract) if r.modification.pk == pk)
     return render(
         request,
         "psr/variation_detail.html",
@@ -518,7 +464,7 @@ def variation_detail(request, pk: int):
             "contract": contract,
             "modification": modification,
             "assessment": row.assessment,
-            "change": modification_change(modification),
+            "change": row.change,
             "links": list(modification.decision_links.all()),
             "history": history_rows(modification.history.all(), request.user),
             "title": f"Variation {modification.sequence} of {contract.reference}",

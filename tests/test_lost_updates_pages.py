@@ -18,6 +18,7 @@ from tests.contracts.factories import ProviderFactory
 from tests.decisions.factories import DecisionFactory
 from tests.grants.factories import AllocationFactory
 from tests.html_forms import form_data
+from tests.psr.records_factories import AwardRecordFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -39,6 +40,13 @@ PAGES = {
         AllocationFactory,
         "grants:allocation_edit",
         ["conditions", "notes"],
+    ),
+    "award record": (
+        COMMISSIONER,
+        AwardRecordFactory,
+        "psr:awardrecord_edit",
+        ["decision_makers", "quality_and_innovation", "value", "social_value"]
+        + ["basic_selection_criteria", "integration_collaboration_sustainability"],
     ),
 }
 

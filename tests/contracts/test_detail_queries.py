@@ -1,4 +1,4 @@
-"""The contract page runs the same 14 queries however much is linked to the contract.
+"""The contract page runs the same 16 queries however much is linked to the contract.
 
 Its options, shares, modifications, subcontractors, strategic priorities, decisions
 (with their other contracts), funding, grant commitments and history are all read in
@@ -34,9 +34,12 @@ TODAY = date(2026, 6, 1)
 #  4 the contract with its provider and lead authority; 5 options; 6 shares;
 #  7 modifications; 8 subcontractors; 9 strategic priorities; 10 attachments (with
 # their uploaders); 11 the history of the contract, its options, shares, attachments
-# and modifications (one UNION); 12 the decisions panel (decisions.panels); 13 funding
-# lines; 14 grant commitments.
-CONTRACT_PAGE_QUERIES = 14
+# and modifications (one UNION); 12 the decisions panel (decisions.panels), with 13 the
+# options and 14 the modifications of the contracts its decisions name (what each
+# decision's ceiling counts: an option's years, a variation's change); 15 funding lines;
+# 16 grant commitments. With modifications, the variations panel (psr.panels) reads
+# the decisions that authorised them, one more (tests/contracts/test_modification_figures).
+CONTRACT_PAGE_QUERIES = 16
 
 
 def _contract_with(n: int):

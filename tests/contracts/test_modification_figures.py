@@ -333,3 +333,49 @@ def test_the_contract_page_shows_the_ends_a_term_change_makes(commissioner_clien
     assert _summary(html, "Current end") == "30 September 2031"
     assert _summary(html, "Maximum end (all options)") == "30 September 2033"
     assert _summary(html, "Change by variations") == "£3,639,400.00"
+
+
+@pytest.mark.parametrize(
+    ("changes", "route", "permitted"),
+    [
+        # Past £500,000 together, but under a quarter of the original (£12.7m).
+        (
+            [("400000", "authority"), ("400000", "authority")],
+            "open",
+            [True, True],
+        ),
+        # Past a quarter, refused; a reduction then nets it off.
+        (
+            [("13000000", "authority"), ("-12900000", "authority")],
+            "open",
+            [False, True],
+        ),
+        # Provided for: permitted whatever the size, and it still counts for the next.
+        (
+            [("13000000", "provided_for"), ("1", "authority")],
+            "open",
+            [True, False],
+        ),
+        # Direct Award A: permitted when not materially different, whatever the size.
+        ([("13000000", "authority")], "psr_direct_a", [True]),
+    ],
+)
+def test_a_contracts_modifications_are_tested_in_order_against_the_ones_before(
+    changes, route, permitted
+):
+    """figures.assessed_modifications: each change against the original lifetime value
+    (£50,951,600, options included) and the changes before it (reg 13(1)(d))."""
+    contract = _salford()
+    contract.procurement_route = route
+    contract.save()
+    for sequence, (change, ground) in enumerate(changes, start=1):
+        _modification(
+            contract, sequence=sequence, lifetime_value_change=Decimal(change), ground=ground
+        )
+    contract = Contract.objects.with_related().select_related("stored").get(pk=contract.pk)
+    rows = figures.assessed_modifications(contract)
+    assert [row.assessment.permitted for row in rows] == permitted
+    assert [row.change for row in rows] == [Decimal(change) for change, _ in changes]
+    assert all(
+        row.assessment.permitted or "new procurement" in row.assessment.reason for row in rows
+    )

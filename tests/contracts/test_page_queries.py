@@ -30,8 +30,15 @@ TODAY = date(2026, 6, 1)
 # the user, their roles and permissions (accounts.backends), then the page's own.
 # The contracts panel's two lists each prefetch their options, shares and modifications.
 HOME_QUERIES = 22  # 3, and the contracts, decisions and grants panels (ui/dashboard.py)
-PROVIDER_QUERIES = 5  # 3, the provider and its latest history
-AUTHORITY_QUERIES = 5  # 3, the authority and its latest history
+# 3, the provider and its latest history; its contracts' totals, the soonest ending and
+# their shares (contracts.portfolio); the decisions about them, counted and the latest
+# (decisions.panels); the grant commitments, funding lines and grants it was awarded
+# (grants.panels).
+PROVIDER_QUERIES = 13
+# 3, the authority and its latest history; its contracts' counts, its share's totals,
+# the soonest ending and their shares; its decisions, counted and the latest; the grant
+# allocations it hosts or shares, and the grants it awarded.
+AUTHORITY_QUERIES = 13
 
 
 def _contracts(n: int, provider, authority) -> None:

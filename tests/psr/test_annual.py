@@ -237,14 +237,23 @@ def test_modifications_are_counted_by_ground_and_those_not_permitted_flagged(ken
     assert annual.annual_summary(kent, 2024).not_permitted.count == 0
 
 
-def test_the_reg_13_test_reads_changes_through_one_function(kent, monkeypatch):
+def test_the_reg_13_test_counts_the_change_worked_out_from_an_annual_change(kent):
+    """An annual change with no lifetime figure counts its change over the rest of the
+    term (contracts.figures.lifetime_change_of), as the contract's figures do."""
     contract = ContractFactory(
-        lead_authority=kent, procurement_route=Route.PSR_COMPETITIVE, start_date=date(2024, 4, 1)
+        lead_authority=kent,
+        procurement_route=Route.PSR_COMPETITIVE,
+        start_date=date(2024, 4, 1),
+        initial_end_date=date(2029, 3, 31),
+        annual_value=Decimal("100000"),
+        annual_uplift_percent=Decimal("0"),
     )
-    modification(contract, 1, None)
-    monkeypatch.setattr(annual, "lifetime_change", lambda m: Decimal("9999999"))
+    modification(contract, 1, None, annual_value_change=Decimal("365000"))
     (row,) = annual.annual_summary(kent, 2025).modifications.rows
-    assert row.change == Decimal("9999999")
+    contract.refresh_from_db()
+    stored = contract.stored
+    assert row.change == stored.whole_life_value - stored.original_whole_life_value
+    assert row.change > Decimal("1000000")  # about £1.4m from 1 July 2025 to 31 March 2029
     assert not row.assessment.permitted
 
 

@@ -74,49 +74,6 @@ def test_the_award_date_comes_from_the_record_else_the_decision_else_the_start(
 M = Decimal
 
 
-@pytest.mark.parametrize(
-    ("original", "changes", "route", "permitted"),
-    [
-        # One authority change under £500,000: permitted.
-        (M("2000000"), [(M("499999.99"), "authority", False)], "open", [True]),
-        # Two that add up to £500,000 on £2m (exactly 25%): the second is not.
-        (
-            M("2000000"),
-            [(M("300000"), "authority", False), (M("200000"), "authority", False)],
-            "open",
-            [True, False],
-        ),
-        # A reduction nets an earlier increase off.
-        (
-            M("2000000"),
-            [
-                (M("400000"), "authority", False),
-                (M("-300000"), "authority", False),
-                (M("350000"), "authority", False),
-            ],
-            "open",
-            [True, True, True],
-        ),
-        # Provided for: permitted whatever the size; an earlier one still counts.
-        (
-            M("1000000"),
-            [(M("900000"), "provided_for", False), (M("1"), "authority", False)],
-            "open",
-            [True, False],
-        ),
-        # Materially different on an external ground: not permitted.
-        (M("1000000"), [(M("0"), "external", True)], "psr_competitive", [False]),
-        # DAP A or B: permitted when not materially different, whatever the size.
-        (M("1000000"), [(M("900000"), "authority", False)], "psr_direct_a", [True]),
-    ],
-)
-def test_modifications_are_tested_in_order_against_the_earlier_ones(
-    original, changes, route, permitted
-):
-    assessments = rules.assess_in_order(original, changes, awarded_by=route)
-    assert [a.permitted for a in assessments] == permitted
-
-
 P, Q, R = "P", "Q", "R"
 
 
