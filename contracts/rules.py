@@ -284,6 +284,10 @@ class _Period:
     source: str
     price: Decimal | None
     months: int | None
+    # What a priced period's price is spread over, when not the period itself (a term
+    # change cuts an option short: see _Costed).
+    price_start: date | None = None
+    price_end: date | None = None
 
 
 def _periods(start: date, initial_end: date, options: Sequence[Option]) -> list[_Period]:
@@ -336,42 +340,8 @@ def contract_years(
     ``to`` defaults to the maximum end (all options except declined ones); a later
     date is cut back to it, and one before ``start`` gives no rows.
     """
-    annual, uplift = _exact(annual_value), 1 + _exact(uplift_percent) / 100
-    if uplift_from_year < 1:
-        raise ValueError("The uplift must start from year one or later.")
     periods = _periods(start, initial_end, options)
-    last = periods[-1].end if to is None else min(to, periods[-1].end)
-    rows: list[ContractYear] = []
-    number = 1
-    while (year_start := add_months(start, 12 * (number - 1))) <= last:
-        year_end = add_months(start, 12 * number) - ONE_DAY
-        year_days = (year_end - year_start).days + 1
-        exponent = number - uplift_from_year + 1
-        year_cost = annual * uplift**exponent if exponent > 0 else annual
-        for period in periods:
-            row_start = max(year_start, period.start)
-            row_end = min(year_end, period.end, last)
-            if row_start > row_end:
-                continue
-            fraction = _share(row_start, row_end, MONTHS_IN_YEAR, year_days)
-            if period.price is None or period.months is None:
-                cost = year_cost * fraction
-            else:
-                period_days = (period.end - period.start).days + 1
-                share = _share(row_start, row_end, period.months, period_days)
-                cost = _exact(period.price) * share
-            rows.append(
-                ContractYear(
-                    number=number,
-                    start=row_start,
-                    end=row_end,
-                    fraction=_to_decimal(fraction),
-                    amount=_to_penny(cost),
-                    source=period.source,
-                )
-            )
-        number += 1
-    return rows
+    return _base_rows(start, annual_value, uplift_percent, uplift_from_year, periods, to=to)
 
 
 def _total(rows: Iterable[ContractYear]) -> Decimal:
@@ -1012,9 +982,6 @@ class _Costed(_Period):
     """A period to cost; a priced option is spread over its whole unchanged length
     (``price_start``..``price_end``) even where a term change cuts it short."""
 
-    price_start: date | None = None
-    price_end: date | None = None
-
 
 def _periods_of(blocks: Sequence[_Block]) -> list[_Costed]:
     periods = []
@@ -1042,13 +1009,16 @@ def _base_rows(
     annual_value: Decimal,
     uplift_percent: Decimal,
     uplift_from_year: int,
-    periods: Sequence[_Costed],
+    periods: Sequence[_Period],
+    to: date | None = None,
 ) -> list[ContractYear]:
-    """The rows of :func:`contract_years` for these periods (to the last one's end)."""
+    """The rows of :func:`contract_years` for these periods, to ``to`` or the last
+    period's end. A priced period is spread over its ``price_start``..``price_end``
+    (a :class:`_Costed` period cut short by a term change), else over itself."""
     annual, uplift = _exact(annual_value), 1 + _exact(uplift_percent) / 100
     if uplift_from_year < 1:
         raise ValueError("The uplift must start from year one or later.")
-    last = periods[-1].end
+    last = periods[-1].end if to is None else min(to, periods[-1].end)
     rows: list[ContractYear] = []
     number = 1
     while (year_start := add_months(start, 12 * (number - 1))) <= last:
@@ -1057,14 +1027,15 @@ def _base_rows(
         exponent = number - uplift_from_year + 1
         year_cost = annual * uplift**exponent if exponent > 0 else annual
         for period in periods:
-            row_start, row_end = max(year_start, period.start), min(year_end, period.end)
+            row_start, row_end = max(year_start, period.start), min(year_end, period.end, last)
             if row_start > row_end:
                 continue
             fraction = _share(row_start, row_end, MONTHS_IN_YEAR, year_days)
             if period.price is None or period.months is None:
                 cost = year_cost * fraction
             else:
-                price_days = (period.price_end - period.price_start).days + 1
+                price_start, price_end = period.price_start, period.price_end
+                price_days = ((price_end or period.end) - (price_start or period.start)).days + 1
                 cost = _exact(period.price) * _share(row_start, row_end, period.months, price_days)
             rows.append(
                 ContractYear(
