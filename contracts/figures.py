@@ -266,8 +266,12 @@ def figures_for(
         value_to_current = sum((y.amount for y in years if y.end <= current_end), Decimal("0.00"))
     else:
         value_to_current = rules.value_to_current_end(*args, options=options)
+    at_award = whole_life if original is None else original
+    # A stated whole-life value is the one a report printed when the contract was
+    # entered into (or an import copied from it), so it is checked against the value at
+    # award: a later variation does not make the report wrong.
     reconciliation = (
-        rules.reconcile(contract.stated_whole_life_value, whole_life)
+        rules.reconcile(contract.stated_whole_life_value, at_award)
         if contract.stated_whole_life_value
         else None
     )
@@ -294,7 +298,7 @@ def figures_for(
         whole_life_value=whole_life,
         value_to_current_end=value_to_current,
         reconciliation=reconciliation,
-        original_whole_life_value=whole_life if original is None else original,
+        original_whole_life_value=at_award,
         time_remaining=rules.time_remaining(today, current_end),
         next_option_deadline=rules.next_option_deadline(notices, today),
         shares=_share_figures(contract, years, whole_life, annual_value),

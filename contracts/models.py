@@ -934,7 +934,8 @@ class ContractFigures(models.Model):
     def reconciliation_stated(self):
         if self.reconciliation_difference is None:
             return None
-        return self.whole_life_value + self.reconciliation_difference
+        # Checked against the value at award (contracts.figures).
+        return self.original_whole_life_value + self.reconciliation_difference
 
     @property
     def reconciliation_label(self) -> str:
@@ -942,7 +943,7 @@ class ContractFigures(models.Model):
         if self.reconciliation_state == self.Reconciliation.MISMATCH:
             return (
                 f"mismatch: stated {self.reconciliation_stated:f}, "
-                f"computed {self.whole_life_value:f}"
+                f"computed {self.original_whole_life_value:f}"
             )
         return self.reconciliation_state
 

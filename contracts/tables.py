@@ -287,7 +287,7 @@ class ContractTable(Table):
             '<strong class="govuk-tag govuk-tag--red">Mismatch</strong> '
             '<span class="govuk-body-s">stated {}, computed {}</span>',
             rules.format_money(record.stored.reconciliation_stated),
-            rules.format_money(record.stored.whole_life_value),
+            rules.format_money(record.stored.original_whole_life_value),
         )
 
 

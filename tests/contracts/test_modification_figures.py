@@ -379,3 +379,17 @@ def test_a_contracts_modifications_are_tested_in_order_against_the_ones_before(
     assert all(
         row.assessment.permitted or "new procurement" in row.assessment.reason for row in rows
     )
+
+
+def test_a_variation_leaves_the_stated_whole_life_value_agreeing_with_the_value_at_award():
+    """The stated whole-life value is the award report's: a later variation changes the
+    contract's value, not whether the report was right."""
+    contract = _salford()
+    contract.stated_whole_life_value = "£50,951,600"
+    contract.save()
+    assert _stored(contract).reconciliation_state == ContractFigures.Reconciliation.OK
+    _modification(contract, lifetime_value_change=Decimal("320000"))
+    stored = _stored(contract)
+    assert stored.reconciliation_state == ContractFigures.Reconciliation.OK
+    assert stored.reconciliation_stated == Decimal("50951600.00")
+    assert stale_figures() == []
