@@ -250,8 +250,12 @@ def modification_notice(modification: Modification) -> NoticeDraft:
     assessed = assess_modification(contract, modification)
     assessment = assessed.assessment
     authority = contract.lead_authority.name
+    # A notice is for publication: of an exempt decision it names only what anyone may
+    # read (decisions.visibility.PUBLIC_FIELDS), never its decision maker.
     decisions = [
-        f"{link.decision.decision_maker}"
+        f"Decision {link.decision.number} ({link.decision.exempt_short_label})"
+        if link.decision.is_exempt
+        else f"{link.decision.decision_maker}"
         + (f", {link.decision.decision_maker_role}" if link.decision.decision_maker_role else "")
         + f" (decision {link.decision.number})"
         for link in modification.decision_links.all()

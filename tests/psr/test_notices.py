@@ -203,6 +203,34 @@ def test_a_modification_of_500000_or_more_needs_a_notice_within_30_days(auditor_
     assert "no transparency notice is required" not in response.content.decode()
 
 
+def test_a_modification_notice_names_an_exempt_decision_but_not_its_decision_maker(
+    auditor_client,
+):
+    """The notice is for publication: of an exempt decision, only its public fields."""
+    record = _record()
+    modification = ModificationFactory(
+        contract=record.contract, sequence=1, lifetime_value_change=Decimal("320000")
+    )
+    decision = DecisionFactory(
+        number="25/00013",
+        decision_maker="Secret Maker",
+        exempt_paragraph=3,
+        public_interest_reason="Commercial.",
+    )
+    DecisionContractLinkFactory(
+        decision=decision,
+        contract=record.contract,
+        kind=DecisionContractLink.Kind.VARY,
+        modification=modification,
+    )
+    for name in ("psr:modification_notice", "psr:modification_notice_pdf"):
+        response = auditor_client.get(reverse(name, args=[modification.pk]))
+        content = _content(response)
+        text = content.decode() if name.endswith("notice") else _squeezed(pdf_text(content))
+        assert "25/00013" in text
+        assert "Secret" not in text
+
+
 def test_a_smaller_modification_says_no_notice_is_required(auditor_client):
     record = _record()
     modification = ModificationFactory(
