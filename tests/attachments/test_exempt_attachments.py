@@ -3,7 +3,7 @@ nothing more, on every surface: the contract page, the decision page, the downlo
 the history (the record's page, the history page, the changes feed and its export),
 the admin and the report PDF. ui.attachments decides it once; each test is a surface.
 
-The exempt files' titles and names carry the marker "qzx"; a cleared user reads them
+The exempt files' titles and names carry the marker "qzx_secret"; a cleared user reads them
 (so each test can fail), an uncleared one never does.
 """
 
@@ -22,7 +22,7 @@ from tests.decisions.pdfs import pdf_text
 
 pytestmark = pytest.mark.django_db
 
-MARKER = "qzx"
+MARKER = "qzx_secret"
 
 
 @pytest.fixture(autouse=True)
@@ -58,8 +58,8 @@ def decision():
     attach(decision, title="Service specification", name="specification.pdf")
     attach(
         decision,
-        title="qzx tender prices",
-        name="qzxprices.xlsx",
+        title="qzx_secret tender prices",
+        name="qzx_secretprices.xlsx",
         data=files.XLSX,
         exempt_paragraph=3,
     )
@@ -87,24 +87,29 @@ def test_the_decision_page_shows_an_uncleared_user_only_the_exempt_label(
         assert "Exempt appendix (paragraph 3)" in page, name
         assert "Service specification" in page, name
         assert MARKER not in page, name
-    assert "qzx tender prices" in _text(cleared.get(decision.get_absolute_url()))
+    assert "qzx_secret tender prices" in _text(cleared.get(decision.get_absolute_url()))
 
 
 def test_the_contract_page_shows_an_uncleared_user_only_the_exempt_label(uncleared, cleared):
     contract = ContractFactory()
     attach(contract, title="Signed contract", name="signed.pdf")
-    attach(contract, title="qzx pricing schedule", name="qzxpricing.pdf", exempt_paragraph=3)
+    attach(
+        contract,
+        title="qzx_secret pricing schedule",
+        name="qzx_secretpricing.pdf",
+        exempt_paragraph=3,
+    )
     for name, client in uncleared.items():
         page = _text(client.get(contract.get_absolute_url()))
         assert "Exempt appendix (paragraph 3)" in page, name
         assert "Signed contract" in page, name
         assert MARKER not in page, name
-    assert "qzx pricing schedule" in _text(cleared.get(contract.get_absolute_url()))
+    assert "qzx_secret pricing schedule" in _text(cleared.get(contract.get_absolute_url()))
 
 
 def test_a_file_of_an_exempt_decision_is_exempt_under_its_paragraph(uncleared, cleared):
     decision = DecisionFactory(exempt_paragraph=5)
-    attachment = attach(decision, title="qzx legal advice", name="qzxadvice.pdf")
+    attachment = attach(decision, title="qzx_secret legal advice", name="qzx_secretadvice.pdf")
     assert attachment.effective_paragraph == 5
     download = reverse("decisions:attachment_download", args=[decision.pk, attachment.pk])
     for name, client in uncleared.items():
@@ -126,7 +131,9 @@ def test_downloading_an_exempt_file_is_forbidden_to_an_uncleared_user(decision, 
 
 def test_a_contracts_exempt_file_is_forbidden_to_an_uncleared_user(uncleared, cleared):
     contract = ContractFactory()
-    exempt = attach(contract, title="qzx pricing", name="qzxpricing.pdf", exempt_paragraph=3)
+    exempt = attach(
+        contract, title="qzx_secret pricing", name="qzx_secretpricing.pdf", exempt_paragraph=3
+    )
     url = reverse("contracts:attachment_download", args=[contract.pk, exempt.pk])
     for name, client in uncleared.items():
         assert client.get(url).status_code == 403, name
@@ -155,12 +162,12 @@ def test_history_and_the_changes_feed_never_show_an_exempt_file(decision, unclea
     # A cleared user reads the changes (the feed labels the row safely for everyone).
     exempt = decision.attachments.get(exempt_paragraph=3)
     record = reverse("audit:record", args=["decisions.decisionattachment", exempt.pk])
-    assert "qzx tender prices" in _text(cleared.get(record))
+    assert "qzx_secret tender prices" in _text(cleared.get(record))
 
 
 def test_a_file_made_exempt_later_hides_its_earlier_history(uncleared):
     decision = DecisionFactory()
-    attachment = attach(decision, title="qzx site valuation", name="qzxvaluation.pdf")
+    attachment = attach(decision, title="qzx_secret site valuation", name="qzx_secretvaluation.pdf")
     attachment.exempt_paragraph = 3
     attachment.save()
     for name, client in uncleared.items():
@@ -170,7 +177,7 @@ def test_a_file_made_exempt_later_hides_its_earlier_history(uncleared):
 
 def test_a_decision_made_exempt_later_hides_its_files_earlier_history(uncleared):
     decision = DecisionFactory()
-    attach(decision, title="qzx site valuation", name="qzxvaluation.pdf")
+    attach(decision, title="qzx_secret site valuation", name="qzx_secretvaluation.pdf")
     decision.exempt_paragraph = 3
     decision.save()
     for name, client in uncleared.items():
@@ -190,7 +197,7 @@ def test_the_admin_shows_an_uncleared_user_no_exempt_file(decision, uncleared, c
     for view in ("change", "history"):
         url = reverse(f"admin:decisions_decisionattachment_{view}", args=[exempt.pk])
         assert MARKER not in _text(admin.get(url))
-    assert "qzx tender prices" in _text(cleared.get(changelist))
+    assert "qzx_secret tender prices" in _text(cleared.get(changelist))
 
 
 def test_the_report_pdf_lists_the_files_as_each_reader_may_see_them(decision, uncleared, cleared):
@@ -200,7 +207,7 @@ def test_the_report_pdf_lists_the_files_as_each_reader_may_see_them(decision, un
     assert "Exempt appendix (paragraph 3)" in text
     assert "Consultation summary" in text
     assert MARKER not in text
-    assert "qzx tender prices" in pdf_text(cleared.get(url).content)
+    assert "qzx_secret tender prices" in pdf_text(cleared.get(url).content)
 
 
 def test_the_reports_list_of_files_reads_in_a_pdf_as_each_reader_may_see_it(
@@ -229,7 +236,7 @@ def test_the_reports_list_of_files_reads_in_a_pdf_as_each_reader_may_see_it(
     assert "Background paper – Consultation summary (Word," in uncleared_text
     assert MARKER not in uncleared_text
     cleared_text = text_for(clerk)
-    assert "Appendix C – qzx tender prices (Excel," in cleared_text
+    assert "Appendix C – qzx_secret tender prices (Excel," in cleared_text
 
 
 def test_a_withdrawn_file_leaves_the_reports_list_and_the_letters_close_up(decision, clerk):
@@ -244,7 +251,7 @@ def test_a_withdrawn_file_leaves_the_reports_list_and_the_letters_close_up(decis
         a.report_label
         for a in detail_context(decision, clerk, today=timezone.localdate())["attachments"]
     ]
-    assert labels[0].startswith("Appendix B – qzx tender prices")
+    assert labels[0].startswith("Appendix B – qzx_secret tender prices")
     assert not any("Service specification" in label for label in labels)
 
 
