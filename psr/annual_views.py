@@ -5,6 +5,7 @@ ask each authority to publish, and it reads no exempt information (psr.annual).
 """
 
 from django import forms
+from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -53,6 +54,12 @@ class AnnualChoiceForm(GovukForm):
         self.fields["year"].initial = years[0]
 
 
+# The summary lists contracts, providers and values: for anyone who may read contracts
+# (a user with no role reads nothing, accounts.roles).
+VIEW = "contracts.view_contract"
+
+
+@permission_required(VIEW, raise_exception=True)
 def annual(request):
     form = AnnualChoiceForm(request.GET or None)
     if form.is_valid():
@@ -74,6 +81,7 @@ def _name(summary: AnnualSummary) -> str:
     return f"psr-annual-summary-{slug}-{summary.year.year}"
 
 
+@permission_required(VIEW, raise_exception=True)
 def annual_summary_page(request, authority_pk: int, year: int):
     summary = _summary_for(authority_pk, year)
     export_format = exports.requested_format(request, offered=(exports.CSV,))
@@ -84,6 +92,7 @@ def annual_summary_page(request, authority_pk: int, year: int):
     return render(request, "psr/annual_summary.html", {"summary": summary})
 
 
+@permission_required(VIEW, raise_exception=True)
 def annual_summary_pdf(request, authority_pk: int, year: int):
     summary = _summary_for(authority_pk, year)
     html = render_to_string(

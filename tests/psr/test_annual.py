@@ -98,11 +98,13 @@ def test_a_year_before_the_regime_is_not_found(auditor_client, kent):
     assert auditor_client.get(summary_url(kent, 2099)).status_code == 404
 
 
-def test_any_signed_in_user_may_read_it_and_a_visitor_is_sent_to_sign_in(
+def test_whoever_reads_contracts_may_read_it_a_user_with_no_role_may_not(
     outsider_client, clerk_client, kent
 ):
-    assert outsider_client.get(summary_url(kent)).status_code == 200
+    """A user with no role reads no records (accounts.roles); a visitor signs in first."""
     assert clerk_client.get(summary_url(kent)).status_code == 200
+    for url in (summary_url(kent), reverse("psr:annual")):
+        assert outsider_client.get(url).status_code == 403
     assert Client().get(summary_url(kent)).status_code == 302
 
 
