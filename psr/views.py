@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
@@ -7,6 +9,8 @@ from django.utils.text import slugify
 
 from audit.history import combined_history
 from contracts.models import Contract
+from decisions import visibility
+from decisions.models import DecisionContractLink
 from decisions.pdf import html_to_pdf
 from psr import notices, rules
 from psr.filters import AwardRecordFilter
@@ -87,6 +91,16 @@ def awardrecord_detail(request, pk: int):
     )
 
 
+def _awarding_decision(contract: Contract, user):
+    """The latest decision that awarded ``contract`` and that ``user`` may read in full,
+    or None: a new award record starts from what it recorded."""
+    links = DecisionContractLink.objects.filter(
+        contract=contract, kind=DecisionContractLink.Kind.AWARD
+    ).select_related("decision")
+    decisions = [link.decision for link in links if not visibility.withheld(link.decision, user)]
+    return max(decisions, key=lambda d: (d.decision_date or date.min, d.pk), default=None)
+
+
 def _awardrecord_form_page(request, *, contract: Contract, record: AwardRecord | None):
     initial = None
     if record is None:
@@ -97,6 +111,16 @@ def _awardrecord_form_page(request, *, contract: Contract, record: AwardRecord |
                 "\n".join(filter(None, [provider.address, provider.postcode])) if provider else ""
             ),
         }
+        # The awarding decision already holds who decided and the standstill's dates
+        # (decisions.Decision.intention_notice_on): start from them, not a blank.
+        decision = _awarding_decision(contract, request.user)
+        if decision is not None:
+            # Reg 24 asks for a committee or job titles, not names: the role first.
+            initial |= {
+                "decision_makers": decision.decision_maker_role or decision.decision_maker,
+                "intention_notice_on": decision.intention_notice_on,
+                "further_decision_on": decision.representations_decided_on,
+            }
     form = AwardRecordForm(
         request.POST or None,
         instance=record or AwardRecord(contract=contract),

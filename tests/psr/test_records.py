@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contracts.models import Contract
+from decisions.models import DecisionContractLink
 from psr.models import AwardRecord
 from tests.contracts.factories import AuthorityFactory, ContractFactory, ProviderFactory
+from tests.decisions.factories import DecisionFactory
 from tests.decisions.pdfs import pdf_text
 from tests.html_forms import form_data
 from tests.psr.records_factories import AwardRecordFactory
@@ -54,6 +56,31 @@ def test_the_add_page_is_prefilled_with_the_contract_s_provider(commissioner_cli
     data = form_data(page.content.decode())
     assert data["provider_name"] == "We Are With You"
     assert data["provider_address"] == "Part 1st Floor\nEC1V 9NR"
+
+
+def test_the_add_page_starts_from_the_awarding_decision_but_not_an_exempt_one(
+    commissioner_client,
+):
+    """Who decided and the standstill's dates are on the awarding decision already; an
+    exempt one's are not shown to an uncleared commissioner."""
+    contract = ContractFactory(procurement_route=COMPETITIVE)
+    decision = DecisionFactory(
+        decision_maker="Dan Watkins",
+        decision_maker_role="Cabinet Member for Adult Social Care and Public Health",
+        intention_notice_on=date(2024, 3, 1),
+    )
+    DecisionContractLink.objects.create(decision=decision, contract=contract, kind="award")
+    url = reverse("psr:awardrecord_create", args=[contract.pk])
+    data = form_data(commissioner_client.get(url).content.decode())
+    assert data["decision_makers"] == "Cabinet Member for Adult Social Care and Public Health"
+    assert data["intention_notice_on"] == "01/03/2024"
+
+    decision.exempt_paragraph = 3
+    decision.public_interest_reason = "Commercial."
+    decision.save()
+    data = form_data(commissioner_client.get(url).content.decode())
+    assert data["decision_makers"] == ""
+    assert data["intention_notice_on"] == ""
 
 
 def test_a_commissioner_adds_the_award_record_of_a_psr_contract(commissioner_client):
