@@ -24,13 +24,14 @@ from decimal import Decimal
 import pytest
 from django import forms
 from django.contrib import admin
+from django.db.models import Max
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import ADMINISTRATOR, AUDITOR, CLERK, COMMISSIONER
 from audit.utils import upsert
-from contracts.models import Contract
+from contracts.models import Contract, Modification
 from decisions.issuing import issue_document
 from decisions.models import (
     Decision,
@@ -84,6 +85,8 @@ PART_MARKERS = {
     "section": {"heading": "qzxheading", "body": "qzxsection body"},
     "stage": {"body": "qzxstage body", "minutes_reference": "qzxminutes"},
     "contract_link": {"note": "qzxlink note"},
+    # A "Varies" link naming the contract's variation (issue 14: psr's pages show it).
+    "variation_link": {"note": "qzxvariationlink note"},
     "attachment": {"title": "qzxattachment title", "original_filename": "qzxfilename.pdf"},
 }
 # A contract's file exempt on its own (the contract is not): only its label may show.
@@ -136,6 +139,21 @@ def _marked_decision(authority, contract, earlier) -> tuple[Decision, dict]:
             **PART_MARKERS["contract_link"],
         ),
         "relation": DecisionRelation(decision=decision, earlier=earlier),
+        "variation_link": DecisionContractLink(
+            decision=decision,
+            contract=contract,
+            kind=DecisionContractLink.Kind.VARY,
+            modification=Modification.objects.create(
+                contract=contract,
+                sequence=(contract.modifications.aggregate(n=Max("sequence"))["n"] or 0) + 1,
+                kind=Modification.Kind.VALUE,
+                description="More places",
+                effective_date=today,
+                lifetime_value_change=Decimal("320000"),
+                ground=Modification.Ground.AUTHORITY,
+            ),
+            **PART_MARKERS["variation_link"],
+        ),
     }
     for part in parts.values():
         part._history_date = then
@@ -284,6 +302,16 @@ def app_urls(sample, decision, parts, issued=None) -> list[str]:
     }
     if issued is not None:
         overrides["decisions:issued_download"] = (issued.pk,)
+    # The variation the exempt decision authorised, on every psr page that shows one.
+    variation = (parts["variation_link"].modification_id,)
+    for name in (
+        "psr:variation_detail",
+        "psr:variation_edit",
+        "psr:modification_notice",
+        "psr:modification_notice_pdf",
+        "psr:modification_notice_published",
+    ):
+        overrides[name] = variation
     contract_file = parts["contract_file"]
     for name in ("contracts:attachment_download", "contracts:attachment_withdraw"):
         overrides[name] = (contract_file.contract_id, contract_file.pk)
