@@ -978,6 +978,29 @@ def modified_ends(
 
 
 @dataclass(frozen=True)
+class TermPart:
+    """Where the core term ("core") or an option ("option N", N its place in sequence
+    order) runs after the term changes."""
+
+    source: str
+    start: date
+    end: date
+
+
+def term_parts(
+    start: date,
+    initial_end: date,
+    options: Sequence[Option] = (),
+    modifications: Sequence[Modification] = (),
+) -> list[TermPart]:
+    """The core term and each option that can still run, laid out as
+    :func:`modified_ends` lays them out (declined options are left out): for drawing
+    the term as it now runs."""
+    blocks = _laid_out(start, initial_end, options, _ordered(modifications))[-1]
+    return [TermPart(block.source, block.start, block.end) for block in blocks]
+
+
+@dataclass(frozen=True)
 class _Costed(_Period):
     """A period to cost; a priced option is spread over its whole unchanged length
     (``price_start``..``price_end``) even where a term change cuts it short."""

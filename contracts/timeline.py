@@ -12,6 +12,7 @@ from datetime import date
 from django.utils.html import escape
 
 from contracts import rules
+from contracts.figures import rule_modifications, rule_options
 
 # Drawn at about the size of a phone screen, where text is then 12 to 13 px.
 WIDTH = 360
@@ -56,23 +57,38 @@ def _marker_text(marker: str, on: date) -> str:
 
 
 def bars_for(contract) -> list[Bar]:
-    """The initial term and each option, placed where it runs (or would have run)."""
-    bars = [Bar("Initial term", "initial", contract.start_date, contract.initial_end_date)]
-    end = contract.initial_end_date
-    for option in sorted(contract.options.all(), key=lambda o: o.sequence):
-        option_end = rules.extend_end(end, option.months)
+    """The initial term and each option, placed where it runs (or would have run), after
+    any term changes by the contract's modifications (rules.term_parts)."""
+    options = sorted(contract.options.all(), key=lambda o: o.sequence)
+    parts = {
+        part.source: part
+        for part in rules.term_parts(
+            contract.start_date,
+            contract.initial_end_date,
+            rule_options(contract),
+            rule_modifications(contract),
+        )
+    }
+    core = parts[rules.CORE]
+    bars = [Bar("Initial term", "initial", core.start, core.end)]
+    end = core.end
+    for number, option in enumerate(options, start=1):
+        part = parts.get(f"option {number}")
+        if part is not None:
+            option_start, option_end = part.start, part.end
+            end = option_end
+        else:
+            # A declined option never runs: drawn where it would have, after the last end.
+            option_start, option_end = end + rules.ONE_DAY, rules.extend_end(end, option.months)
         bars.append(
             Bar(
                 f"Option {option.sequence}: {option.months} months, {option.status}",
                 option.status,
-                end + rules.ONE_DAY,
+                option_start,
                 option_end,
                 option.notice_deadline,
             )
         )
-        # A declined option never runs, so the next one would follow the last end.
-        if option.status != "declined":
-            end = option_end
     return bars
 
 

@@ -21,6 +21,7 @@ from contracts import figures
 from contracts.asof import contract_as_of
 from contracts.figures import figures_for, lifetime_change_of, stale_figures
 from contracts.models import Contract, ContractFigures, Modification, YearFigures
+from contracts.timeline import bars_for
 from tests.contracts.factories import (
     AuthorityFactory,
     ContractFactory,
@@ -333,6 +334,24 @@ def test_the_contract_page_shows_the_ends_a_term_change_makes(commissioner_clien
     assert _summary(html, "Current end") == "30 September 2031"
     assert _summary(html, "Maximum end (all options)") == "30 September 2033"
     assert _summary(html, "Change by variations") == "£3,639,400.00"
+
+
+def test_the_timeline_draws_the_term_as_a_term_change_moved_it():
+    """The initial term ends where the change put it, and the options follow on."""
+    contract = _salford()
+    _modification(
+        contract,
+        kind=Modification.Kind.TERM,
+        effective_date=date(2031, 1, 1),
+        new_end_date=date(2031, 9, 30),
+    )
+    contract = Contract.objects.with_related().get(pk=contract.pk)
+    bars = bars_for(contract)
+    assert [(bar.start, bar.end) for bar in bars] == [
+        (date(2026, 4, 1), date(2031, 9, 30)),
+        (date(2031, 10, 1), date(2032, 9, 30)),
+        (date(2032, 10, 1), date(2033, 9, 30)),
+    ]
 
 
 @pytest.mark.parametrize(
