@@ -145,7 +145,18 @@ def original_value_of(contract) -> Decimal:
     return figures_for(contract).original_whole_life_value
 
 
-def assess_modification(contract, modification, *, original_value=None) -> AssessedModification:
+def _tested(contract, modification, original: Decimal, earlier: list[Decimal], change: Decimal):
+    return rules.psr_modification(
+        original,
+        earlier,
+        change,
+        ground=modification.ground,
+        materially_different=modification.materially_different,
+        awarded_by=contract.procurement_route,
+    )
+
+
+def assess_modification(contract, modification) -> AssessedModification:
     """rules.psr_modification of ``modification`` (saved, or not yet: then it comes after
     all the others), against the original value and the changes of the contract's
     modifications before it. The one place the variation form, the panels, the notices,
@@ -159,23 +170,19 @@ def assess_modification(contract, modification, *, original_value=None) -> Asses
         for m in sorted(saved.values(), key=lambda m: m.sequence)
         if sequence is None or m.sequence < sequence
     ]
-    assessment = rules.psr_modification(
-        original_value_of(contract) if original_value is None else original_value,
-        earlier,
-        change,
-        ground=modification.ground,
-        materially_different=modification.materially_different,
-        awarded_by=contract.procurement_route,
-    )
-    return AssessedModification(modification, change, assessment)
+    test = _tested(contract, modification, original_value_of(contract), earlier, change)
+    return AssessedModification(modification, change, test)
 
 
 def assessed_modifications(contract) -> list[AssessedModification]:
-    """Each of the contract's modifications in order, with its change and its test."""
+    """Each of the contract's modifications in order, with its change and its test (as
+    :func:`assess_modification` gives them, each change worked out once)."""
     original = original_value_of(contract)
+    ordered = sorted(contract.modifications.all(), key=lambda m: m.sequence)
+    changes = [lifetime_change_of(contract, m) for m in ordered]
     return [
-        assess_modification(contract, m, original_value=original)
-        for m in sorted(contract.modifications.all(), key=lambda m: m.sequence)
+        AssessedModification(m, changes[i], _tested(contract, m, original, changes[:i], changes[i]))
+        for i, m in enumerate(ordered)
     ]
 
 
