@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from contracts.figures import figures_for, lifetime_change_of, schedule_of
+from contracts.figures import lifetime_change_of, original_value_of, schedule_of
 from decisions import rules
 
 NOTICE_LABELS = {
@@ -172,16 +172,6 @@ class Ceiling:
         return [item for line in self.lines for item in line.items]
 
 
-def _original_whole_life_value(contract, today: date) -> Decimal:
-    """The contract's whole-life value at award (PSR reg 13's original lifetime value),
-    as stored with it (``ContractFigures``, read with the link as ``contract__stored``);
-    worked out only if none is."""
-    stored = getattr(contract, "stored", None)
-    if stored is not None:
-        return stored.original_whole_life_value
-    return figures_for(contract, today=today).original_whole_life_value
-
-
 def _option_items(decision, contract, today: date) -> list[CeilingItem]:
     """The value of the option periods of ``contract`` that ``decision`` authorised,
     from the contract's year rows (contracts.figures: a row's source is "option N", N
@@ -221,7 +211,7 @@ def ceiling_line(decision, link, today: date) -> CeilingLine:
     value of the option periods this decision authorised."""
     contract = link.contract
     if link.kind == link.Kind.AWARD:
-        value = _original_whole_life_value(contract, today)
+        value = original_value_of(contract)
         return CeilingLine(link, [CeilingItem(f"Award of {contract.reference}", value)])
     if link.kind == link.Kind.VARY and link.modification_id:
         modification = link.modification

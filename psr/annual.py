@@ -31,6 +31,7 @@ from contracts.models import Authority, Contract, Modification
 from decisions.models import Decision, DecisionContractLink
 from decisions.rules import standstill_end
 from psr import rules
+from psr.models import award_record_of
 
 ZERO = Decimal("0")
 
@@ -234,13 +235,6 @@ def _contracts(authority: Authority):
     )
 
 
-def _award_record(contract: Contract):
-    try:
-        return contract.award_record
-    except Contract.award_record.RelatedObjectDoesNotExist:
-        return None
-
-
 def _is_awarded(contract: Contract, record) -> bool:
     return contract.procurement_stage == Contract.ProcurementStage.AWARDED or bool(
         record and record.awarded_on
@@ -286,7 +280,7 @@ def annual_summary(authority: Authority, year: int) -> AnnualSummary:
     awards = Figure("awards", "Contracts awarded")
     representations = Figure("representations", "Standstill representations")
     for contract in contracts:
-        record = _award_record(contract)
+        record = award_record_of(contract)
         awarded_on = None
         if contract.procurement_route in rules.PSR_ROUTES and _is_awarded(contract, record):
             awarded_on, date_from = rules.award_date(

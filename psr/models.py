@@ -108,6 +108,15 @@ class AwardRecord(AuditedModel):
             )
 
 
+def award_record_of(contract: Contract) -> "AwardRecord | None":
+    """The contract's reg 24 record, or None if it has none (read with the contract as
+    ``award_record`` for a list, so no query runs per contract)."""
+    try:
+        return contract.award_record
+    except AwardRecord.DoesNotExist:
+        return None
+
+
 @bounded()
 class Notice(AuditedModel):
     """A notice the regime asks the council to publish, and when it was published.

@@ -18,7 +18,7 @@ from contracts.models import Contract, Modification
 from contracts.rules import ModificationAssessment
 from decisions.models import DecisionContractLink
 from psr import rules
-from psr.models import AwardRecord, Notice
+from psr.models import AwardRecord, Notice, award_record_of
 from ui.money import format_money
 
 NOT_RECORDED = "Not recorded"
@@ -235,18 +235,11 @@ def modification_queryset():
     )
 
 
-def _record_of(contract: Contract) -> AwardRecord | None:
-    try:
-        return contract.award_record
-    except AwardRecord.DoesNotExist:
-        return None
-
-
 def modification_notice(modification: Modification) -> NoticeDraft:
     """The transparency notice of a modification (reg 13(3)): required when the
     modification is permitted and changes the lifetime value by £500,000 or more."""
     contract = modification.contract
-    record = _record_of(contract)
+    record = award_record_of(contract)
     assessed = assess_modification(contract, modification)
     assessment = assessed.assessment
     authority = contract.lead_authority.name
